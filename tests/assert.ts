@@ -1,0 +1,38 @@
+/**
+ * The few assertions the tests use, on top of node:assert (the Deno standard
+ * library is not reachable from these machines; STACK.md).
+ *
+ * @module
+ */
+import nodeAssert from "node:assert/strict";
+
+export const assert: (value: unknown, message?: string) => asserts value = nodeAssert.ok;
+export const assertEquals: <T>(actual: unknown, expected: T, message?: string) => asserts actual is T =
+  nodeAssert.deepStrictEqual;
+
+/** |actual − expected| ≤ tol, with both numbers in the message. */
+export function assertAlmostEquals(actual: number, expected: number, tol: number, msg = ""): void {
+  if (!(Math.abs(actual - expected) <= tol)) {
+    throw new Error(
+      `${msg ? msg + ": " : ""}expected ${expected} ± ${tol}, got ${actual} (off by ${Math.abs(actual - expected)})`,
+    );
+  }
+}
+
+/** fn throws an instance of ErrorClass whose message contains `includes`. */
+export function assertThrows(
+  fn: () => unknown,
+  ErrorClass: new (...args: never[]) => Error,
+  includes = "",
+): Error {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof ErrorClass)) throw new Error(`expected ${ErrorClass.name}, got ${e}`);
+    if (!e.message.includes(includes)) {
+      throw new Error(`expected message to include "${includes}", got "${e.message}"`);
+    }
+    return e;
+  }
+  throw new Error(`expected ${ErrorClass.name} to be thrown`);
+}
