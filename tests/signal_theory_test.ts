@@ -3,6 +3,7 @@ import { type Activation, activation } from "../src/signal/activations.ts";
 import { covarianceMap, lengthMap, lengthMapSlope, meanSquare, pairMean, propagate } from "../src/signal/maps.ts";
 import { correlationMap, fixedPoint, qStar } from "../src/signal/fixed_point.ts";
 import { mehlerCoefficients, mehlerSeries } from "../src/signal/mehler.ts";
+import { criticalSigmaW2 } from "../src/signal/critical_line.ts";
 
 // 180-node Gauss–Hermite on φ(√q z) for q ≤ 4: measured ≤ 1e-10 against the
 // erf closed form (it degrades as φ steepens with q: 6e-10 at q = 5); 1e-9
@@ -127,4 +128,19 @@ Deno.test("propagate() converges to q* and c* over depth (tanh, chaotic)", () =>
   assertEquals(series.length, 401);
   assertAlmostEquals(series[400].q, fp.q_star!, FIXED_TOL);
   assertAlmostEquals(series[400].c, fp.c_star!, FIXED_TOL);
+});
+
+Deno.test("criticalSigmaW2(): tanh at σb² = 0 is critical at σw² = 1; ReLU at 2; erf where χ1 = 1 exactly", () => {
+  // Just above σw² = 1 at σb² = 0, q* ≈ (σw² − 1)/2σw² and χ1 − 1 = O((σw² − 1)²): a
+  // root exact to rounding in χ1 is good to about √ε ≈ 1e-8 in σw².
+  assertAlmostEquals(criticalSigmaW2(tanh, 0, 0.5, 4)!, 1, 1e-7);
+  assertAlmostEquals(criticalSigmaW2(relu, 0.3, 0.5, 4)!, 2, 1e-9);
+  // On the line, χ1 from the closed form must be 1: an independent check of q* and the root.
+  const erfAct = activation("erf");
+  const w = criticalSigmaW2(erfAct, 0.1, 0.5, 4)!;
+  const q = qStar({ act: erfAct, sigma_w2: w, sigma_b2: 0.1 })!;
+  assertAlmostEquals((4 / Math.PI) * w / Math.sqrt(1 + 4 * q), 1, 1e-10);
+  // tanh's line rises with σb² (more bias needs more weight variance for chaos).
+  assert(criticalSigmaW2(tanh, 0.2, 0.5, 4)! > criticalSigmaW2(tanh, 0.05, 0.5, 4)!);
+  assertEquals(criticalSigmaW2(tanh, 0.05, 3, 4), null); // not crossed in [3, 4]
 });

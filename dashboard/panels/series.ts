@@ -1,0 +1,45 @@
+/**
+ * A series panel: theory as a line, simulation as points, one panel per
+ * stream (q_l, c_l, a loss…). Pure: rows and options in, an SVG element out.
+ */
+import * as Plot from "@observablehq/plot";
+import { type Row, thin } from "../store.ts";
+import type { PanelOptions, SeriesSpec } from "./types.ts";
+
+const num = (r: Row, k: string) => (typeof r[k] === "number" ? (r[k] as number) : NaN);
+
+/** theory and simulation keep their colours whichever arrives first. */
+function colourDomain(keys: Iterable<string>): string[] {
+  const fixed = ["theory", "simulation"];
+  return [...fixed, ...[...keys].filter((k) => !fixed.includes(k)).sort()];
+}
+
+export function seriesPanel(rows: readonly Row[], spec: SeriesSpec, opts: PanelOptions = {}): Element {
+  const by = spec.by;
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = by ? String(r[by]) : "value";
+    let g = groups.get(key);
+    if (!g) groups.set(key, g = []);
+    g.push(r);
+  }
+  const marks: Plot.Markish[] = [];
+  for (const [key, g] of groups) {
+    const data = thin(g.slice().sort((a, b) => num(a, spec.x) - num(b, spec.x)));
+    const style = { x: spec.x, y: spec.y, stroke: () => key };
+    if (key === "simulation") marks.push(Plot.dot(data, { ...style, r: 3.5, fill: () => key, fillOpacity: 0.6 }));
+    else marks.push(Plot.line(data, { ...style, strokeWidth: 2.5 }));
+  }
+  return Plot.plot({
+    document: opts.document,
+    width: opts.width ?? 560,
+    height: opts.height ?? 320,
+    marginLeft: 56,
+    grid: true,
+    style: { fontSize: "14px" },
+    x: { label: spec.x },
+    y: { label: spec.yLabel ?? spec.y },
+    color: { legend: groups.size > 0, domain: colourDomain(groups.keys()), range: ["#1f5fa8", "#e0662b", "#4a9e5c", "#8a5bb0"] },
+    marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
+  }) as unknown as Element;
+}

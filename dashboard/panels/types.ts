@@ -1,0 +1,14 @@
+/** Panel specs as the server describes them (src/runtime/pipeline.ts PanelSpec), and render options. */
+import type { PanelSpec } from "../../src/runtime/pipeline.ts";
+
+export type { PanelSpec };
+export type SeriesSpec = Extract<PanelSpec, { kind: "series" }>;
+export type HeatmapSpec = Extract<PanelSpec, { kind: "heatmap" }>;
+export type TableSpec = Extract<PanelSpec, { kind: "table" }>;
+
+export interface PanelOptions {
+  /** a document to render into (a headless one in tests) */
+  readonly document?: Document;
+  readonly width?: number;
+  readonly height?: number;
+}

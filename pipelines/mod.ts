@@ -1,0 +1,12 @@
+/** The registry of pipelines: one file per experiment (DESIGN.md "Layout"). */
+import type { Pipeline } from "../src/runtime/pipeline.ts";
+import signalPropagation from "./signal_propagation.ts";
+import phaseDiagram from "./phase_diagram.ts";
+
+// deno-lint-ignore no-explicit-any
+export const PIPELINES: readonly Pipeline<any>[] = [signalPropagation, phaseDiagram];
+
+// deno-lint-ignore no-explicit-any
+export function findPipeline(id: string): Pipeline<any> | undefined {
+  return PIPELINES.find((p) => p.id === id);
+}

@@ -1,0 +1,84 @@
+/**
+ * Choosing TensorFlow.js's backend (DESIGN.md "Compute"). `auto` takes WebGPU
+ * only on a hardware adapter: Deno offers llvmpipe, a CPU rasteriser, as a
+ * fallback adapter, and it is several times slower than wasm (STACK.md).
+ * tfjs is imported lazily so that `list` and the server start without it.
+ *
+ * @module
+ */
+
+export type Tf = typeof import("@tensorflow/tfjs");
+
+export const BACKENDS = ["auto", "webgpu", "wasm", "cpu"] as const;
+export type BackendChoice = typeof BACKENDS[number];
+
+export interface BackendInfo {
+  backend: "webgpu" | "wasm" | "cpu";
+  /** the WebGPU adapter's description, when one was found */
+  adapter: string | null;
+  fallback_adapter: boolean | null;
+}
+
+export class BackendError extends Error {}
+
+interface Adapter {
+  description: string;
+  fallback: boolean;
+}
+
+async function findAdapter(): Promise<Adapter | null> {
+  const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
+  if (!gpu) return null;
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return null;
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  return {
+    description: [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") ||
+      "unknown adapter",
+    fallback: info.isFallbackAdapter === true,
+  };
+}
+
+let loaded: Promise<Tf> | undefined;
+const ready = new Map<string, Promise<BackendInfo>>();
+
+async function loadTf(): Promise<Tf> {
+  loaded ??= (async () => {
+    const tf = await import("@tensorflow/tfjs");
+    await import("@tensorflow/tfjs-backend-wasm");
+    return tf;
+  })();
+  return await loaded;
+}
+
+async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
+  const tf = await loadTf();
+  const adapter = choice === "wasm" || choice === "cpu" ? null : await findAdapter();
+  let backend: BackendInfo["backend"];
+  if (choice === "auto") backend = adapter && !adapter.fallback ? "webgpu" : "wasm";
+  else backend = choice;
+  if (backend === "webgpu") {
+    if (!adapter) throw new BackendError("backend webgpu: no WebGPU adapter on this machine; use wasm or cpu");
+    await import("@tensorflow/tfjs-backend-webgpu");
+  }
+  if (!(await tf.setBackend(backend))) throw new BackendError(`backend ${backend} failed to initialise`);
+  await tf.ready();
+  return { backend, adapter: adapter?.description ?? null, fallback_adapter: adapter?.fallback ?? null };
+}
+
+/**
+ * tfjs with the chosen backend active. tfjs has one active backend per
+ * process, so a process runs one backend at a time: the server picks it once.
+ */
+export async function useBackend(choice: BackendChoice): Promise<{ tf: Tf; info: BackendInfo }> {
+  let info = ready.get(choice);
+  if (!info) {
+    info = initBackend(choice);
+    ready.set(choice, info);
+    info.catch(() => ready.delete(choice));
+  }
+  const resolved = await info;
+  const tf = await loadTf();
+  if (tf.getBackend() !== resolved.backend) await tf.setBackend(resolved.backend);
+  return { tf, info: resolved };
+}

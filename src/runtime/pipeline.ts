@@ -1,0 +1,101 @@
+/**
+ * What a pipeline is (DESIGN.md "A pipeline"): an id, a citation, a params
+ * schema, the streams it emits and the panels that show them, and `run`,
+ * which returns a cold Observable of rows. The runtime adds the envelope.
+ *
+ * @module
+ */
+import type { Observable } from "rxjs";
+import type { ParamsSchema, ParamValues } from "../params/schema.ts";
+import type { Rng } from "../random/rng.ts";
+import type { Tf } from "../compute/backend.ts";
+
+/** A data field's value: flat JSON (an array only where the row really is one vector). */
+export type Value = number | string | boolean | null | readonly number[];
+export type Fields = Readonly<Record<string, Value>>;
+
+/** One row as a pipeline emits it: the stream it belongs to and its data fields. */
+export interface Emit {
+  readonly stream: string;
+  readonly row: Fields;
+}
+
+/** A stream's documentation, and how the wire may thin it (DESIGN.md; the log keeps all). */
+export interface StreamSpec {
+  readonly doc: string;
+  /** field → one sentence, with units */
+  readonly fields: Readonly<Record<string, string>>;
+  /**
+   * A long series: rows sharing the values of these fields form one series,
+   * which the SSE wire decimates to about 1,000 points (see src/server/decimate.ts).
+   */
+  readonly series?: readonly string[];
+}
+
+/** How the dashboard draws streams (dashboard/panels/). */
+export type PanelSpec =
+  | {
+    readonly kind: "series";
+    readonly id: string;
+    readonly title: string;
+    readonly stream: string;
+    readonly x: string;
+    readonly y: string;
+    /** rows with source "theory" are drawn as a line, "simulation" as points */
+    readonly by?: string;
+    readonly yLabel?: string;
+  }
+  | {
+    readonly kind: "heatmap";
+    readonly id: string;
+    readonly title: string;
+    readonly stream: string;
+    readonly x: string;
+    readonly y: string;
+    /** fields the viewer can colour by; the first is the default */
+    readonly fill: readonly string[];
+    readonly overlay?: { readonly stream: string; readonly x: string; readonly y: string };
+  }
+  | { readonly kind: "table"; readonly id: string; readonly title: string; readonly stream: string };
+
+/** What a run gets from the runtime. */
+export interface RunContext {
+  /** the run's seeded random source */
+  readonly rng: Rng;
+  /** TensorFlow.js with the run's backend selected */
+  readonly tf: Tf;
+  readonly backend: string;
+  /** aborted when the run is stopped */
+  readonly signal: AbortSignal;
+  /** Yield to the event loop if this run has held it for more than a few ms. */
+  tick(): Promise<void>;
+}
+
+/** A failure inside a run, with the fields that locate it (layer, step, param…). */
+export class RunError extends Error {
+  constructor(message: string, readonly fields: Fields = {}) {
+    super(message);
+  }
+}
+
+export interface Pipeline<S extends ParamsSchema = ParamsSchema> {
+  readonly id: string;
+  readonly title: string;
+  /** paper and equation numbers */
+  readonly cite: string;
+  readonly description: string;
+  readonly params: S;
+  /** Cross-param checks beyond each param's bounds; throw ParamError. */
+  readonly check?: (params: ParamValues<S>) => void;
+  readonly streams: Readonly<Record<string, StreamSpec>>;
+  readonly panels: readonly PanelSpec[];
+  run(params: ParamValues<S>, ctx: RunContext): Observable<Emit>;
+}
+
+/** Identity, so a pipeline's params type is inferred from its schema. */
+export function definePipeline<const S extends ParamsSchema>(p: Pipeline<S>): Pipeline<S> {
+  return p;
+}
+
+/** Streams every run has besides its own (DESIGN.md "Rows and the envelope"). */
+export const RUNTIME_STREAMS = ["meta", "error", "done"] as const;

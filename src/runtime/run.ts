@@ -1,0 +1,151 @@
+/**
+ * Running a pipeline: the runtime's side of DESIGN.md's flow of data. It picks
+ * the backend, seeds the random source, emits `meta` first and `done` last
+ * (with `error` before it on failure), stamps the envelope (run, pipeline,
+ * stream, seq) on every row, and appends each row to the run's log before
+ * anyone else sees it. The result is cold: each subscription is one run, so
+ * callers multicast it (`share()`) when several consumers watch.
+ *
+ * @module
+ */
+import { Observable, type Subscription } from "rxjs";
+import { type BackendChoice, useBackend } from "../compute/backend.ts";
+import { ParamError } from "../params/schema.ts";
+import { Rng } from "../random/rng.ts";
+import { type Fields, type Pipeline, RunError, type RunContext, RUNTIME_STREAMS, type Value } from "./pipeline.ts";
+import { RunLog } from "./run_log.ts";
+
+/** A row on the bus: envelope first, then data. Frozen: rows are shared by every consumer. */
+export type Row = Readonly<{ run: string; pipeline: string; stream: string; seq: number } & Record<string, Value>>;
+
+export type RunStatus = "ok" | "stopped" | "failed";
+
+export const VERSION = "0.1.0";
+
+export interface RunOptions {
+  /** params already resolved (defaults filled, validated), seed included */
+  readonly params: Readonly<Record<string, number | string>>;
+  readonly runId: string;
+  readonly backend: BackendChoice;
+  /** where `<run>.ndjson` goes; null for no log */
+  readonly logDir: string | null;
+  /** stops the run; its `done` row then says "stopped" */
+  readonly signal?: AbortSignal;
+}
+
+/** How long a pipeline may hold the event loop before `tick()` yields (SSE must keep flowing). */
+const SLICE_MS = 15;
+
+const ENVELOPE = new Set(["run", "pipeline", "stream", "seq"]);
+
+/** The first field holding NaN or ±Infinity (JSON would silently write null), if any. */
+function nonFinite(row: Fields): string | undefined {
+  for (const [k, v] of Object.entries(row)) {
+    if (typeof v === "number" && !Number.isFinite(v)) return k;
+    if (Array.isArray(v) && v.some((x) => !Number.isFinite(x))) return k;
+  }
+  return undefined;
+}
+
+function errorFields(err: unknown): Fields {
+  if (err instanceof RunError) return { message: err.message, ...err.fields };
+  if (err instanceof ParamError) return { message: err.message, param: err.param };
+  return { message: err instanceof Error ? err.message : String(err) };
+}
+
+// deno-lint-ignore no-explicit-any
+export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Row> {
+  return new Observable<Row>((subscriber) => {
+    const t0 = performance.now();
+    const log = opts.logDir ? new RunLog(opts.logDir, opts.runId) : null;
+    const stop = new AbortController();
+    const onOuterAbort = () => stop.abort();
+    opts.signal?.addEventListener("abort", onOuterAbort);
+    let seq = 0;
+    let finished = false;
+    let inner: Subscription | undefined;
+
+    const emit = (stream: string, fields: Fields) => {
+      const row = Object.freeze({ run: opts.runId, pipeline: def.id, stream, seq: seq++, ...fields }) as Row;
+      log?.append(row);
+      subscriber.next(row);
+    };
+    const finish = (status: RunStatus) => {
+      if (finished) return;
+      finished = true;
+      inner?.unsubscribe();
+      stop.signal.removeEventListener("abort", onAbort);
+      emit("done", { status, seconds: (performance.now() - t0) / 1000, rows: seq });
+      log?.close();
+      subscriber.complete();
+    };
+    const fail = (err: unknown) => {
+      if (finished) return;
+      emit("error", errorFields(err));
+      finish("failed");
+    };
+    const onAbort = () => finish("stopped");
+
+    (async () => {
+      const { tf, info } = await useBackend(opts.backend);
+      if (finished || subscriber.closed) return;
+      emit("meta", {
+        title: def.title,
+        cite: def.cite,
+        ...opts.params,
+        backend: info.backend,
+        adapter: info.adapter,
+        fallback_adapter: info.fallback_adapter,
+        versions: `statmech-live ${VERSION}; deno ${Deno.version.deno}; tfjs ${tf.version.tfjs}`,
+      });
+      if (stop.signal.aborted) return finish("stopped");
+      stop.signal.addEventListener("abort", onAbort);
+      let last = performance.now();
+      const ctx: RunContext = {
+        rng: new Rng(Number(opts.params.seed ?? 0)),
+        tf,
+        backend: info.backend,
+        signal: stop.signal,
+        tick: async () => {
+          if (performance.now() - last < SLICE_MS) return;
+          await new Promise((r) => setTimeout(r, 0));
+          last = performance.now();
+        },
+      };
+      const { seed: _seed, ...params } = opts.params;
+      inner = def.run(params, ctx).subscribe({
+        next: ({ stream, row }) => {
+          if (finished) return;
+          if (!def.streams[stream] || (RUNTIME_STREAMS as readonly string[]).includes(stream)) {
+            return fail(new RunError(`pipeline ${def.id} emitted a row on undeclared stream "${stream}"`));
+          }
+          const clash = Object.keys(row).find((k) => ENVELOPE.has(k));
+          if (clash) return fail(new RunError(`pipeline ${def.id} set envelope field "${clash}"`));
+          const bad = nonFinite(row);
+          if (bad !== undefined) {
+            return fail(new RunError(`${stream}.${bad} is ${row[bad]}: the computation diverged`, { stream, field: bad, ...pick(row) }));
+          }
+          emit(stream, row);
+        },
+        error: fail,
+        complete: () => finish("ok"),
+      });
+    })().catch(fail);
+
+    return () => {
+      opts.signal?.removeEventListener("abort", onOuterAbort);
+      inner?.unsubscribe();
+      if (!finished) {
+        finished = true;
+        log?.close();
+      }
+    };
+  });
+}
+
+/** The integer-valued locating fields of a bad row (layer, step…), to name where it diverged. */
+function pick(row: Fields): Fields {
+  const out: Record<string, Value> = {};
+  for (const [k, v] of Object.entries(row)) if (typeof v === "number" && Number.isInteger(v)) out[k] = v;
+  return out;
+}

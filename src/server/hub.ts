@@ -1,0 +1,90 @@
+/**
+ * The hub: every batch from every run becomes one numbered message, kept in a
+ * bounded ring (for viewers that join late and for `Last-Event-ID` resume)
+ * and handed to each subscriber whose filter matches. Messages are serialised
+ * once, here, and shared by all viewers.
+ *
+ * A viewer that connects fresh gets the ring (the recent history of every
+ * run), then live messages; one that resumes gets the ring's messages after
+ * its last id, then live ones: no gaps while its messages are still in the
+ * ring, no duplicates ever. The ring holds at most `maxRows` rows; older runs
+ * stay readable in full from their NDJSON logs.
+ *
+ * @module
+ */
+import type { Batch } from "./batch.ts";
+
+export interface Message {
+  readonly id: number;
+  readonly run: string;
+  readonly stream: string;
+  /** the rows as NDJSON, one row per line, no trailing newline */
+  readonly data: string;
+  readonly rows: number;
+}
+
+export interface Filter {
+  readonly runs?: ReadonlySet<string>;
+  readonly streams?: ReadonlySet<string>;
+}
+
+export const matches = (f: Filter, m: Message) =>
+  (!f.runs || f.runs.has(m.run)) && (!f.streams || f.streams.has(m.stream));
+
+type Deliver = (m: Message) => void;
+
+export class Hub {
+  #nextId = 1;
+  #ring: Message[] = [];
+  #head = 0; // index of the oldest live entry in #ring
+  #ringRows = 0;
+  readonly #subs = new Map<Deliver, Filter>();
+
+  constructor(readonly maxRows = 200_000) {}
+
+  /** Number one batch, keep it, deliver it. */
+  publish(batch: Batch): Message {
+    const m: Message = {
+      id: this.#nextId++,
+      run: batch.run,
+      stream: batch.stream,
+      data: batch.rows.map((r) => JSON.stringify(r)).join("\n"),
+      rows: batch.rows.length,
+    };
+    this.#ring.push(m);
+    this.#ringRows += m.rows;
+    while (this.#ringRows > this.maxRows && this.#ring.length - this.#head > 1) {
+      this.#ringRows -= this.#ring[this.#head++].rows;
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#ring.length) {
+      this.#ring = this.#ring.slice(this.#head);
+      this.#head = 0;
+    }
+    for (const [deliver, filter] of this.#subs) if (matches(filter, m)) deliver(m);
+    return m;
+  }
+
+  /**
+   * Replay what the ring holds after `lastId` (all of it when null), then
+   * deliver live messages, with nothing in between lost: both happen in this
+   * synchronous call. Returns the unsubscribe function.
+   */
+  subscribe(filter: Filter, lastId: number | null, deliver: Deliver): () => void {
+    for (let i = this.#head; i < this.#ring.length; i++) {
+      const m = this.#ring[i];
+      if ((lastId === null || m.id > lastId) && matches(filter, m)) deliver(m);
+    }
+    this.#subs.set(deliver, filter);
+    return () => this.#subs.delete(deliver);
+  }
+
+  /** How many viewers are subscribed (teardown is tested through this). */
+  get subscribers(): number {
+    return this.#subs.size;
+  }
+
+  /** The id the next message will get. */
+  get nextId(): number {
+    return this.#nextId;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The random network that the length and correlation maps predict (THEORY.md
+ * §1): h^l = W^l φ(h^{l−1}) + b^l, W_ij ~ N(0, σw²/N), b_i ~ N(0, σb²), simulated
+ * in float32 with TensorFlow.js on the run's backend. Layer 0 holds the inputs:
+ * `pairs` pairs of vectors, each of length exactly |h|²/N = q0, each pair at
+ * correlation exactly c0; `draws` independent networks are averaged.
+ *
+ * @module
+ */
+import type { Tf } from "../compute/backend.ts";
+import type { Rng } from "../random/rng.ts";
+import { RunError } from "../runtime/pipeline.ts";
+import type { ActivationName } from "./activations.ts";
+
+export interface NetworkSpec {
+  readonly activation: ActivationName;
+  readonly sigma_w2: number;
+  readonly sigma_b2: number;
+  readonly width: number;
+  readonly depth: number;
+  readonly q0: number;
+  readonly c0: number;
+  readonly pairs: number;
+  readonly draws: number;
+}
+
+/** Per layer: q = mean h² over units and inputs, c = mean correlation over pairs, both averaged over draws. */
+export interface LayerStats {
+  readonly layer: number;
+  readonly q: number;
+  readonly c: number;
+}
+
+type Tensor2D = ReturnType<Tf["tensor2d"]>;
+
+function phi(tf: Tf, name: ActivationName, x: Tensor2D): Tensor2D {
+  switch (name) {
+    case "tanh":
+      return tf.tanh(x);
+    case "relu":
+      return tf.relu(x);
+    case "erf":
+      return tf.erf(x);
+    case "linear":
+      return x;
+  }
+}
+
+/** Inputs [2·pairs, N]: rows 2p and 2p+1 have |h|² = N q0 and correlation c0 (Gram–Schmidt). */
+function inputs(spec: NetworkSpec, rng: Rng): Float32Array {
+  const n = spec.width;
+  const out = new Float32Array(2 * spec.pairs * n);
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  const scale = Math.sqrt(n * spec.q0);
+  const s = Math.sqrt(1 - spec.c0 * spec.c0);
+  for (let p = 0; p < spec.pairs; p++) {
+    rng.fillNormal(a);
+    rng.fillNormal(b);
+    let aa = 0;
+    for (let i = 0; i < n; i++) aa += a[i] * a[i];
+    const na = Math.sqrt(aa);
+    let ab = 0;
+    for (let i = 0; i < n; i++) ab += (a[i] / na) * b[i];
+    let bb = 0;
+    for (let i = 0; i < n; i++) {
+      b[i] -= ab * (a[i] / na);
+      bb += b[i] * b[i];
+    }
+    const nb = Math.sqrt(bb);
+    for (let i = 0; i < n; i++) {
+      const u = a[i] / na;
+      const v = b[i] / nb;
+      out[2 * p * n + i] = scale * u;
+      out[(2 * p + 1) * n + i] = scale * (spec.c0 * u + s * v);
+    }
+  }
+  return out;
+}
+
+/** Layer statistics of a batch [2·pairs, N]: mean h², and mean correlation within pairs. */
+function stats(tf: Tf, h: Tensor2D, pairs: number, n: number): [number, number] {
+  const out = tf.tidy(() => {
+    const q = tf.mean(tf.square(h));
+    const x = h.reshape([pairs, 2, n]);
+    const dot = tf.sum(tf.prod(x, 1), 1);
+    const norms = tf.sqrt(tf.prod(tf.sum(tf.square(x), 2), 1));
+    const c = tf.mean(tf.div(dot, norms));
+    return tf.stack([q, c]);
+  });
+  const [q, c] = out.dataSync();
+  out.dispose();
+  return [q, c];
+}
+
+/**
+ * Propagate the inputs through `draws` networks, one layer at a time for all
+ * draws, yielding each layer's statistics as soon as it is computed. Weights
+ * are drawn from the run's Rng in TypeScript (a ziggurat), so a seed gives the
+ * same network on every backend.
+ */
+export async function* simulateNetwork(
+  tf: Tf,
+  spec: NetworkSpec,
+  rng: Rng,
+  tick: () => Promise<void>,
+): AsyncGenerator<LayerStats> {
+  const n = spec.width;
+  const rows = 2 * spec.pairs;
+  const x0 = inputs(spec, rng);
+  let hs: Tensor2D[] = Array.from({ length: spec.draws }, () => tf.tensor2d(x0, [rows, n]));
+  try {
+    yield { layer: 0, q: spec.q0, c: spec.c0 };
+    const wStd = Math.sqrt(spec.sigma_w2 / n);
+    const bStd = Math.sqrt(spec.sigma_b2);
+    for (let l = 1; l <= spec.depth; l++) {
+      let q = 0;
+      let c = 0;
+      const next: Tensor2D[] = [];
+      for (const h of hs) {
+        // W is i.i.d., so Wᵀ has the same law: draw [N_in, N_out] and multiply rows by it.
+        const w = new Float32Array(n * n);
+        rng.fillNormal(w, wStd);
+        const bias = new Float32Array(n);
+        if (bStd > 0) rng.fillNormal(bias, bStd);
+        const hNext = tf.tidy(() => {
+          const W = tf.tensor2d(w, [n, n]);
+          return tf.add(tf.matMul(phi(tf, spec.activation, h), W), tf.tensor1d(bias)) as Tensor2D;
+        });
+        h.dispose();
+        next.push(hNext);
+        const [qi, ci] = stats(tf, hNext, spec.pairs, n);
+        q += qi / spec.draws;
+        c += ci / spec.draws;
+        await tick();
+      }
+      hs = next;
+      if (!Number.isFinite(q) || !Number.isFinite(c)) {
+        throw new RunError(`simulation diverged at layer ${l}: q = ${q}, c = ${c} (float32 overflow)`, { layer: l });
+      }
+      yield { layer: l, q, c };
+    }
+  } finally {
+    for (const h of hs) if (!h.isDisposed) h.dispose();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The dashboard in a real browser (headless Chromium from Debian, driven by
+ * playwright-core): it opens, starts a run from the generated controls, and
+ * the q_l panel fills with simulation points; a second window sees the same run.
+ */
+import { chromium } from "playwright-core";
+import { assert } from "./assert.ts";
+import { ensureBundle } from "../src/server/assets.ts";
+import { startServer } from "./helpers/server.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+// Generous: the first page load on a busy 2-core CI machine, plus tfjs start-up.
+const WAIT_MS = 60_000;
+
+Deno.test({
+  name: "dashboard: starting a run from the controls fills the q_l panel with theory and simulation; a second window sees it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await ensureBundle();
+    const srv = startServer();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(srv.base + "/");
+      await page.waitForFunction(() => document.querySelector("#params form input[name=depth]") !== null, null, { timeout: WAIT_MS });
+      // A small run, so the test is quick; controls are generated from the schema.
+      await page.fill("input[name=depth]", "12");
+      await page.fill("input[name=width]", "300");
+      await page.fill("input[name=draws]", "2");
+      await page.click("#start");
+      await page.waitForFunction(
+        () => document.querySelectorAll('figure[data-panel="qmap"] svg circle').length >= 13,
+        null,
+        { timeout: WAIT_MS },
+      );
+      const lines = await page.locator('figure[data-panel="qmap"] svg path').count();
+      assert(lines >= 1, "the theory line is drawn");
+      await page.waitForFunction(() => document.querySelector("#run-info")?.textContent?.includes(" ok"), null, { timeout: WAIT_MS });
+      Deno.mkdirSync("tests/artifacts", { recursive: true });
+      await page.screenshot({ path: "tests/artifacts/dashboard.png", fullPage: true });
+      const table = await page.locator('figure[data-panel="fixed-point"] table').textContent();
+      assert(table?.includes("chi1") && table.includes("ordered"), `fixed-point table: ${table}`);
+
+      // A second viewer, opened after the run, sees the same run from the hub's history.
+      const second = await browser.newPage();
+      await second.goto(srv.base + "/");
+      await second.waitForFunction(
+        () => document.querySelectorAll('figure[data-panel="cmap"] svg circle').length >= 13,
+        null,
+        { timeout: WAIT_MS },
+      );
+      assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+    } finally {
+      await browser.close();
+      await srv.close();
+    }
+  },
+});
