@@ -48,7 +48,11 @@ function nonFinite(row: Fields): string | undefined {
 }
 
 function errorFields(err: unknown): Fields {
-  if (err instanceof RunError) return { message: err.message, ...err.fields };
+  if (err instanceof RunError) {
+    // The envelope is the runtime's: a field named like it would overwrite it.
+    const fields = Object.entries(err.fields).filter(([k]) => !ENVELOPE.has(k));
+    return { message: err.message, ...Object.fromEntries(fields) };
+  }
   if (err instanceof ParamError) return { message: err.message, param: err.param };
   return { message: err instanceof Error ? err.message : String(err) };
 }
@@ -123,7 +127,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
           if (clash) return fail(new RunError(`pipeline ${def.id} set envelope field "${clash}"`));
           const bad = nonFinite(row);
           if (bad !== undefined) {
-            return fail(new RunError(`${stream}.${bad} is ${row[bad]}: the computation diverged`, { stream, field: bad, ...pick(row) }));
+            return fail(new RunError(`${stream}.${bad} is ${row[bad]}: the computation diverged`, { field: bad, ...pick(row) }));
           }
           emit(stream, row);
         },
