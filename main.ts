@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { PIPELINES, findPipeline } from "./pipelines/mod.ts";
+import { findPipeline, PIPELINES } from "./pipelines/mod.ts";
 import { parseRunArgs, UsageError } from "./src/cli/args.ts";
 import { listJson, listText } from "./src/cli/list.ts";
 import { runCommand } from "./src/cli/run_command.ts";
@@ -20,13 +20,21 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "run": {
       const [id, ...flags] = rest;
-      if (!id || id.startsWith("--")) throw new UsageError(`run needs a pipeline: ${PIPELINES.map((p) => p.id).join(", ")}`);
+      if (!id || id.startsWith("--")) {
+        throw new UsageError(`run needs a pipeline: ${PIPELINES.map((p) => p.id).join(", ")}`);
+      }
       const def = findPipeline(id);
-      if (!def) throw new UsageError(`unknown pipeline "${id}"; available: ${PIPELINES.map((p) => p.id).join(", ")}`);
+      if (!def) {
+        throw new UsageError(
+          `unknown pipeline "${id}"; available: ${PIPELINES.map((p) => p.id).join(", ")}`,
+        );
+      }
       return await runCommand(def, parseRunArgs(def, flags));
     }
     case "list": {
-      if (rest.length > 1 || (rest.length === 1 && rest[0] !== "--json")) throw new UsageError(`list takes only --json`);
+      if (rest.length > 1 || (rest.length === 1 && rest[0] !== "--json")) {
+        throw new UsageError(`list takes only --json`);
+      }
       console.log(rest[0] === "--json" ? listJson(PIPELINES) : listText(PIPELINES));
       return 0;
     }

@@ -48,7 +48,10 @@ export function paramsForm(schema: JsonSchema, doc: Document = document): HTMLFo
 }
 
 /** The form's values, typed by the schema (numbers as numbers). */
-export function formValues(form: HTMLFormElement, schema: JsonSchema): Record<string, number | string> {
+export function formValues(
+  form: HTMLFormElement,
+  schema: JsonSchema,
+): Record<string, number | string> {
   const out: Record<string, number | string> = {};
   for (const [name, p] of Object.entries(schema.properties)) {
     const el = form.elements.namedItem(name) as HTMLInputElement | null;

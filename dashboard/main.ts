@@ -4,7 +4,7 @@
  * redrawn at most ten times a second.
  */
 import type { PipelineDescription } from "../src/server/describe.ts";
-import { type JsonSchema, formValues, paramsForm } from "./controls.ts";
+import { formValues, type JsonSchema, paramsForm } from "./controls.ts";
 import { heatmapPanel } from "./panels/heatmap.ts";
 import { seriesPanel } from "./panels/series.ts";
 import { tablePanel } from "./panels/table.ts";
@@ -79,7 +79,10 @@ function redraw() {
   ].filter(Boolean).join(" · ");
   $("#run-info").classList.toggle("error", view.error !== null);
   if (!def) return;
-  const width = Math.max(320, Math.min(720, main.clientWidth / (def.panels.length > 1 ? 2 : 1) - 24));
+  const width = Math.max(
+    320,
+    Math.min(720, main.clientWidth / (def.panels.length > 1 ? 2 : 1) - 24),
+  );
   const figures = def.panels.map((spec) => {
     let fig = main.querySelector<HTMLElement>(`figure[data-panel="${spec.id}"]`);
     if (!fig || fig.dataset.run !== view.run) {
@@ -104,7 +107,12 @@ function redraw() {
         redraw();
       };
       caption.append(" colour by ", choose);
-      body = heatmapPanel(rows, spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [], spec, { width: width * 1.2, fill });
+      body = heatmapPanel(
+        rows,
+        spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [],
+        spec,
+        { width: width * 1.2, fill },
+      );
     }
     fig.replaceChildren(caption, body);
     return fig;
@@ -165,9 +173,12 @@ async function init() {
   for (const p of list) pick.append(new Option(p.title, p.id));
   pick.onchange = () => showControls(pick.value);
   showControls(list[0].id);
-  $<HTMLButtonElement>("#start").onclick = () => ($("#params form") as HTMLFormElement).requestSubmit();
+  $<HTMLButtonElement>("#start").onclick = () =>
+    ($("#params form") as HTMLFormElement).requestSubmit();
   $<HTMLButtonElement>("#stop").onclick = stopRun;
-  if (!token) $("#presenter-note").textContent = "Viewing. Starting runs may need the presenter link.";
+  if (!token) {
+    $("#presenter-note").textContent = "Viewing. Starting runs may need the presenter link.";
+  }
   const runPicker = $<HTMLSelectElement>("#run-picker");
   runPicker.onchange = () => {
     selected = runPicker.value;

@@ -40,7 +40,15 @@ export class Store {
   add(row: Row): boolean {
     let view = this.runs.get(row.run);
     if (!view) {
-      view = { run: row.run, pipeline: String(row.pipeline), status: "running", meta: null, error: null, streams: new Map(), lastSeq: new Map() };
+      view = {
+        run: row.run,
+        pipeline: String(row.pipeline),
+        status: "running",
+        meta: null,
+        error: null,
+        streams: new Map(),
+        lastSeq: new Map(),
+      };
       this.runs.set(row.run, view);
     }
     if (row.seq <= (view.lastSeq.get(row.stream) ?? -1)) return false;

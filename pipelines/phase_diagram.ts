@@ -4,7 +4,7 @@
  * χ1 = 1 comes first, found by root-finding for each σb² row (Poole et al.
  * 2016, Fig. 2; Schoenholz et al. 2017, Fig. 1).
  */
-import { ACTIVATIONS, activation, type ActivationName } from "../src/signal/activations.ts";
+import { activation, type ActivationName, ACTIVATIONS } from "../src/signal/activations.ts";
 import { criticalSigmaW2 } from "../src/signal/critical_line.ts";
 import { fixedPoint } from "../src/signal/fixed_point.ts";
 import { ParamError } from "../src/params/schema.ts";
@@ -26,18 +26,45 @@ export default definePipeline({
     "q*, c*, χ1 and ξ_c on a grid of (σw², σb²). ξ_c diverges on the critical line χ1 = 1, where deep networks stay trainable.",
   params: {
     activation: { kind: "enum", values: ACTIVATIONS, default: "tanh", help: "φ, the nonlinearity" },
-    sigma_w2_min: { kind: "number", default: 0.5, min: 0.01, max: 10, help: "smallest σw² on the grid", cite: `${SCHOENHOLZ}, Fig. 1` },
-    sigma_w2_max: { kind: "number", default: 4, min: 0.01, max: 10, help: "largest σw² on the grid", cite: `${SCHOENHOLZ}, Fig. 1` },
+    sigma_w2_min: {
+      kind: "number",
+      default: 0.5,
+      min: 0.01,
+      max: 10,
+      help: "smallest σw² on the grid",
+      cite: `${SCHOENHOLZ}, Fig. 1`,
+    },
+    sigma_w2_max: {
+      kind: "number",
+      default: 4,
+      min: 0.01,
+      max: 10,
+      help: "largest σw² on the grid",
+      cite: `${SCHOENHOLZ}, Fig. 1`,
+    },
     sigma_b2_min: { kind: "number", default: 0, min: 0, max: 5, help: "smallest σb² on the grid" },
     sigma_b2_max: { kind: "number", default: 0.3, min: 0, max: 5, help: "largest σb² on the grid" },
-    grid: { kind: "number", default: 60, min: 2, max: 300, integer: true, help: "cells per axis (grid × grid cells)" },
+    grid: {
+      kind: "number",
+      default: 60,
+      min: 2,
+      max: 300,
+      integer: true,
+      help: "cells per axis (grid × grid cells)",
+    },
   },
   check(p) {
     if (!(p.sigma_w2_min < p.sigma_w2_max)) {
-      throw new ParamError("sigma_w2_min", `must be below sigma_w2_max (${p.sigma_w2_max}), got ${p.sigma_w2_min}`);
+      throw new ParamError(
+        "sigma_w2_min",
+        `must be below sigma_w2_max (${p.sigma_w2_max}), got ${p.sigma_w2_min}`,
+      );
     }
     if (!(p.sigma_b2_min < p.sigma_b2_max)) {
-      throw new ParamError("sigma_b2_min", `must be below sigma_b2_max (${p.sigma_b2_max}), got ${p.sigma_b2_min}`);
+      throw new ParamError(
+        "sigma_b2_min",
+        `must be below sigma_b2_max (${p.sigma_b2_max}), got ${p.sigma_b2_min}`,
+      );
     }
   },
   streams: {
@@ -46,17 +73,28 @@ export default definePipeline({
       fields: { sigma_b2: "σb²", sigma_w2: "σw² where χ1 = 1" },
     },
     cell: {
-      doc: "One grid cell; ξ_c is null on the critical line, q*, c*, ξ_c null where q is unbounded (ReLU, linear).",
+      doc:
+        "One grid cell; ξ_c is null on the critical line, q*, c*, ξ_c null where q is unbounded (ReLU, linear).",
       fields: {
-        sigma_w2: "σw²", sigma_b2: "σb²", q_star: "q*", c_star: "c*", chi1: "χ1",
-        xi_c: "ξ_c (layers)", phase: '"ordered", "chaotic" or "unbounded"',
+        sigma_w2: "σw²",
+        sigma_b2: "σb²",
+        q_star: "q*",
+        c_star: "c*",
+        chi1: "χ1",
+        xi_c: "ξ_c (layers)",
+        phase: '"ordered", "chaotic" or "unbounded"',
       },
     },
   },
   panels: [
     {
-      kind: "heatmap", id: "phase", title: "Depth scale ξ_c over (σw², σb²)", stream: "cell",
-      x: "sigma_w2", y: "sigma_b2", fill: ["xi_c", "chi1", "q_star", "c_star"],
+      kind: "heatmap",
+      id: "phase",
+      title: "Depth scale ξ_c over (σw², σb²)",
+      stream: "cell",
+      x: "sigma_w2",
+      y: "sigma_b2",
+      fill: ["xi_c", "chi1", "q_star", "c_star"],
       overlay: { stream: "critical-line", x: "sigma_w2", y: "sigma_b2" },
     },
   ],
@@ -75,7 +113,15 @@ export default definePipeline({
           const fp = fixedPoint({ act, sigma_w2: w, sigma_b2: b });
           yield {
             stream: "cell",
-            row: { sigma_w2: w, sigma_b2: b, q_star: fp.q_star, c_star: fp.c_star, chi1: fp.chi1, xi_c: fp.xi_c, phase: fp.phase },
+            row: {
+              sigma_w2: w,
+              sigma_b2: b,
+              q_star: fp.q_star,
+              c_star: fp.c_star,
+              chi1: fp.chi1,
+              xi_c: fp.xi_c,
+              phase: fp.phase,
+            },
           };
           await ctx.tick();
         }

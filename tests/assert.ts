@@ -7,14 +7,19 @@
 import nodeAssert from "node:assert/strict";
 
 export const assert: (value: unknown, message?: string) => asserts value = nodeAssert.ok;
-export const assertEquals: <T>(actual: unknown, expected: T, message?: string) => asserts actual is T =
-  nodeAssert.deepStrictEqual;
+export const assertEquals: <T>(
+  actual: unknown,
+  expected: T,
+  message?: string,
+) => asserts actual is T = nodeAssert.deepStrictEqual;
 
 /** |actual − expected| ≤ tol, with both numbers in the message. */
 export function assertAlmostEquals(actual: number, expected: number, tol: number, msg = ""): void {
   if (!(Math.abs(actual - expected) <= tol)) {
     throw new Error(
-      `${msg ? msg + ": " : ""}expected ${expected} ± ${tol}, got ${actual} (off by ${Math.abs(actual - expected)})`,
+      `${msg ? msg + ": " : ""}expected ${expected} ± ${tol}, got ${actual} (off by ${
+        Math.abs(actual - expected)
+      })`,
     );
   }
 }

@@ -23,7 +23,8 @@ const ARGS = [
 const WAIT_MS = 60_000;
 
 Deno.test({
-  name: "dashboard: starting a run from the controls fills the q_l panel with theory and simulation; a second window sees it",
+  name:
+    "dashboard: starting a run from the controls fills the q_l panel with theory and simulation; a second window sees it",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -35,7 +36,11 @@ Deno.test({
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(String(e)));
       await page.goto(srv.base + "/");
-      await page.waitForFunction(() => document.querySelector("#params form input[name=depth]") !== null, null, { timeout: WAIT_MS });
+      await page.waitForFunction(
+        () => document.querySelector("#params form input[name=depth]") !== null,
+        null,
+        { timeout: WAIT_MS },
+      );
       // A small run, so the test is quick; controls are generated from the schema.
       await page.fill("input[name=depth]", "12");
       await page.fill("input[name=width]", "300");
@@ -48,7 +53,11 @@ Deno.test({
       );
       const lines = await page.locator('figure[data-panel="qmap"] svg path').count();
       assert(lines >= 1, "the theory line is drawn");
-      await page.waitForFunction(() => document.querySelector("#run-info")?.textContent?.includes(" ok"), null, { timeout: WAIT_MS });
+      await page.waitForFunction(
+        () => document.querySelector("#run-info")?.textContent?.includes(" ok"),
+        null,
+        { timeout: WAIT_MS },
+      );
       Deno.mkdirSync("tests/artifacts", { recursive: true });
       await page.screenshot({ path: "tests/artifacts/dashboard.png", fullPage: true });
       const table = await page.locator('figure[data-panel="fixed-point"] table').textContent();

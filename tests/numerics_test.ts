@@ -25,7 +25,9 @@ Deno.test("expect1() gives the Gaussian moments E z^{2k} = (2k−1)!! exactly", 
 });
 
 Deno.test("expect1() integrates E cos(a z) = e^{−a²/2} (an entire function)", () => {
-  for (const a of [0.1, 1, 3]) assertAlmostEquals(expect1((z) => Math.cos(a * z)), Math.exp(-a * a / 2), RULE_TOL);
+  for (const a of [0.1, 1, 3]) {
+    assertAlmostEquals(expect1((z) => Math.cos(a * z)), Math.exp(-a * a / 2), RULE_TOL);
+  }
 });
 
 Deno.test("expect2() gives E[z1² z2²] = 1 and E[(z1 + z2)^4] = 12", () => {

@@ -3,8 +3,8 @@ import {
   flagName,
   ParamError,
   paramName,
-  parseFlagValue,
   type ParamsSchema,
+  parseFlagValue,
   resolveParams,
   toJsonSchema,
 } from "../src/params/schema.ts";
@@ -21,13 +21,29 @@ Deno.test("resolveParams() fills defaults and keeps given values", () => {
 });
 
 Deno.test("resolveParams() names the param and what is allowed", () => {
-  const e = assertThrows(() => resolveParams(SCHEMA, { sigma_w2: -1 }), ParamError, "sigma_w2 must be a number in [0, 10], got -1");
+  const e = assertThrows(
+    () => resolveParams(SCHEMA, { sigma_w2: -1 }),
+    ParamError,
+    "sigma_w2 must be a number in [0, 10], got -1",
+  );
   assertEquals((e as ParamError).asFlag(), "--sigma-w2 must be a number in [0, 10], got -1");
-  assertThrows(() => resolveParams(SCHEMA, { depth: 2.5 }), ParamError, "depth must be an integer in [1, 1000]");
-  assertThrows(() => resolveParams(SCHEMA, { activation: "gelu" }), ParamError, 'must be one of tanh, relu, got "gelu"');
+  assertThrows(
+    () => resolveParams(SCHEMA, { depth: 2.5 }),
+    ParamError,
+    "depth must be an integer in [1, 1000]",
+  );
+  assertThrows(
+    () => resolveParams(SCHEMA, { activation: "gelu" }),
+    ParamError,
+    'must be one of tanh, relu, got "gelu"',
+  );
   assertThrows(() => resolveParams(SCHEMA, { sigma_w2: "abc" }), ParamError, 'got "abc"');
   assertThrows(() => resolveParams(SCHEMA, { sigma_w2: NaN }), ParamError, "sigma_w2 must be");
-  assertThrows(() => resolveParams(SCHEMA, { width: 3 }), ParamError, "width is not a param; allowed: sigma_w2, depth, activation");
+  assertThrows(
+    () => resolveParams(SCHEMA, { width: 3 }),
+    ParamError,
+    "width is not a param; allowed: sigma_w2, depth, activation",
+  );
 });
 
 Deno.test("flagName() and paramName() map snake_case params to kebab-case flags and back", () => {

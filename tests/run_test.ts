@@ -1,5 +1,5 @@
 /** The runtime: envelope, meta/done/error rows, the non-finite guard, stopping, and the log. */
-import { firstValueFrom, Observable, of, throwError, toArray, concat, NEVER } from "rxjs";
+import { concat, firstValueFrom, NEVER, Observable, of, throwError, toArray } from "rxjs";
 import { assert, assertEquals } from "./assert.ts";
 import { definePipeline, type Emit, RunError } from "../src/runtime/pipeline.ts";
 import { type Row, runPipeline } from "../src/runtime/run.ts";
@@ -17,22 +17,42 @@ const toy = (rows: () => Observable<Emit>) =>
   });
 
 const run = (def: ReturnType<typeof toy>, extra: { logDir?: string; signal?: AbortSignal } = {}) =>
-  firstValueFrom(runPipeline(def, { params: { n: 2, seed: 5 }, runId: "r-1", backend: "cpu", logDir: extra.logDir ?? null, signal: extra.signal }).pipe(toArray()));
+  firstValueFrom(
+    runPipeline(def, {
+      params: { n: 2, seed: 5 },
+      runId: "r-1",
+      backend: "cpu",
+      logDir: extra.logDir ?? null,
+      signal: extra.signal,
+    }).pipe(toArray()),
+  );
 
 Deno.test("runPipeline() stamps the envelope, emits meta first and done last, and logs every row", async () => {
   const logDir = Deno.makeTempDirSync();
-  const rows = await run(toy(() => of({ stream: "a", row: { x: 1 } }, { stream: "a", row: { x: 2 } })), { logDir });
+  const rows = await run(
+    toy(() => of({ stream: "a", row: { x: 1 } }, { stream: "a", row: { x: 2 } })),
+    { logDir },
+  );
   assertEquals(rows.map((r) => [r.stream, r.seq]), [["meta", 0], ["a", 1], ["a", 2], ["done", 3]]);
   assertEquals([rows[0].n, rows[0].seed, rows[0].backend], [2, 5, "cpu"]);
   assertEquals([rows[3].status, rows[3].rows], ["ok", 3]);
   assert(rows.every((r) => r.run === "r-1" && r.pipeline === "toy" && Object.isFrozen(r)));
-  const logged = Deno.readTextFileSync(`${logDir}/r-1.ndjson`).trim().split("\n").map((l) => JSON.parse(l));
+  const logged = Deno.readTextFileSync(`${logDir}/r-1.ndjson`).trim().split("\n").map((l) =>
+    JSON.parse(l)
+  );
   assertEquals(logged, rows.map((r) => JSON.parse(JSON.stringify(r))));
   Deno.removeSync(logDir, { recursive: true });
 });
 
 Deno.test("runPipeline() turns NaN or Infinity in a row into an error row (JSON would write null)", async () => {
-  const rows = await run(toy(() => of({ stream: "a", row: { x: 1, step: 4 } }, { stream: "a", row: { x: NaN, step: 5 } }, { stream: "a", row: { x: 3 } })));
+  const rows = await run(
+    toy(() =>
+      of({ stream: "a", row: { x: 1, step: 4 } }, { stream: "a", row: { x: NaN, step: 5 } }, {
+        stream: "a",
+        row: { x: 3 },
+      })
+    ),
+  );
   assertEquals(rows.map((r) => r.stream), ["meta", "a", "error", "done"]);
   assertEquals([rows[2].field, rows[2].step], ["x", 5]);
   assert(String(rows[2].message).includes("a.x is NaN"));
@@ -40,7 +60,14 @@ Deno.test("runPipeline() turns NaN or Infinity in a row into an error row (JSON 
 });
 
 Deno.test("runPipeline() reports a thrown RunError with its fields, and refuses undeclared streams", async () => {
-  const failing = await run(toy(() => concat(of({ stream: "a", row: { x: 1 } }), throwError(() => new RunError("boom", { step: 7 })))));
+  const failing = await run(
+    toy(() =>
+      concat(
+        of({ stream: "a", row: { x: 1 } }),
+        throwError(() => new RunError("boom", { step: 7 })),
+      )
+    ),
+  );
   assertEquals(failing.map((r) => r.stream), ["meta", "a", "error", "done"]);
   assertEquals([failing[2].message, failing[2].step, failing[3].status], ["boom", 7, "failed"]);
   const rogue = await run(toy(() => of({ stream: "zzz", row: { x: 1 } })));
@@ -53,7 +80,13 @@ Deno.test("runPipeline() ends with done.status = stopped when its signal aborts"
   const stop = new AbortController();
   const rows: Row[] = [];
   await new Promise<void>((resolve) => {
-    runPipeline(toy(() => concat(of({ stream: "a", row: { x: 1 } }), NEVER)), { params: { n: 1, seed: 1 }, runId: "r-2", backend: "cpu", logDir: null, signal: stop.signal })
+    runPipeline(toy(() => concat(of({ stream: "a", row: { x: 1 } }), NEVER)), {
+      params: { n: 1, seed: 1 },
+      runId: "r-2",
+      backend: "cpu",
+      logDir: null,
+      signal: stop.signal,
+    })
       .subscribe({
         next: (r) => {
           rows.push(r);
@@ -72,7 +105,19 @@ Deno.test({
   async fn() {
     const logDir = Deno.makeTempDirSync();
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname, "run", "phase-diagram", "--grid", "300", "--log-dir", logDir, "--backend", "cpu"],
+      args: [
+        "run",
+        "-A",
+        new URL("../main.ts", import.meta.url).pathname,
+        "run",
+        "phase-diagram",
+        "--grid",
+        "300",
+        "--log-dir",
+        logDir,
+        "--backend",
+        "cpu",
+      ],
       stdout: "null",
       stderr: "null",
     }).spawn();

@@ -10,14 +10,23 @@ import { startServer } from "./helpers/server.ts";
 function appWith(opts: { token?: string; heartbeatMs?: number; maxBacklogRows?: number } = {}) {
   const hub = new Hub();
   const runs = new Runs(hub, { backend: "cpu", logDir: null });
-  const app = createApp({ hub, runs, pipelines: () => PIPELINES, token: opts.token ?? null, logDir: null, ...opts });
+  const app = createApp({
+    hub,
+    runs,
+    pipelines: () => PIPELINES,
+    token: opts.token ?? null,
+    logDir: null,
+    ...opts,
+  });
   return { hub, runs, app };
 }
 
 const rows = (stream: string, seqs: number[]) => ({
   run: "r1",
   stream,
-  rows: seqs.map((seq) => ({ run: "r1", pipeline: "p", stream, seq, x: seq / 2 }) as unknown as Row),
+  rows: seqs.map((seq) =>
+    ({ run: "r1", pipeline: "p", stream, seq, x: seq / 2 }) as unknown as Row
+  ),
 });
 
 const tick = () => new Promise((r) => setTimeout(r, 10));
@@ -58,7 +67,11 @@ Deno.test("GET /api/events with Last-Event-ID resumes after that id: no gaps, no
 Deno.test("GET /api/events filters by run and stream", async () => {
   const { hub, app } = appWith();
   hub.publish(rows("a", [0]));
-  hub.publish({ ...rows("a", [0]), run: "r2", rows: [{ run: "r2", pipeline: "p", stream: "a", seq: 0 } as unknown as Row] });
+  hub.publish({
+    ...rows("a", [0]),
+    run: "r2",
+    rows: [{ run: "r2", pipeline: "p", stream: "a", seq: 0 } as unknown as Row],
+  });
   hub.publish(rows("b", [1]));
   hub.publish(rows("a", [2]));
   const sse = new SseReader((await app.request("/api/events?run=r1&stream=a")).body!);
@@ -76,7 +89,9 @@ Deno.test("GET /api/events sends heartbeat comments while idle", async () => {
 
 Deno.test("GET /api/events tears its subscription and timer down when the client goes", async () => {
   const { hub, app } = appWith({ heartbeatMs: 5 });
-  const readers = await Promise.all([0, 1, 2].map(async () => new SseReader((await app.request("/api/events")).body!)));
+  const readers = await Promise.all(
+    [0, 1, 2].map(async () => new SseReader((await app.request("/api/events")).body!)),
+  );
   await Promise.all(readers.map((r) => r.until((t) => t.startsWith(": statmech-live"))));
   assertEquals(hub.subscribers, 3);
   for (const r of readers) await r.cancel();
@@ -98,16 +113,51 @@ Deno.test("GET /api/events drops a viewer whose backlog overflows instead of buf
 
 Deno.test("POST /api/runs names the bad param with 400, and refuses bad bodies", async () => {
   const { app } = appWith();
-  const post = (body: string) => app.request("/api/runs", { method: "POST", body, headers: { "content-type": "application/json" } });
+  const post = (body: string) =>
+    app.request("/api/runs", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json" },
+    });
   const cases: [string, number, string, string | undefined][] = [
     ["{not json", 400, "body must be JSON", undefined],
     ["[1,2]", 400, "body must be a JSON object", undefined],
-    ['{"pipeline":"nope"}', 400, 'unknown pipeline "nope"; available: signal-propagation, phase-diagram', "pipeline"],
-    ['{"pipeline":"signal-propagation","params":{"sigma_w2":-1}}', 400, "sigma_w2 must be a number in [0.01, 10], got -1", "sigma_w2"],
-    ['{"pipeline":"signal-propagation","params":{"depth":"deep"}}', 400, 'depth must be an integer in [1, 1000], got "deep"', "depth"],
-    ['{"pipeline":"signal-propagation","params":{"colour":1}}', 400, "colour is not a param", "colour"],
-    ['{"pipeline":"signal-propagation","params":[]}', 400, "params must be a JSON object", "params"],
-    ['{"pipeline":"phase-diagram","params":{"sigma_w2_min":3,"sigma_w2_max":2}}', 400, "sigma_w2_min must be below sigma_w2_max", "sigma_w2_min"],
+    [
+      '{"pipeline":"nope"}',
+      400,
+      'unknown pipeline "nope"; available: signal-propagation, phase-diagram',
+      "pipeline",
+    ],
+    [
+      '{"pipeline":"signal-propagation","params":{"sigma_w2":-1}}',
+      400,
+      "sigma_w2 must be a number in [0.01, 10], got -1",
+      "sigma_w2",
+    ],
+    [
+      '{"pipeline":"signal-propagation","params":{"depth":"deep"}}',
+      400,
+      'depth must be an integer in [1, 1000], got "deep"',
+      "depth",
+    ],
+    [
+      '{"pipeline":"signal-propagation","params":{"colour":1}}',
+      400,
+      "colour is not a param",
+      "colour",
+    ],
+    [
+      '{"pipeline":"signal-propagation","params":[]}',
+      400,
+      "params must be a JSON object",
+      "params",
+    ],
+    [
+      '{"pipeline":"phase-diagram","params":{"sigma_w2_min":3,"sigma_w2_max":2}}',
+      400,
+      "sigma_w2_min must be below sigma_w2_max",
+      "sigma_w2_min",
+    ],
   ];
   for (const [body, status, error, param] of cases) {
     const res = await post(body);
@@ -116,7 +166,9 @@ Deno.test("POST /api/runs names the bad param with 400, and refuses bad bodies",
     assert(json.error.includes(error), `${body}: ${json.error}`);
     assertEquals(json.param, param);
   }
-  const big = await post(JSON.stringify({ pipeline: "signal-propagation", pad: "x".repeat(70_000) }));
+  const big = await post(
+    JSON.stringify({ pipeline: "signal-propagation", pad: "x".repeat(70_000) }),
+  );
   assertEquals(big.status, 413);
 });
 
@@ -124,14 +176,30 @@ Deno.test("start and stop need the presenter token when one is set: 401 without,
   const { app } = appWith({ token: "t0k" });
   const body = JSON.stringify({ pipeline: "signal-propagation", params: { depth: 1, width: 8 } });
   assertEquals((await app.request("/api/runs", { method: "POST", body })).status, 401);
-  assertEquals((await app.request("/api/runs", { method: "POST", body, headers: { authorization: "Bearer nope" } })).status, 403);
+  assertEquals(
+    (await app.request("/api/runs", {
+      method: "POST",
+      body,
+      headers: { authorization: "Bearer nope" },
+    })).status,
+    403,
+  );
   assertEquals((await app.request("/api/runs/x", { method: "DELETE" })).status, 401);
   assertEquals((await app.request("/api/pipelines")).status, 200); // viewing is open
 });
 
 Deno.test("unknown routes, runs and files are 404 with a message; paths never reach the file system", async () => {
   const { app } = appWith();
-  for (const path of ["/api/runs/nope", "/api/nothing", "/../deno.json", "/%2e%2e/main.ts", "/dist/app.js", "/api/runs/..%2f..%2fdeno/events.ndjson"]) {
+  for (
+    const path of [
+      "/api/runs/nope",
+      "/api/nothing",
+      "/../deno.json",
+      "/%2e%2e/main.ts",
+      "/dist/app.js",
+      "/api/runs/..%2f..%2fdeno/events.ndjson",
+    ]
+  ) {
     const res = await app.request(path);
     assertEquals(res.status, 404, path);
     assert((await res.json()).error, path);
@@ -149,14 +217,18 @@ Deno.test("GET /api/pipelines describes params as JSON Schema with seed added", 
 });
 
 Deno.test({
-  name: "a run over HTTP: 201, its rows on SSE and as NDJSON (meta first, done last), stoppable with DELETE",
+  name:
+    "a run over HTTP: 201, its rows on SSE and as NDJSON (meta first, done last), stoppable with DELETE",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
     const srv = startServer({ heartbeatMs: 50 });
     try {
       const post = (params: Record<string, unknown>) =>
-        fetch(`${srv.base}/api/runs`, { method: "POST", body: JSON.stringify({ pipeline: "phase-diagram", params }) });
+        fetch(`${srv.base}/api/runs`, {
+          method: "POST",
+          body: JSON.stringify({ pipeline: "phase-diagram", params }),
+        });
       // A long run (150×150 cells ≈ 3 s of float64 work) …
       const res = await post({ grid: 150 });
       assertEquals(res.status, 201);

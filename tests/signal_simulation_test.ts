@@ -19,7 +19,17 @@ const C_ATOL = 0.02;
 
 async function compare(act: "tanh" | "erf", sigma_w2: number, sigma_b2: number, seed: number) {
   const { tf } = await useBackend("wasm");
-  const spec = { activation: act, sigma_w2, sigma_b2, width: N_WIDTH, depth: DEPTH, q0: 1, c0: 0.3, pairs: 16, draws: DRAWS };
+  const spec = {
+    activation: act,
+    sigma_w2,
+    sigma_b2,
+    width: N_WIDTH,
+    depth: DEPTH,
+    q0: 1,
+    c0: 0.3,
+    pairs: 16,
+    draws: DRAWS,
+  };
   const sim: LayerStats[] = [];
   for await (const s of simulateNetwork(tf, spec, new Rng(seed), async () => {})) sim.push(s);
   const theory = propagate({ act: activation(act), sigma_w2, sigma_b2 }, 1, 0.3, DEPTH);

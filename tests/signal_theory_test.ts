@@ -1,6 +1,13 @@
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { type Activation, activation } from "../src/signal/activations.ts";
-import { covarianceMap, lengthMap, lengthMapSlope, meanSquare, pairMean, propagate } from "../src/signal/maps.ts";
+import {
+  covarianceMap,
+  lengthMap,
+  lengthMapSlope,
+  meanSquare,
+  pairMean,
+  propagate,
+} from "../src/signal/maps.ts";
 import { correlationMap, fixedPoint, qStar } from "../src/signal/fixed_point.ts";
 import { mehlerCoefficients, mehlerSeries } from "../src/signal/mehler.ts";
 import { criticalSigmaW2 } from "../src/signal/critical_line.ts";
@@ -27,7 +34,11 @@ Deno.test("meanSquare() by 1-D quadrature matches the erf closed form", () => {
 Deno.test("pairMean() by 2-D quadrature matches the erf arcsin kernel", () => {
   for (const [q11, q22, c] of [[1, 1, 0.3], [0.5, 2, -0.7], [3, 0.2, 0.95], [1, 1, 0]]) {
     const q12 = c * Math.sqrt(q11 * q22);
-    assertAlmostEquals(pairMean(erfByQuadrature, q11, q22, q12), pairMean(activation("erf"), q11, q22, q12), QUAD_TOL);
+    assertAlmostEquals(
+      pairMean(erfByQuadrature, q11, q22, q12),
+      pairMean(activation("erf"), q11, q22, q12),
+      QUAD_TOL,
+    );
   }
 });
 
@@ -52,8 +63,18 @@ Deno.test("mehlerSeries() matches 2-D quadrature for tanh and the closed form fo
     const bTanh = mehlerCoefficients((z) => Math.tanh(s * z));
     const bErf = mehlerCoefficients((z) => activation("erf").phi(s * z));
     for (const c of [-0.9, -0.2, 0, 0.5, 0.99, 1]) {
-      assertAlmostEquals(mehlerSeries(bTanh, c).value, pairMean(tanh, q, q, c * q), QUAD_TOL, `tanh q=${q} c=${c}`);
-      assertAlmostEquals(mehlerSeries(bErf, c).value, activation("erf").pair!(q, q, c * q), QUAD_TOL, `erf q=${q} c=${c}`);
+      assertAlmostEquals(
+        mehlerSeries(bTanh, c).value,
+        pairMean(tanh, q, q, c * q),
+        QUAD_TOL,
+        `tanh q=${q} c=${c}`,
+      );
+      assertAlmostEquals(
+        mehlerSeries(bErf, c).value,
+        activation("erf").pair!(q, q, c * q),
+        QUAD_TOL,
+        `erf q=${q} c=${c}`,
+      );
     }
   }
 });

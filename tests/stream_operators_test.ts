@@ -1,5 +1,5 @@
 import { TestScheduler } from "rxjs/testing";
-import { from, toArray, firstValueFrom } from "rxjs";
+import { firstValueFrom, from, toArray } from "rxjs";
 import { assert, assertEquals } from "./assert.ts";
 import { batchByStream } from "../src/server/batch.ts";
 import { decimateSeries, SERIES_LIMIT, strideAt } from "../src/server/decimate.ts";
@@ -54,7 +54,15 @@ Deno.test("decimateSeries() thins a long series to ~limit·(1 + ½log2(n/limit))
   const rows: Row[] = [];
   for (let i = 0; i < n; i++) rows.push(row("loss", i, { step: i, source: "simulation" }));
   rows.push(row("summary", n), row("done", n + 1));
-  const out = await firstValueFrom(from(rows).pipe(decimateSeries({ loss: { doc: "", fields: {}, series: ["source"] }, summary: { doc: "", fields: {} } }), toArray()));
+  const out = await firstValueFrom(
+    from(rows).pipe(
+      decimateSeries({
+        loss: { doc: "", fields: {}, series: ["source"] },
+        summary: { doc: "", fields: {} },
+      }),
+      toArray(),
+    ),
+  );
   const loss = out.filter((r) => r.stream === "loss");
   const expected = SERIES_LIMIT * (1 + 0.5 * Math.log2(n / SERIES_LIMIT)); // 4,000 for 64k rows
   assert(Math.abs(loss.length - expected) <= 2, `${loss.length} rows, expected about ${expected}`);
@@ -62,13 +70,22 @@ Deno.test("decimateSeries() thins a long series to ~limit·(1 + ½log2(n/limit))
   assertEquals(out.at(-1)!.stream, "done");
   assertEquals(out.filter((r) => r.stream === "summary").length, 1);
   // rows stay in order within the series
-  for (let i = 1; i < loss.length; i++) assert((loss[i].step as number) > (loss[i - 1].step as number));
+  for (let i = 1; i < loss.length; i++) {
+    assert((loss[i].step as number) > (loss[i - 1].step as number));
+  }
 });
 
 Deno.test("decimateSeries() treats each value of the series fields as its own series", async () => {
   const rows: Row[] = [];
-  for (let i = 0; i < 3000; i++) rows.push(row("m", 2 * i, { source: "theory" }), row("m", 2 * i + 1, { source: "simulation" }));
-  const out = await firstValueFrom(from(rows).pipe(decimateSeries({ m: { doc: "", fields: {}, series: ["source"] } }, 1000), toArray()));
+  for (let i = 0; i < 3000; i++) {
+    rows.push(row("m", 2 * i, { source: "theory" }), row("m", 2 * i + 1, { source: "simulation" }));
+  }
+  const out = await firstValueFrom(
+    from(rows).pipe(
+      decimateSeries({ m: { doc: "", fields: {}, series: ["source"] } }, 1000),
+      toArray(),
+    ),
+  );
   const th = out.filter((r) => r.source === "theory").length;
   const sim = out.filter((r) => r.source === "simulation").length;
   assertEquals(th, sim);

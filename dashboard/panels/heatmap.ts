@@ -24,10 +24,17 @@ export function heatmapPanel(
   const fill = opts.fill ?? spec.fill[0];
   const dx = step(rows.map((r) => r[spec.x] as number)) / 2;
   const dy = step(rows.map((r) => r[spec.y] as number)) / 2;
-  const rect = (r: Row) => ({ x1: (r[spec.x] as number) - dx, x2: (r[spec.x] as number) + dx, y1: (r[spec.y] as number) - dy, y2: (r[spec.y] as number) + dy });
+  const rect = (r: Row) => ({
+    x1: (r[spec.x] as number) - dx,
+    x2: (r[spec.x] as number) + dx,
+    y1: (r[spec.y] as number) - dy,
+    y2: (r[spec.y] as number) + dy,
+  });
   const cells = rows.map((r) => ({ ...rect(r), v: r[fill] }));
   const positive = cells.every((c) => typeof c.v !== "number" || c.v > 0);
-  const line = overlay.slice().sort((a, b) => (a[spec.overlay?.y ?? ""] as number) - (b[spec.overlay?.y ?? ""] as number));
+  const line = overlay.slice().sort((a, b) =>
+    (a[spec.overlay?.y ?? ""] as number) - (b[spec.overlay?.y ?? ""] as number)
+  );
   return Plot.plot({
     document: opts.document,
     width: opts.width ?? 640,
@@ -36,12 +43,38 @@ export function heatmapPanel(
     style: { fontSize: "14px" },
     x: { label: spec.x },
     y: { label: spec.y },
-    color: { type: positive && fill.startsWith("xi") ? "log" : "linear", scheme: "viridis", legend: true, label: fill },
+    color: {
+      type: positive && fill.startsWith("xi") ? "log" : "linear",
+      scheme: "viridis",
+      legend: true,
+      label: fill,
+    },
     marks: [
-      Plot.rect(cells.filter((c) => c.v === null), { x1: "x1", x2: "x2", y1: "y1", y2: "y2", fill: "#bbb" }),
-      Plot.rect(cells.filter((c) => typeof c.v === "number"), { x1: "x1", x2: "x2", y1: "y1", y2: "y2", fill: "v" }),
-      spec.overlay ? Plot.line(line, { x: spec.overlay.x, y: spec.overlay.y, stroke: "white", strokeWidth: 3 }) : null,
-      spec.overlay ? Plot.line(line, { x: spec.overlay.x, y: spec.overlay.y, stroke: "#d62728", strokeWidth: 1.5 }) : null,
+      Plot.rect(cells.filter((c) => c.v === null), {
+        x1: "x1",
+        x2: "x2",
+        y1: "y1",
+        y2: "y2",
+        fill: "#bbb",
+      }),
+      Plot.rect(cells.filter((c) => typeof c.v === "number"), {
+        x1: "x1",
+        x2: "x2",
+        y1: "y1",
+        y2: "y2",
+        fill: "v",
+      }),
+      spec.overlay
+        ? Plot.line(line, { x: spec.overlay.x, y: spec.overlay.y, stroke: "white", strokeWidth: 3 })
+        : null,
+      spec.overlay
+        ? Plot.line(line, {
+          x: spec.overlay.x,
+          y: spec.overlay.y,
+          stroke: "#d62728",
+          strokeWidth: 1.5,
+        })
+        : null,
     ],
   }) as unknown as Element;
 }

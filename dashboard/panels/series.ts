@@ -14,7 +14,11 @@ function colourDomain(keys: Iterable<string>): string[] {
   return [...fixed, ...[...keys].filter((k) => !fixed.includes(k)).sort()];
 }
 
-export function seriesPanel(rows: readonly Row[], spec: SeriesSpec, opts: PanelOptions = {}): Element {
+export function seriesPanel(
+  rows: readonly Row[],
+  spec: SeriesSpec,
+  opts: PanelOptions = {},
+): Element {
   const by = spec.by;
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
@@ -27,8 +31,9 @@ export function seriesPanel(rows: readonly Row[], spec: SeriesSpec, opts: PanelO
   for (const [key, g] of groups) {
     const data = thin(g.slice().sort((a, b) => num(a, spec.x) - num(b, spec.x)));
     const style = { x: spec.x, y: spec.y, stroke: () => key };
-    if (key === "simulation") marks.push(Plot.dot(data, { ...style, r: 3.5, fill: () => key, fillOpacity: 0.6 }));
-    else marks.push(Plot.line(data, { ...style, strokeWidth: 2.5 }));
+    if (key === "simulation") {
+      marks.push(Plot.dot(data, { ...style, r: 3.5, fill: () => key, fillOpacity: 0.6 }));
+    } else marks.push(Plot.line(data, { ...style, strokeWidth: 2.5 }));
   }
   return Plot.plot({
     document: opts.document,
@@ -39,7 +44,11 @@ export function seriesPanel(rows: readonly Row[], spec: SeriesSpec, opts: PanelO
     style: { fontSize: "14px" },
     x: { label: spec.x },
     y: { label: spec.yLabel ?? spec.y },
-    color: { legend: groups.size > 0, domain: colourDomain(groups.keys()), range: ["#1f5fa8", "#e0662b", "#4a9e5c", "#8a5bb0"] },
+    color: {
+      legend: groups.size > 0,
+      domain: colourDomain(groups.keys()),
+      range: ["#1f5fa8", "#e0662b", "#4a9e5c", "#8a5bb0"],
+    },
     marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
   }) as unknown as Element;
 }

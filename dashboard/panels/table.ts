@@ -10,7 +10,11 @@ export function formatValue(field: string, v: unknown): string {
   return String(v);
 }
 
-export function tablePanel(rows: readonly Row[], _spec: TableSpec, opts: PanelOptions = {}): Element {
+export function tablePanel(
+  rows: readonly Row[],
+  _spec: TableSpec,
+  opts: PanelOptions = {},
+): Element {
   const doc = opts.document ?? globalThis.document;
   const table = doc.createElement("table");
   table.className = "kv";

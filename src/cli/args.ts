@@ -6,7 +6,7 @@
  * @module
  */
 import { flagName, ParamError, paramName, parseFlagValue } from "../params/schema.ts";
-import { BACKENDS, type BackendChoice } from "../compute/backend.ts";
+import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import type { Pipeline } from "../runtime/pipeline.ts";
 import { resolveRunParams, runSchema } from "../runtime/run_params.ts";
 
@@ -23,7 +23,9 @@ export function flagPairs(tokens: readonly string[]): [string, string][] {
   const out: [string, string][] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (!t.startsWith("--")) throw new UsageError(`unexpected argument "${t}"; flags look like --name value`);
+    if (!t.startsWith("--")) {
+      throw new UsageError(`unexpected argument "${t}"; flags look like --name value`);
+    }
     const eq = t.indexOf("=");
     if (eq > 0) {
       out.push([t.slice(0, eq), t.slice(eq + 1)]);

@@ -10,7 +10,11 @@ export function listText(pipelines: readonly Pipeline<any>[]): string {
   for (const def of pipelines) {
     lines.push(`${def.id} — ${def.title}`, `  ${def.cite}`, "  params:");
     for (const [name, spec] of Object.entries(runSchema(def))) {
-      lines.push(`    ${flagName(name).padEnd(18)} ${String(spec.default).padEnd(8)} ${describeAllowed(spec)}. ${spec.help}`);
+      lines.push(
+        `    ${flagName(name).padEnd(18)} ${String(spec.default).padEnd(8)} ${
+          describeAllowed(spec)
+        }. ${spec.help}`,
+      );
     }
     lines.push("  streams:");
     for (const [name, s] of Object.entries(def.streams)) {

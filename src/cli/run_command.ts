@@ -47,7 +47,9 @@ export function runCommand(def: Pipeline<any>, args: RunArgs): Promise<number> {
       next: (row: Row) => {
         rows++;
         if (row.stream === "done") status = String(row.status);
-        if (row.stream === "error") Deno.stderr.writeSync(encoder.encode(`${tty ? "\n" : ""}error: ${row.message}\n`));
+        if (row.stream === "error") {
+          Deno.stderr.writeSync(encoder.encode(`${tty ? "\n" : ""}error: ${row.message}\n`));
+        }
         if (!writeOut(encoder.encode(JSON.stringify(row) + "\n"))) stop.abort(); // `| head` closed the pipe
         progress(null);
       },

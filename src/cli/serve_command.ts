@@ -6,7 +6,7 @@
  * @module
  */
 import { PIPELINES } from "../../pipelines/mod.ts";
-import { BACKENDS, type BackendChoice } from "../compute/backend.ts";
+import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import type { Pipeline } from "../runtime/pipeline.ts";
 import { createApp } from "../server/app.ts";
 import { ensureBundle } from "../server/assets.ts";
@@ -25,22 +25,39 @@ interface ServeFlags {
 }
 
 function parseServeFlags(tokens: string[], allowed: readonly string[]): ServeFlags {
-  const f: ServeFlags = { port: 8000, host: "127.0.0.1", backend: "auto", token: null, logDir: "data/runs", rate: 200 };
+  const f: ServeFlags = {
+    port: 8000,
+    host: "127.0.0.1",
+    backend: "auto",
+    token: null,
+    logDir: "data/runs",
+    rate: 200,
+  };
   for (const [flag, value] of flagPairs(tokens)) {
-    if (!allowed.includes(flag)) throw new UsageError(`unknown flag ${flag}; allowed: ${allowed.join(", ")}`);
+    if (!allowed.includes(flag)) {
+      throw new UsageError(`unknown flag ${flag}; allowed: ${allowed.join(", ")}`);
+    }
     if (flag === "--port") {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be an integer in [0, 65535], got "${value}"`);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) {
+        throw new UsageError(`--port must be an integer in [0, 65535], got "${value}"`);
+      }
       f.port = n;
     } else if (flag === "--host") f.host = value;
     else if (flag === "--backend") {
-      if (!(BACKENDS as readonly string[]).includes(value)) throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}, got "${value}"`);
+      if (!(BACKENDS as readonly string[]).includes(value)) {
+        throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}, got "${value}"`);
+      }
       f.backend = value as BackendChoice;
     } else if (flag === "--token") f.token = value;
     else if (flag === "--log-dir") f.logDir = value;
     else if (flag === "--rate") {
       const n = Number(value);
-      if (!(n > 0 && n <= 1e6)) throw new UsageError(`--rate must be a number of rows per second in (0, 1e6], got "${value}"`);
+      if (!(n > 0 && n <= 1e6)) {
+        throw new UsageError(
+          `--rate must be a number of rows per second in (0, 1e6], got "${value}"`,
+        );
+      }
       f.rate = n;
     }
   }
@@ -69,26 +86,36 @@ async function watchPipelines(
       const name = path.split("/").pop() ?? "";
       if (!name.endsWith(".ts") || name === "mod.ts") continue;
       clearTimeout(timers.get(path));
-      timers.set(path, setTimeout(async () => {
-        try {
-          const mod = await import(`${new URL(name, dir)}?v=${Date.now()}`);
-          const def = mod.default as Pipeline;
-          registry.set(def.id, def);
-          const last = runs.list().filter((r) => r.pipeline === def.id && r.source === "live").at(-1);
-          if (last) {
-            runs.stop(last.run);
-            const rec = runs.start(def, { ...last.params });
-            console.error(`${name} changed: re-running ${def.id} as ${rec.run}`);
-          } else console.error(`${name} changed: reloaded ${def.id}`);
-        } catch (e) {
-          console.error(`${name} changed but failed to load: ${e instanceof Error ? e.message : e}`);
-        }
-      }, 150));
+      timers.set(
+        path,
+        setTimeout(async () => {
+          try {
+            const mod = await import(`${new URL(name, dir)}?v=${Date.now()}`);
+            const def = mod.default as Pipeline;
+            registry.set(def.id, def);
+            const last = runs.list().filter((r) => r.pipeline === def.id && r.source === "live").at(
+              -1,
+            );
+            if (last) {
+              runs.stop(last.run);
+              const rec = runs.start(def, { ...last.params });
+              console.error(`${name} changed: re-running ${def.id} as ${rec.run}`);
+            } else console.error(`${name} changed: reloaded ${def.id}`);
+          } catch (e) {
+            console.error(
+              `${name} changed but failed to load: ${e instanceof Error ? e.message : e}`,
+            );
+          }
+        }, 150),
+      );
     }
   }
 }
 
-export async function serveCommand(command: "watch" | "replay" | "bundle", args: string[]): Promise<number> {
+export async function serveCommand(
+  command: "watch" | "replay" | "bundle",
+  args: string[],
+): Promise<number> {
   if (command === "bundle") {
     if (args.length) throw new UsageError("bundle takes no arguments");
     console.error(`built ${await ensureBundle()}`);
@@ -96,7 +123,9 @@ export async function serveCommand(command: "watch" | "replay" | "bundle", args:
   }
   if (command === "replay") {
     const [file, ...rest] = args;
-    if (!file || file.startsWith("--")) throw new UsageError("replay needs a file: deno task replay <file.ndjson>");
+    if (!file || file.startsWith("--")) {
+      throw new UsageError("replay needs a file: deno task replay <file.ndjson>");
+    }
     const f = parseServeFlags(rest, ["--port", "--host", "--rate"]);
     let text: string;
     try {
@@ -110,10 +139,24 @@ export async function serveCommand(command: "watch" | "replay" | "bundle", args:
     const id = rows[0].run;
     const def = PIPELINES.find((p) => p.id === rows[0].pipeline);
     await ensureBundle();
-    const { runs, base } = serve({ ...f, logDir: "data/runs", backend: "cpu" }, () => PIPELINES, crypto.randomUUID());
+    const { runs, base } = serve(
+      { ...f, logDir: "data/runs", backend: "cpu" },
+      () => PIPELINES,
+      crypto.randomUUID(),
+    );
     const params: Record<string, number | string> = {};
-    if (meta && def) for (const k of Object.keys(def.params)) if (k in meta) params[k] = meta[k] as number | string;
-    runs.replay(id, rows[0].pipeline, params, def?.streams ?? {}, paced(rows.filter((r) => r.run === id), f.rate));
+    if (meta && def) {
+      for (const k of Object.keys(def.params)) {
+        if (k in meta) params[k] = meta[k] as number | string;
+      }
+    }
+    runs.replay(
+      id,
+      rows[0].pipeline,
+      params,
+      def?.streams ?? {},
+      paced(rows.filter((r) => r.run === id), f.rate),
+    );
     console.error(`replaying ${rows.length} rows of ${id} at ${f.rate} rows/s: ${base}#run=${id}`);
     await new Promise(() => {}); // serve until Ctrl-C
     return 0;

@@ -58,12 +58,20 @@ async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
   if (choice === "auto") backend = adapter && !adapter.fallback ? "webgpu" : "wasm";
   else backend = choice;
   if (backend === "webgpu") {
-    if (!adapter) throw new BackendError("backend webgpu: no WebGPU adapter on this machine; use wasm or cpu");
+    if (!adapter) {
+      throw new BackendError("backend webgpu: no WebGPU adapter on this machine; use wasm or cpu");
+    }
     await import("@tensorflow/tfjs-backend-webgpu");
   }
-  if (!(await tf.setBackend(backend))) throw new BackendError(`backend ${backend} failed to initialise`);
+  if (!(await tf.setBackend(backend))) {
+    throw new BackendError(`backend ${backend} failed to initialise`);
+  }
   await tf.ready();
-  return { backend, adapter: adapter?.description ?? null, fallback_adapter: adapter?.fallback ?? null };
+  return {
+    backend,
+    adapter: adapter?.description ?? null,
+    fallback_adapter: adapter?.fallback ?? null,
+  };
 }
 
 /**

@@ -70,7 +70,9 @@ function check(name: string, spec: ParamSpec, value: unknown): number | string {
   }
   const ok = typeof value === "number" && Number.isFinite(value) && value >= spec.min &&
     value <= spec.max && (!spec.integer || Number.isInteger(value));
-  if (!ok) throw new ParamError(name, `must be ${describeAllowed(spec)}, got ${JSON.stringify(value)}`);
+  if (!ok) {
+    throw new ParamError(name, `must be ${describeAllowed(spec)}, got ${JSON.stringify(value)}`);
+  }
   return value as number;
 }
 

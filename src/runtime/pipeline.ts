@@ -56,7 +56,12 @@ export type PanelSpec =
     readonly fill: readonly string[];
     readonly overlay?: { readonly stream: string; readonly x: string; readonly y: string };
   }
-  | { readonly kind: "table"; readonly id: string; readonly title: string; readonly stream: string };
+  | {
+    readonly kind: "table";
+    readonly id: string;
+    readonly title: string;
+    readonly stream: string;
+  };
 
 /** What a run gets from the runtime. */
 export interface RunContext {

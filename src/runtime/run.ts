@@ -12,11 +12,20 @@ import { Observable, type Subscription } from "rxjs";
 import { type BackendChoice, useBackend } from "../compute/backend.ts";
 import { ParamError } from "../params/schema.ts";
 import { Rng } from "../random/rng.ts";
-import { type Fields, type Pipeline, RunError, type RunContext, RUNTIME_STREAMS, type Value } from "./pipeline.ts";
+import {
+  type Fields,
+  type Pipeline,
+  type RunContext,
+  RunError,
+  RUNTIME_STREAMS,
+  type Value,
+} from "./pipeline.ts";
 import { RunLog } from "./run_log.ts";
 
 /** A row on the bus: envelope first, then data. Frozen: rows are shared by every consumer. */
-export type Row = Readonly<{ run: string; pipeline: string; stream: string; seq: number } & Record<string, Value>>;
+export type Row = Readonly<
+  { run: string; pipeline: string; stream: string; seq: number } & Record<string, Value>
+>;
 
 export type RunStatus = "ok" | "stopped" | "failed";
 
@@ -70,7 +79,13 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
     let inner: Subscription | undefined;
 
     const emit = (stream: string, fields: Fields) => {
-      const row = Object.freeze({ run: opts.runId, pipeline: def.id, stream, seq: seq++, ...fields }) as Row;
+      const row = Object.freeze({
+        run: opts.runId,
+        pipeline: def.id,
+        stream,
+        seq: seq++,
+        ...fields,
+      }) as Row;
       log?.append(row);
       subscriber.next(row);
     };
@@ -121,13 +136,20 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
         next: ({ stream, row }) => {
           if (finished) return;
           if (!def.streams[stream] || (RUNTIME_STREAMS as readonly string[]).includes(stream)) {
-            return fail(new RunError(`pipeline ${def.id} emitted a row on undeclared stream "${stream}"`));
+            return fail(
+              new RunError(`pipeline ${def.id} emitted a row on undeclared stream "${stream}"`),
+            );
           }
           const clash = Object.keys(row).find((k) => ENVELOPE.has(k));
           if (clash) return fail(new RunError(`pipeline ${def.id} set envelope field "${clash}"`));
           const bad = nonFinite(row);
           if (bad !== undefined) {
-            return fail(new RunError(`${stream}.${bad} is ${row[bad]}: the computation diverged`, { field: bad, ...pick(row) }));
+            return fail(
+              new RunError(`${stream}.${bad} is ${row[bad]}: the computation diverged`, {
+                field: bad,
+                ...pick(row),
+              }),
+            );
           }
           emit(stream, row);
         },
@@ -150,6 +172,8 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
 /** The integer-valued locating fields of a bad row (layer, step…), to name where it diverged. */
 function pick(row: Fields): Fields {
   const out: Record<string, Value> = {};
-  for (const [k, v] of Object.entries(row)) if (typeof v === "number" && Number.isInteger(v)) out[k] = v;
+  for (const [k, v] of Object.entries(row)) {
+    if (typeof v === "number" && Number.isInteger(v)) out[k] = v;
+  }
   return out;
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
 import { join } from "node:path";
@@ -35,7 +35,9 @@ export interface AppOptions {
   readonly maxBacklogRows?: number;
 }
 
-const csv = (s: string | undefined) => (s ? new Set(s.split(",").map((x) => x.trim()).filter(Boolean)) : undefined);
+const csv = (
+  s: string | undefined,
+) => (s ? new Set(s.split(",").map((x) => x.trim()).filter(Boolean)) : undefined);
 
 export function createApp(opts: AppOptions): Hono {
   const { hub, runs } = opts;
@@ -46,7 +48,13 @@ export function createApp(opts: AppOptions): Hono {
   const presenter = async (c: Context, next: () => Promise<void>) => {
     if (!opts.token) return await next();
     const given = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? c.req.query("token");
-    if (!given) return bad(c, 401, "this server needs the presenter token to start or stop runs (Authorization: Bearer <token>)");
+    if (!given) {
+      return bad(
+        c,
+        401,
+        "this server needs the presenter token to start or stop runs (Authorization: Bearer <token>)",
+      );
+    }
     if (given !== opts.token) return bad(c, 403, "wrong presenter token");
     await next();
   };
@@ -76,7 +84,14 @@ export function createApp(opts: AppOptions): Hono {
       const { pipeline, params = {} } = body as { pipeline?: unknown; params?: unknown };
       const ids = opts.pipelines().map((p) => p.id);
       const def = opts.pipelines().find((p) => p.id === pipeline);
-      if (!def) return bad(c, 400, `unknown pipeline ${JSON.stringify(pipeline)}; available: ${ids.join(", ")}`, "pipeline");
+      if (!def) {
+        return bad(
+          c,
+          400,
+          `unknown pipeline ${JSON.stringify(pipeline)}; available: ${ids.join(", ")}`,
+          "pipeline",
+        );
+      }
       if (typeof params !== "object" || params === null || Array.isArray(params)) {
         return bad(c, 400, "params must be a JSON object of param values", "params");
       }
@@ -143,7 +158,10 @@ export function createApp(opts: AppOptions): Hono {
   app.get("*", async (c) => {
     const file = await asset(c.req.path);
     if (!file) return bad(c, 404, `no such file ${c.req.path}`);
-    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { "content-type": file.type, "cache-control": "no-cache" });
+    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": file.type,
+      "cache-control": "no-cache",
+    });
   });
 
   return app;

@@ -36,7 +36,9 @@ function newestSource(dir: string): number {
   for (const e of Deno.readDirSync(dir)) {
     const p = join(dir, e.name);
     if (e.isDirectory && e.name !== "dist") newest = Math.max(newest, newestSource(p));
-    else if (e.isFile && e.name.endsWith(".ts")) newest = Math.max(newest, Deno.statSync(p).mtime?.getTime() ?? 0);
+    else if (e.isFile && e.name.endsWith(".ts")) {
+      newest = Math.max(newest, Deno.statSync(p).mtime?.getTime() ?? 0);
+    }
   }
   return newest;
 }
@@ -51,13 +53,24 @@ export async function ensureBundle(): Promise<string> {
   Deno.mkdirSync(dirname(BUNDLE), { recursive: true });
   const tmp = `${BUNDLE}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform", "browser", "--minify", "-o", tmp, join(ROOT, "main.ts")],
+    args: [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "browser",
+      "--minify",
+      "-o",
+      tmp,
+      join(ROOT, "main.ts"),
+    ],
     cwd: join(ROOT, ".."),
     stdout: "piped",
     stderr: "piped",
   }).output();
   if (!out.success) {
-    throw new Error(`deno bundle of the dashboard failed:\n${new TextDecoder().decode(out.stderr)}`);
+    throw new Error(
+      `deno bundle of the dashboard failed:\n${new TextDecoder().decode(out.stderr)}`,
+    );
   }
   Deno.renameSync(tmp, BUNDLE); // atomic: a concurrent reader sees the old file or the new one
   return BUNDLE;

@@ -6,7 +6,13 @@
  *
  * @module
  */
-import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike, type Subscription } from "rxjs";
+import {
+  asyncScheduler,
+  Observable,
+  type OperatorFunction,
+  type SchedulerLike,
+  type Subscription,
+} from "rxjs";
 import type { Row } from "../runtime/run.ts";
 
 export interface Batch {
@@ -27,7 +33,9 @@ export function batchByStream(
       const flush = () => {
         timer?.unsubscribe();
         timer = null;
-        for (const rows of pending.values()) subscriber.next({ run: rows[0].run, stream: rows[0].stream, rows });
+        for (const rows of pending.values()) {
+          subscriber.next({ run: rows[0].run, stream: rows[0].stream, rows });
+        }
         pending.clear();
       };
       const sub = source.subscribe({
@@ -39,7 +47,9 @@ export function batchByStream(
           }
           const key = `${row.run}\u0000${row.stream}`;
           let rows = pending.get(key);
-          if (!rows) pending.set(key, rows = []);
+          if (!rows) {
+            pending.set(key, rows = []);
+          }
           rows.push(row);
           if (rows.length >= maxRows) flush();
           else timer ??= scheduler.schedule(flush, windowMs);

@@ -41,7 +41,9 @@ export function decimateSeries(
             }
             return subscriber.next(row);
           }
-          const key = `${row.run}\u0000${row.stream}\u0000${by.map((f) => String(row[f])).join("\u0000")}`;
+          const key = `${row.run}\u0000${row.stream}\u0000${
+            by.map((f) => String(row[f])).join("\u0000")
+          }`;
           const n = counts.get(key) ?? 0;
           counts.set(key, n + 1);
           if (n % strideAt(n, limit) === 0) {

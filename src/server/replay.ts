@@ -9,7 +9,6 @@
 import { Observable } from "rxjs";
 import type { Row } from "../runtime/run.ts";
 
-
 /** Parse NDJSON text into rows (whole lines that hold an object with the envelope). */
 export function parseRows(text: string): Row[] {
   const rows: Row[] = [];
@@ -17,7 +16,10 @@ export function parseRows(text: string): Row[] {
     if (!line.trim()) continue;
     try {
       const r = JSON.parse(line);
-      if (r && typeof r === "object" && typeof r.run === "string" && typeof r.stream === "string" && typeof r.seq === "number") {
+      if (
+        r && typeof r === "object" && typeof r.run === "string" && typeof r.stream === "string" &&
+        typeof r.seq === "number"
+      ) {
         rows.push(Object.freeze(r));
       }
     } catch { /* a torn last line of a killed run: skip it */ }

@@ -43,12 +43,24 @@ export class Runs {
   start(def: Pipeline<any>, params: Record<string, number | string>): RunRecord {
     const run = newRunId();
     const stop = new AbortController();
-    const rows$ = runPipeline(def, { params, runId: run, backend: this.opts.backend, logDir: this.opts.logDir, signal: stop.signal });
+    const rows$ = runPipeline(def, {
+      params,
+      runId: run,
+      backend: this.opts.backend,
+      logDir: this.opts.logDir,
+      signal: stop.signal,
+    });
     return this.#attach(run, def.id, params, "live", def.streams, rows$, stop);
   }
 
   /** Feed a recorded run (its rows, envelope included) to the hub as if live. */
-  replay(run: string, pipeline: string, params: Record<string, number | string>, streams: Readonly<Record<string, StreamSpec>>, rows$: Observable<Row>): RunRecord {
+  replay(
+    run: string,
+    pipeline: string,
+    params: Record<string, number | string>,
+    streams: Readonly<Record<string, StreamSpec>>,
+    rows$: Observable<Row>,
+  ): RunRecord {
     return this.#attach(run, pipeline, params, "replay", streams, rows$, new AbortController());
   }
 
@@ -80,7 +92,16 @@ export class Runs {
     rows$: Observable<Row>,
     stop: AbortController,
   ): RunRecord {
-    const rec: RunRecord = { run, pipeline, params, started: new Date().toISOString(), source, status: "running", seconds: null, rows: 0 };
+    const rec: RunRecord = {
+      run,
+      pipeline,
+      params,
+      started: new Date().toISOString(),
+      source,
+      status: "running",
+      seconds: null,
+      rows: 0,
+    };
     this.#records.set(run, rec);
     this.#stops.set(run, stop);
     const sub = rows$.pipe(

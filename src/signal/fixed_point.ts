@@ -12,7 +12,7 @@
  * @module
  */
 import { brent } from "../numerics/brent.ts";
-import { type MeanField, lengthMap, lengthMapSlope, slopeMeanSquare } from "./maps.ts";
+import { lengthMap, lengthMapSlope, type MeanField, slopeMeanSquare } from "./maps.ts";
 import { mehlerCoefficients, mehlerSeries } from "./mehler.ts";
 
 export type Phase = "ordered" | "chaotic" | "unbounded";
@@ -61,7 +61,10 @@ export function qStar(m: MeanField): number | null {
  * The correlation map at q11 = q22 = q*, as a function of c, with its slope:
  * closed form where φ has one, the Mehler series otherwise.
  */
-export function correlationMap(m: MeanField, q: number): (c: number) => { value: number; slope: number } {
+export function correlationMap(
+  m: MeanField,
+  q: number,
+): (c: number) => { value: number; slope: number } {
   const { act, sigma_w2: w, sigma_b2: b } = m;
   if (act.pair && act.pairSlope) {
     const pair = act.pair;
@@ -99,12 +102,28 @@ export function fixedPoint(m: MeanField): FixedPoint {
   const q = qStar(m);
   if (q === null) {
     const chi1 = m.sigma_w2 * slopeMeanSquare(m.act, 1); // φ' is scale-free for ReLU and linear
-    return { q_star: null, c_star: null, chi1, chi_c: null, xi_q: null, xi_c: null, phase: "unbounded" };
+    return {
+      q_star: null,
+      c_star: null,
+      chi1,
+      chi_c: null,
+      xi_q: null,
+      xi_c: null,
+      phase: "unbounded",
+    };
   }
   const chi1 = m.sigma_w2 * slopeMeanSquare(m.act, q);
   const xi_q = depthScale(lengthMapSlope(m, q));
   if (chi1 <= 1 || q === 0) {
-    return { q_star: q, c_star: 1, chi1, chi_c: chi1, xi_q, xi_c: depthScale(chi1), phase: "ordered" };
+    return {
+      q_star: q,
+      c_star: 1,
+      chi1,
+      chi_c: chi1,
+      xi_q,
+      xi_c: depthScale(chi1),
+      phase: "ordered",
+    };
   }
   const f = correlationMap(m, q);
   const c = cStarChaotic(f);

@@ -136,7 +136,10 @@ export async function* simulateNetwork(
       }
       hs = next;
       if (!Number.isFinite(q) || !Number.isFinite(c)) {
-        throw new RunError(`simulation diverged at layer ${l}: q = ${q}, c = ${c} (float32 overflow)`, { layer: l });
+        throw new RunError(
+          `simulation diverged at layer ${l}: q = ${q}, c = ${c} (float32 overflow)`,
+          { layer: l },
+        );
       }
       yield { layer: l, q, c };
     }

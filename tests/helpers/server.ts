@@ -12,7 +12,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export function startServer(opts: { token?: string | null; heartbeatMs?: number; maxBacklogRows?: number } = {}): TestServer {
+export function startServer(
+  opts: { token?: string | null; heartbeatMs?: number; maxBacklogRows?: number } = {},
+): TestServer {
   const logDir = Deno.makeTempDirSync({ prefix: "statmech-runs-" });
   const hub = new Hub();
   const runs = new Runs(hub, { backend: "cpu", logDir });
