@@ -8,6 +8,7 @@
  * @module
  */
 import type { Tf } from "../compute/backend.ts";
+import { NormalMatrices } from "../random/normal_matrices.ts";
 import type { Rng } from "../random/rng.ts";
 import { RunError } from "../runtime/pipeline.ts";
 import type { ActivationName } from "./activations.ts";
@@ -96,8 +97,8 @@ function stats(tf: Tf, h: Tensor2D, pairs: number, n: number): [number, number] 
 /**
  * Propagate the inputs through `draws` networks, one layer at a time for all
  * draws, yielding each layer's statistics as soon as it is computed. Weights
- * are drawn from the run's Rng in TypeScript (a ziggurat), so a seed gives the
- * same network on every backend.
+ * are drawn in TypeScript (a ziggurat) from a seed taken from the run's Rng,
+ * so a seed gives the same network on every backend.
  */
 export async function* simulateNetwork(
   tf: Tf,
@@ -109,9 +110,10 @@ export async function* simulateNetwork(
   const rows = 2 * spec.pairs;
   const x0 = inputs(spec, rng);
   let hs: Tensor2D[] = Array.from({ length: spec.draws }, () => tf.tensor2d(x0, [rows, n]));
+  // Weights come from a worker seeded by this run's Rng (same seed, same network).
+  const weights = new NormalMatrices(rng.int32() >>> 0, n * n, Math.sqrt(spec.sigma_w2 / n));
   try {
     yield { layer: 0, q: spec.q0, c: spec.c0 };
-    const wStd = Math.sqrt(spec.sigma_w2 / n);
     const bStd = Math.sqrt(spec.sigma_b2);
     for (let l = 1; l <= spec.depth; l++) {
       let q = 0;
@@ -119,8 +121,7 @@ export async function* simulateNetwork(
       const next: Tensor2D[] = [];
       for (const h of hs) {
         // W is i.i.d., so Wᵀ has the same law: draw [N_in, N_out] and multiply rows by it.
-        const w = new Float32Array(n * n);
-        rng.fillNormal(w, wStd);
+        const w = await weights.next();
         const bias = new Float32Array(n);
         if (bStd > 0) rng.fillNormal(bias, bStd);
         const hNext = tf.tidy(() => {
@@ -144,6 +145,7 @@ export async function* simulateNetwork(
       yield { layer: l, q, c };
     }
   } finally {
+    weights.close();
     for (const h of hs) if (!h.isDisposed) h.dispose();
   }
 }
