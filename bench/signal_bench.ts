@@ -21,13 +21,25 @@ Deno.bench({
     for (let i = 0; i < GRID; i++) {
       const b = (0.3 * i) / (GRID - 1);
       criticalSigmaW2(tanh, b, 0.5, 4);
-      for (let j = 0; j < GRID; j++) fixedPoint({ act: tanh, sigma_w2: 0.5 + (3.5 * j) / (GRID - 1), sigma_b2: b });
+      for (let j = 0; j < GRID; j++) {
+        fixedPoint({ act: tanh, sigma_w2: 0.5 + (3.5 * j) / (GRID - 1), sigma_b2: b });
+      }
     }
   },
 });
 
 const { tf } = await useBackend("wasm");
-const SPEC = { activation: "tanh", sigma_w2: 1.5, sigma_b2: 0.05, width: 1000, depth: 50, q0: 1, c0: 0.5, pairs: 32, draws: 1 } as const;
+const SPEC = {
+  activation: "tanh",
+  sigma_w2: 1.5,
+  sigma_b2: 0.05,
+  width: 1000,
+  depth: 50,
+  q0: 1,
+  c0: 0.5,
+  pairs: 32,
+  draws: 1,
+} as const;
 
 Deno.bench({
   name: "random network, width 1000, depth 50, batch 64, tanh, wasm (weights drawn in TS)",

@@ -9,7 +9,11 @@ import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { clients: { type: "string", default: "200" }, rate: { type: "string", default: "1000" }, seconds: { type: "string", default: "20" } },
+  options: {
+    clients: { type: "string", default: "200" },
+    rate: { type: "string", default: "1000" },
+    seconds: { type: "string", default: "20" },
+  },
 });
 const CLIENTS = Math.min(2000, Number(values.clients));
 const RATE = Math.min(100_000, Number(values.rate));
@@ -53,7 +57,9 @@ const stop = new AbortController();
 const SENT = /"sent_ms":([0-9.]+)/g;
 
 await Promise.all(Array.from({ length: CLIENTS }, async (_, i) => {
-  const res = await fetch(`http://127.0.0.1:${port}/api/events?stream=tick`, { signal: stop.signal });
+  const res = await fetch(`http://127.0.0.1:${port}/api/events?stream=tick`, {
+    signal: stop.signal,
+  });
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   const deadline = setTimeout(() => reader.cancel().catch(() => {}), SECONDS * 1000 + WARMUP_MS);
   try {
@@ -74,10 +80,27 @@ server.kill("SIGTERM");
 await server.status;
 
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
 const mb = (b: number) => (b / 1e6).toFixed(0);
-console.log(`clients ${CLIENTS}, ${RATE} rows/s for ${SECONDS} s (+${WARMUP_MS / 1000} s warm-up) on loopback`);
-console.log(`rows delivered per client: min ${Math.min(...received)}, max ${Math.max(...received)} (expected ≈ ${RATE * (SECONDS + WARMUP_MS / 1000)})`);
-console.log(`latency ms: p50 ${pct(50).toFixed(1)}, p99 ${pct(99).toFixed(1)}, max ${latencies.at(-1)!.toFixed(1)} over ${latencies.length} deliveries`);
+console.log(
+  `clients ${CLIENTS}, ${RATE} rows/s for ${SECONDS} s (+${
+    WARMUP_MS / 1000
+  } s warm-up) on loopback`,
+);
+console.log(
+  `rows delivered per client: min ${Math.min(...received)}, max ${
+    Math.max(...received)
+  } (expected ≈ ${RATE * (SECONDS + WARMUP_MS / 1000)})`,
+);
+console.log(
+  `latency ms: p50 ${pct(50).toFixed(1)}, p99 ${pct(99).toFixed(1)}, max ${
+    latencies.at(-1)!.toFixed(1)
+  } over ${latencies.length} deliveries`,
+);
 const third = Math.max(1, Math.floor(rss.length / 3));
-console.log(`server RSS MB: first ${mb(rss[0])}, after 1/3 ${mb(rss[third])}, last ${mb(rss.at(-1)!)}, max ${mb(Math.max(...rss))}`);
+console.log(
+  `server RSS MB: first ${mb(rss[0])}, after 1/3 ${mb(rss[third])}, last ${mb(rss.at(-1)!)}, max ${
+    mb(Math.max(...rss))
+  }`,
+);

@@ -24,7 +24,15 @@ const ticks = new Observable<Row>((sub) => {
     // catch up to the rows due by now, so the rate holds even when a timer fires late
     const due = Math.floor(((performance.now() - t0) / 1000) * rate);
     while (seq < due) {
-      sub.next(Object.freeze({ run: "load", pipeline: "load", stream: "tick", seq, sent_ms: performance.timeOrigin + performance.now() }) as Row);
+      sub.next(
+        Object.freeze({
+          run: "load",
+          pipeline: "load",
+          stream: "tick",
+          seq,
+          sent_ms: performance.timeOrigin + performance.now(),
+        }) as Row,
+      );
       seq++;
     }
   }, 5);

@@ -90,7 +90,7 @@ export default definePipeline({
     {
       kind: "heatmap",
       id: "phase",
-      title: "Depth scale ξ_c over (σw², σb²)",
+      title: "Order and chaos over (σw², σb²); the critical line χ1 = 1 in red",
       stream: "cell",
       x: "sigma_w2",
       y: "sigma_b2",

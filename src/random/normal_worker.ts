@@ -17,7 +17,10 @@ let size = 0;
 let std = 1;
 
 scope.onmessage = (e: MessageEvent) => {
-  const m = e.data as { type: "init"; seed: number; size: number; std: number } | { type: "more"; count: number };
+  const m = e.data as { type: "init"; seed: number; size: number; std: number } | {
+    type: "more";
+    count: number;
+  };
   if (m.type === "init") {
     rng = new Rng(m.seed);
     size = m.size;
