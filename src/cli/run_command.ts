@@ -43,7 +43,7 @@ export function runCommand(def: Pipeline<any>, args: RunArgs): Promise<number> {
   };
   return new Promise((resolve) => {
     let status = "failed";
-    const sub = runPipeline(def, { ...args, runId, signal: stop.signal }).subscribe({
+    runPipeline(def, { ...args, runId, signal: stop.signal }).subscribe({
       next: (row: Row) => {
         rows++;
         if (row.stream === "done") status = String(row.status);
@@ -58,9 +58,6 @@ export function runCommand(def: Pipeline<any>, args: RunArgs): Promise<number> {
         progress(`${status}`);
         resolve(status === "ok" ? 0 : status === "stopped" ? 130 : 1);
       },
-    });
-    stop.signal.addEventListener("abort", () => {
-      if (sub.closed) return;
     });
   });
 }

@@ -33,7 +33,8 @@ async function findAdapter(): Promise<Adapter | null> {
   if (!adapter) return null;
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   return {
-    description: [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") ||
+    // vendor is often a bare PCI id ("65541"); the description names the device
+    description: info.description || [info.vendor, info.architecture].filter(Boolean).join(" ") ||
       "unknown adapter",
     fallback: info.isFallbackAdapter === true,
   };

@@ -83,10 +83,6 @@ export class Rng {
     }
   }
 
-  /** A child generator whose stream is independent of this one's future draws. */
-  fork(): Rng {
-    return new Rng((this.int32() >>> 0) * 4096 + (this.int32() >>> 20));
-  }
 
   #tail(hz: number, iz: number): number {
     for (;;) {
