@@ -33,104 +33,103 @@ const NO_BROWSER = (() => {
   }
 })();
 
-Deno.test({
-  name:
-    "dashboard: starting a run from the controls fills the q_l panel with theory and simulation; a second window sees it",
-  ignore: NO_BROWSER,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    await ensureBundle();
-    const srv = startServer();
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(String(e)));
-      await page.goto(srv.base + "/");
-      await page.waitForFunction(
-        () => document.querySelector("#params form input[name=depth]") !== null,
-        null,
-        { timeout: WAIT_MS },
-      );
-      // A small run, so the test is quick; controls are generated from the schema.
-      await page.fill("input[name=depth]", "12");
-      await page.fill("input[name=width]", "300");
-      await page.fill("input[name=draws]", "2");
-      await page.click("#start");
-      await page.waitForFunction(
-        () => document.querySelectorAll('figure[data-panel="qmap"] svg circle').length >= 13,
-        null,
-        { timeout: WAIT_MS },
-      );
-      const lines = await page.locator('figure[data-panel="qmap"] svg path').count();
-      assert(lines >= 1, "the theory line is drawn");
-      await page.waitForFunction(
-        () => document.querySelector("#run-info")?.textContent?.includes(" ok"),
-        null,
-        { timeout: WAIT_MS },
-      );
-      Deno.mkdirSync("tests/artifacts", { recursive: true });
-      await page.screenshot({ path: "tests/artifacts/dashboard.png", fullPage: true });
-      const table = await page.locator('figure[data-panel="fixed-point"] table').textContent();
-      assert(table?.includes("chi1") && table.includes("ordered"), `fixed-point table: ${table}`);
+type Browser = Awaited<ReturnType<typeof chromium.launch>>;
 
-      // A second viewer, opened after the run, sees the same run from the hub's history.
-      const second = await browser.newPage();
-      await second.goto(srv.base + "/");
-      await second.waitForFunction(
-        () => document.querySelectorAll('figure[data-panel="cmap"] svg circle').length >= 13,
-        null,
-        { timeout: WAIT_MS },
-      );
-      assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
-    } finally {
-      await browser.close();
-      await srv.close();
-    }
-  },
-});
+/** A test against a fresh server and a fresh headless Chromium, both closed afterwards. */
+function browserTest(name: string, fn: (browser: Browser, base: string) => Promise<void>) {
+  Deno.test({
+    name,
+    ignore: NO_BROWSER,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      await ensureBundle();
+      const srv = startServer();
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      try {
+        await fn(browser, srv.base);
+      } finally {
+        await browser.close();
+        await srv.close();
+      }
+    },
+  });
+}
 
-Deno.test({
-  name:
-    "dashboard: the phase diagram's heatmap fills in cell by cell with the critical line over it",
-  ignore: NO_BROWSER,
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    await ensureBundle();
-    const srv = startServer();
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
-      await page.goto(srv.base + "/");
-      await page.waitForFunction(
-        () => document.querySelector("#pipeline option[value=phase-diagram]") !== null,
-        null,
-        { timeout: WAIT_MS },
-      );
-      await page.selectOption("#pipeline", "phase-diagram");
-      await page.fill("input[name=grid]", "40");
-      await page.click("#start");
-      // 40 × 40 cells drawn as rects, and the critical line as a path.
-      await page.waitForFunction(
-        () => document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= 1600,
-        null,
-        { timeout: WAIT_MS },
-      );
-      // Plot sets a mark's stroke on its group.
-      const line = await page.locator('figure[data-panel="phase"] svg g[stroke="#d62728"] path')
-        .count();
-      assert(line >= 1, "critical line drawn");
-      await page.selectOption('figure[data-panel="phase"] select.fill', "chi1");
-      await page.waitForFunction(() =>
-        document.querySelector('figure[data-panel="phase"]')?.textContent?.includes("chi1")
-      );
-      Deno.mkdirSync("tests/artifacts", { recursive: true });
-      await page.screenshot({ path: "tests/artifacts/phase-diagram.png" });
-    } finally {
-      await browser.close();
-      await srv.close();
-    }
+browserTest(
+  "dashboard: starting a run from the controls fills the q_l panel with theory and simulation; a second window sees it",
+  async (browser, base) => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(base + "/");
+    await page.waitForFunction(
+      () => document.querySelector("#params form input[name=depth]") !== null,
+      null,
+      { timeout: WAIT_MS },
+    );
+    // A small run, so the test is quick; controls are generated from the schema.
+    await page.fill("input[name=depth]", "12");
+    await page.fill("input[name=width]", "300");
+    await page.fill("input[name=draws]", "2");
+    await page.click("#start");
+    await page.waitForFunction(
+      () => document.querySelectorAll('figure[data-panel="qmap"] svg circle').length >= 13,
+      null,
+      { timeout: WAIT_MS },
+    );
+    const lines = await page.locator('figure[data-panel="qmap"] svg path').count();
+    assert(lines >= 1, "the theory line is drawn");
+    await page.waitForFunction(
+      () => document.querySelector("#run-info")?.textContent?.includes(" ok"),
+      null,
+      { timeout: WAIT_MS },
+    );
+    Deno.mkdirSync("tests/artifacts", { recursive: true });
+    await page.screenshot({ path: "tests/artifacts/dashboard.png", fullPage: true });
+    const table = await page.locator('figure[data-panel="fixed-point"] table').textContent();
+    assert(table?.includes("chi1") && table.includes("ordered"), `fixed-point table: ${table}`);
+
+    // A second viewer, opened after the run, sees the same run from the hub's history.
+    const second = await browser.newPage();
+    await second.goto(base + "/");
+    await second.waitForFunction(
+      () => document.querySelectorAll('figure[data-panel="cmap"] svg circle').length >= 13,
+      null,
+      { timeout: WAIT_MS },
+    );
+    assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
   },
-});
+);
+
+browserTest(
+  "dashboard: the phase diagram's heatmap fills in cell by cell with the critical line over it",
+  async (browser, base) => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+    await page.goto(base + "/");
+    await page.waitForFunction(
+      () => document.querySelector("#pipeline option[value=phase-diagram]") !== null,
+      null,
+      { timeout: WAIT_MS },
+    );
+    await page.selectOption("#pipeline", "phase-diagram");
+    await page.fill("input[name=grid]", "40");
+    await page.click("#start");
+    // 40 × 40 cells drawn as rects, and the critical line as a path.
+    await page.waitForFunction(
+      () => document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= 1600,
+      null,
+      { timeout: WAIT_MS },
+    );
+    // Plot sets a mark's stroke on its group.
+    const line = await page.locator('figure[data-panel="phase"] svg g[stroke="#d62728"] path')
+      .count();
+    assert(line >= 1, "critical line drawn");
+    await page.selectOption('figure[data-panel="phase"] select.fill', "chi1");
+    await page.waitForFunction(() =>
+      document.querySelector('figure[data-panel="phase"]')?.textContent?.includes("chi1")
+    );
+    Deno.mkdirSync("tests/artifacts", { recursive: true });
+    await page.screenshot({ path: "tests/artifacts/phase-diagram.png" });
+  },
+);
