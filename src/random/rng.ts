@@ -83,7 +83,6 @@ export class Rng {
     }
   }
 
-
   #tail(hz: number, iz: number): number {
     for (;;) {
       let x = hz * WN[iz];
