@@ -2,9 +2,10 @@
 import type { Pipeline } from "../src/runtime/pipeline.ts";
 import signalPropagation from "./signal_propagation.ts";
 import phaseDiagram from "./phase_diagram.ts";
+import deepLinear from "./deep_linear.ts";
 
 // deno-lint-ignore no-explicit-any
-export const PIPELINES: readonly Pipeline<any>[] = [signalPropagation, phaseDiagram];
+export const PIPELINES: readonly Pipeline<any>[] = [signalPropagation, phaseDiagram, deepLinear];
 
 // deno-lint-ignore no-explicit-any
 export function findPipeline(id: string): Pipeline<any> | undefined {

@@ -52,3 +52,52 @@ export function seriesPanel(
     marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
   }) as unknown as Element;
 }
+
+/**
+ * One curve per group (mode α, layer l), coloured by group: theory rows as a
+ * line, simulation rows as points of the same colour.
+ */
+function groupedPanel(
+  rows: readonly Row[],
+  spec: SeriesSpec,
+  group: string,
+  opts: PanelOptions,
+): Element {
+  const by = spec.by ?? "source";
+  const parts = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = `${r[group]}\u0000${r[by]}`;
+    let g = parts.get(key);
+    if (!g) parts.set(key, g = []);
+    g.push(r);
+  }
+  const marks: Plot.Markish[] = [];
+  for (const g of parts.values()) {
+    const data = thin(g.slice().sort((a, b) => num(a, spec.x) - num(b, spec.x)));
+    const style = { x: spec.x, y: spec.y, stroke: (r: Row) => String(r[group]) };
+    if (g[0][by] === "simulation") {
+      marks.push(Plot.dot(data, { ...style, r: 2.5, fill: (r: Row) => String(r[group]) }));
+    } else marks.push(Plot.line(data, { ...style, strokeWidth: 2, strokeOpacity: 0.7 }));
+  }
+  const groups = [...new Set(rows.map((r) => String(r[group])))].sort((a, b) =>
+    Number(a) - Number(b)
+  );
+  return Plot.plot({
+    document: opts.document,
+    width: opts.width ?? 560,
+    height: opts.height ?? 320,
+    marginLeft: 56,
+    grid: true,
+    style: { fontSize: "14px" },
+    x: { label: spec.x },
+    y: { label: spec.yLabel ?? spec.y },
+    color: {
+      type: "ordinal",
+      domain: groups,
+      scheme: "tableau10",
+      legend: groups.length > 0,
+      label: group,
+    },
+    marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
+  }) as unknown as Element;
+}

@@ -43,6 +43,8 @@ export type PanelSpec =
     readonly y: string;
     /** rows with source "theory" are drawn as a line, "simulation" as points */
     readonly by?: string;
+    /** one curve per value of this field (a mode, a layer), coloured by it; `by` then sets only the style */
+    readonly group?: string;
     readonly yLabel?: string;
   }
   | {

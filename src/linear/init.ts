@@ -1,0 +1,104 @@
+/**
+ * Starting weights for a deep linear net W_D ⋯ W_1 (THEORY.md §2; Saxe et al.
+ * 2014 §3–4). dims = [n_0 (inputs), n_1 … n_{D−1} (hidden), n_D (outputs)];
+ * W_l is n_l × n_{l−1}, row-major float64.
+ *
+ * - decoupled: W_l = R_l diag(b) R_{l−1}ᵀ with R_0 = V, R_D = U from the SVD of
+ *   Σ31 and b = a0^{1/D}, so every mode starts at strength a0 (the analytic start);
+ * - orthogonal: a0^{1/D} times a random (semi-)orthogonal matrix (Gram–Schmidt of a
+ *   Gaussian), so W_tot has every singular value a0, in random directions;
+ * - gaussian: i.i.d. N(0, a0^{2/D}/n_{l−1}), norm-preserving on average only;
+ * - small: i.i.d. N(0, init_std²).
+ *
+ * @module
+ */
+import type { Svd } from "../numerics/svd.ts";
+import type { Rng } from "../random/rng.ts";
+
+export const INITS = ["decoupled", "orthogonal", "gaussian", "small"] as const;
+export type Init = typeof INITS[number];
+
+/** Columns of a Gaussian made orthonormal by modified Gram–Schmidt: rows × cols, cols ≤ rows. */
+export function orthonormalColumns(rows: number, cols: number, rng: Rng): Float64Array {
+  const q = new Float64Array(rows * cols); // column-major
+  rng.fillNormal(q);
+  for (let j = 0; j < cols; j++) {
+    const cj = q.subarray(j * rows, (j + 1) * rows);
+    for (let k = 0; k < j; k++) {
+      const ck = q.subarray(k * rows, (k + 1) * rows);
+      let dot = 0;
+      for (let i = 0; i < rows; i++) dot += ck[i] * cj[i];
+      for (let i = 0; i < rows; i++) cj[i] -= dot * ck[i];
+    }
+    let norm = 0;
+    for (let i = 0; i < rows; i++) norm += cj[i] * cj[i];
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < rows; i++) cj[i] /= norm;
+  }
+  return q;
+}
+
+/** A random n_out × n_in matrix with orthonormal rows or columns (whichever are fewer), row-major. */
+export function randomOrthogonal(nOut: number, nIn: number, rng: Rng): Float64Array {
+  const tall = nOut >= nIn;
+  const rows = tall ? nOut : nIn;
+  const cols = tall ? nIn : nOut;
+  const q = orthonormalColumns(rows, cols, rng);
+  const w = new Float64Array(nOut * nIn);
+  for (let i = 0; i < nOut; i++) {
+    for (let j = 0; j < nIn; j++) w[i * nIn + j] = tall ? q[j * rows + i] : q[i * rows + j];
+  }
+  return w;
+}
+
+export interface InitSpec {
+  readonly dims: readonly number[];
+  readonly init: Init;
+  readonly a0: number;
+  readonly initStd: number;
+}
+
+/** The D weight matrices. `svd` (of Σ31, outputs × inputs) is needed for `decoupled`. */
+export function initialWeights(spec: InitSpec, rng: Rng, svd?: Svd): Float64Array[] {
+  const { dims, init, a0 } = spec;
+  const depth = dims.length - 1;
+  const gain = Math.pow(a0, 1 / depth);
+  const out: Float64Array[] = [];
+  if (init === "decoupled") {
+    if (!svd) throw new Error("decoupled init needs the SVD of Σ31");
+    // Modes that fit through every layer: rank of Σ31 and the narrowest layer.
+    const k = svd.s.length;
+    const r = Math.min(k, ...dims.slice(1, -1), svd.s.filter((x) => x > 1e-12 * svd.s[0]).length);
+    // R_l: n_l × r with orthonormal columns; the hidden ones are the first r unit vectors.
+    const basis = (l: number) => (i: number, m: number): number => {
+      if (l === 0) return svd.v.data[i * k + m];
+      if (l === depth) return svd.u.data[i * k + m];
+      return i === m ? 1 : 0;
+    };
+    for (let l = 1; l <= depth; l++) {
+      const [nOut, nIn] = [dims[l], dims[l - 1]];
+      const above = basis(l), below = basis(l - 1);
+      const w = new Float64Array(nOut * nIn);
+      for (let i = 0; i < nOut; i++) {
+        for (let j = 0; j < nIn; j++) {
+          let x = 0;
+          for (let m = 0; m < r; m++) x += above(i, m) * below(j, m);
+          w[i * nIn + j] = gain * x;
+        }
+      }
+      out.push(w);
+    }
+    return out;
+  }
+  for (let l = 1; l <= depth; l++) {
+    const [nOut, nIn] = [dims[l], dims[l - 1]];
+    let w: Float64Array;
+    if (init === "orthogonal") w = randomOrthogonal(nOut, nIn, rng).map((x) => gain * x);
+    else {
+      w = new Float64Array(nOut * nIn);
+      rng.fillNormal(w, init === "gaussian" ? gain / Math.sqrt(nIn) : spec.initStd);
+    }
+    out.push(w);
+  }
+  return out;
+}
