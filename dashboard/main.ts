@@ -81,7 +81,7 @@ function redraw() {
   if (!def) return;
   const width = Math.max(
     320,
-    Math.min(720, main.clientWidth / (def.panels.length > 1 ? 2 : 1) - 24),
+    Math.min(720, (main.clientWidth - 16) / (def.panels.length > 1 ? 2 : 1) - 60),
   );
   const figures = def.panels.map((spec) => {
     let fig = main.querySelector<HTMLElement>(`figure[data-panel="${spec.id}"]`);

@@ -19,6 +19,7 @@ export function seriesPanel(
   spec: SeriesSpec,
   opts: PanelOptions = {},
 ): Element {
+  if (spec.group) return groupedPanel(rows, spec, spec.group, opts);
   const by = spec.by;
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
@@ -45,8 +46,8 @@ export function seriesPanel(
     x: { label: spec.x },
     y: { label: spec.yLabel ?? spec.y },
     color: {
-      legend: groups.size > 0,
-      domain: colourDomain(groups.keys()),
+      legend: by !== undefined && groups.size > 0,
+      domain: by === "source" ? colourDomain(groups.keys()) : [...groups.keys()].sort(),
       range: ["#1f5fa8", "#e0662b", "#4a9e5c", "#8a5bb0"],
     },
     marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],

@@ -17,7 +17,7 @@ export function startServer(
 ): TestServer {
   const logDir = Deno.makeTempDirSync({ prefix: "statmech-runs-" });
   const hub = new Hub();
-  const runs = new Runs(hub, { backend: "cpu", logDir });
+  const runs = new Runs(hub, { backend: "wasm", logDir });
   const app = createApp({
     hub,
     runs,
