@@ -3,9 +3,15 @@ import type { Pipeline } from "../src/runtime/pipeline.ts";
 import signalPropagation from "./signal_propagation.ts";
 import phaseDiagram from "./phase_diagram.ts";
 import deepLinear from "./deep_linear.ts";
+import trainingTime from "./training_time.ts";
 
 // deno-lint-ignore no-explicit-any
-export const PIPELINES: readonly Pipeline<any>[] = [signalPropagation, phaseDiagram, deepLinear];
+export const PIPELINES: readonly Pipeline<any>[] = [
+  signalPropagation,
+  phaseDiagram,
+  deepLinear,
+  trainingTime,
+];
 
 // deno-lint-ignore no-explicit-any
 export function findPipeline(id: string): Pipeline<any> | undefined {

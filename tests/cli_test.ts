@@ -181,6 +181,11 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
       text.stdout.includes("fixed-point"),
   );
   const json = JSON.parse((await cli("list", "--json")).stdout);
-  assertEquals(json.map((p: { id: string }) => p.id), ["signal-propagation", "phase-diagram"]);
+  assertEquals(json.map((p: { id: string }) => p.id), [
+    "signal-propagation",
+    "phase-diagram",
+    "deep-linear",
+    "training-time",
+  ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });

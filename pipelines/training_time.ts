@@ -1,0 +1,234 @@
+/**
+ * training-time: how long a deep linear net takes to learn, as depth grows, from
+ * orthogonal, decoupled and scaled-Gaussian starts with the learning rate scaled
+ * as 1/depth (Saxe et al. 2014, §4 and Fig. 6). Orthogonal and decoupled starts
+ * keep the time flat; Gaussian starts, norm-preserving only on average, slow down.
+ */
+import { definePipeline, type Emit } from "../src/runtime/pipeline.ts";
+import { fromAsync } from "../src/runtime/from_async.ts";
+import { ParamError } from "../src/params/schema.ts";
+import { hierarchy } from "../src/linear/datasets.ts";
+import { type Correlations, logDepths, trainingTime } from "../src/linear/learning_time.ts";
+import type { Init } from "../src/linear/init.ts";
+import { svd } from "../src/numerics/svd.ts";
+import { Rng } from "../src/random/rng.ts";
+
+const SAXE = "Saxe, McClelland & Ganguli 2014 (arXiv:1312.6120)";
+const INIT_ORDER: readonly Init[] = ["orthogonal", "decoupled", "gaussian"];
+
+export default definePipeline({
+  id: "training-time",
+  title: "Training time against depth: orthogonal vs Gaussian starts",
+  cite: `${SAXE}, §4, Fig. 6`,
+  description:
+    "For each depth and start, full-batch gradient descent at λ = λ0/depth until the loss is within a threshold of the best linear map. " +
+    "Orthogonal and decoupled starts learn in a time independent of depth; scaled Gaussian starts take longer as depth grows.",
+  params: {
+    levels: {
+      kind: "number",
+      default: 5,
+      min: 1,
+      max: 7,
+      integer: true,
+      help: "tree levels of the hierarchical data (branching^levels items)",
+      cite: `${SAXE}, §5`,
+    },
+    branching: {
+      kind: "number",
+      default: 2,
+      min: 2,
+      max: 4,
+      integer: true,
+      help: "children per node",
+    },
+    flip: {
+      kind: "number",
+      default: 0.1,
+      min: 0,
+      max: 0.5,
+      help: "ε, chance a feature flips on each link",
+    },
+    features: {
+      kind: "number",
+      default: 100,
+      min: 1,
+      max: 5000,
+      integer: true,
+      help: "features per item",
+    },
+    width: {
+      kind: "number",
+      default: 32,
+      min: 1,
+      max: 1000,
+      integer: true,
+      help: "width of every hidden layer",
+    },
+    depth_min: {
+      kind: "number",
+      default: 2,
+      min: 2,
+      max: 100,
+      integer: true,
+      help: "smallest depth (weight matrices)",
+    },
+    depth_max: {
+      kind: "number",
+      default: 64,
+      min: 2,
+      max: 100,
+      integer: true,
+      help: "largest depth",
+      cite: `${SAXE}, Fig. 6 (depths to 100)`,
+    },
+    depth_points: {
+      kind: "number",
+      default: 6,
+      min: 1,
+      max: 20,
+      integer: true,
+      help: "depths, log-spaced from depth_min to depth_max",
+    },
+    a0: {
+      kind: "number",
+      default: 1,
+      min: 1e-6,
+      max: 10,
+      help: "strength of the start per mode: 1 is norm-preserving (orthogonal: an isometry)",
+      cite: `${SAXE}, §4 (norm-preserving starts)`,
+    },
+    lr0: {
+      kind: "number",
+      default: 1,
+      min: 1e-6,
+      max: 10,
+      help: "λ0: the rate is λ0/(depth · s1²), s1 the top singular value of Σ31",
+      cite: `${SAXE}, §4 (rate scaled as 1/N_l)`,
+    },
+    lr_grid: {
+      kind: "number",
+      default: 1,
+      min: 1,
+      max: 9,
+      integer: true,
+      help:
+        "rates tried per net, λ0/depth × 2^k around 1; the fastest is kept (the paper's best-of-grid)",
+    },
+    threshold: {
+      kind: "number",
+      default: 0.05,
+      min: 1e-6,
+      max: 0.99,
+      help:
+        "stop when the loss is this fraction of the way from the best linear map to the zero net",
+    },
+    max_steps: {
+      kind: "number",
+      default: 3000,
+      min: 1,
+      max: 100000,
+      integer: true,
+      help: "give up after this many steps (steps = null)",
+    },
+  },
+  check(p) {
+    if (p.depth_min > p.depth_max) {
+      throw new ParamError(
+        "depth_min",
+        `must be at most depth_max (${p.depth_max}), got ${p.depth_min}`,
+      );
+    }
+    if (p.branching ** p.levels > 512) {
+      throw new ParamError("levels", `gives ${p.branching ** p.levels} items; at most 512`);
+    }
+  },
+  streams: {
+    "learning-time": {
+      doc:
+        "Steps to the threshold for one depth and start (null if not reached in max_steps), with the rate that achieved it.",
+      fields: {
+        depth: "D (weight matrices)",
+        init: '"orthogonal", "decoupled" or "gaussian"',
+        steps: "steps to threshold, or null",
+        lr: "λ used",
+        reached: "threshold reached",
+        diverged: "every rate tried diverged",
+      },
+    },
+  },
+  panels: [
+    {
+      kind: "series",
+      id: "learning-time",
+      title: "Steps to learn against depth (λ = λ0/depth)",
+      stream: "learning-time",
+      x: "depth",
+      y: "steps",
+      by: "init",
+    },
+  ],
+  run(p, ctx) {
+    return fromAsync(async function* (): AsyncGenerator<Emit> {
+      const data = hierarchy(p, ctx.rng);
+      const y = data.sigma31.data;
+      const modes = svd(data.sigma31);
+      const corr: Correlations = {
+        sigma31: y,
+        sigma11: null,
+        trace33: y.reduce((s, x) => s + x * x, 0),
+        inputs: data.items.length,
+        outputs: data.features.length,
+        bestLoss: 0, // one-hot items: W_tot = Σ31 fits exactly
+        modes,
+      };
+      // Near the solution a layer's curvature is about D s1^{2−2/D}, so λ = λ0/D is stable
+      // only while λ0 s1² ≲ 2, at any depth: the rate is λ0/(D s1²), and λ0 means the
+      // same stability margin on any data (a 100-feature tree has s1 ≈ 57).
+      const unit = 1 / (modes.s[0] * modes.s[0]);
+      const half = (p.lr_grid - 1) / 2;
+      for (const depth of logDepths(p.depth_min, p.depth_max, p.depth_points)) {
+        for (const init of INIT_ORDER) {
+          let best: { steps: number | null; lr: number } = {
+            steps: null,
+            lr: (p.lr0 * unit) / depth,
+          };
+          let diverged = 0;
+          for (let k = -Math.floor(half); k <= Math.ceil(half); k++) {
+            const lr = ((p.lr0 * unit) / depth) * 2 ** k;
+            const seed = ctx.rng.int32() >>> 0; // each trial its own stream, so the grid does not shift the others
+            const r = await trainingTime(
+              ctx.tf,
+              corr,
+              {
+                depth,
+                width: p.width,
+                init,
+                a0: p.a0,
+                lr,
+                threshold: p.threshold,
+                maxSteps: p.max_steps,
+              },
+              new Rng(seed),
+              ctx.tick,
+            );
+            if (r.diverged) diverged++;
+            if (r.steps !== null && (best.steps === null || r.steps < best.steps)) {
+              best = { steps: r.steps, lr };
+            }
+          }
+          yield {
+            stream: "learning-time",
+            row: {
+              depth,
+              init,
+              steps: best.steps,
+              lr: best.lr,
+              reached: best.steps !== null,
+              diverged: diverged === p.lr_grid,
+            },
+          };
+        }
+      }
+    });
+  },
+});
