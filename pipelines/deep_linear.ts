@@ -225,10 +225,12 @@ export default definePipeline({
       }
       // Theory first, so its curves are drawn before training starts.
       const tau = 1 / p.lr;
+      // A smooth curve needs no more than ~2,000 points, however long the run.
+      const theoryEvery = Math.max(p.record_every, Math.ceil(p.steps / 2000));
       for (let m = 0; m < k; m++) {
         const s = modes.s[m];
         const deep = p.depth > 2 ? modeStrengthDeep(s, p.a0, p.depth, tau, p.steps) : null;
-        for (let t = 0; t <= p.steps; t += p.record_every) {
+        for (let t = 0; t <= p.steps; t += theoryEvery) {
           yield {
             stream: "modes",
             row: {

@@ -43,7 +43,7 @@ export function seriesPanel(
     marginLeft: 56,
     grid: true,
     style: { fontSize: "14px" },
-    x: { label: spec.x },
+    x: { label: spec.x, type: spec.xLog ? "log" : "linear" },
     y: { label: spec.yLabel ?? spec.y },
     color: {
       legend: by !== undefined && groups.size > 0,
@@ -90,7 +90,7 @@ function groupedPanel(
     marginLeft: 56,
     grid: true,
     style: { fontSize: "14px" },
-    x: { label: spec.x },
+    x: { label: spec.x, type: spec.xLog ? "log" : "linear" },
     y: { label: spec.yLabel ?? spec.y },
     color: {
       type: "ordinal",

@@ -46,6 +46,8 @@ export type PanelSpec =
     /** one curve per value of this field (a mode, a layer), coloured by it; `by` then sets only the style */
     readonly group?: string;
     readonly yLabel?: string;
+    /** a log x axis (depth sweeps) */
+    readonly xLog?: boolean;
   }
   | {
     readonly kind: "heatmap";
