@@ -6,7 +6,7 @@
  */
 import { definePipeline, type Emit, RunError } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
-import { ParamError } from "../src/params/schema.ts";
+import { checkHierarchy, HIERARCHY_PARAMS } from "../src/linear/datasets.ts";
 import { type DatasetName, DATASETS, loadDataset } from "../src/linear/data_select.ts";
 import { type Init, initialWeights, INITS } from "../src/linear/init.ts";
 import { LinearNet } from "../src/linear/network.ts";
@@ -28,40 +28,7 @@ export default definePipeline({
       default: "hierarchy",
       help: "hierarchy (branching diffusion), semantic (Rogers & McClelland), canary4",
     },
-    levels: {
-      kind: "number",
-      default: 5,
-      min: 1,
-      max: 7,
-      integer: true,
-      help: "tree levels (hierarchy): branching^levels items",
-      cite: `${SAXE}, §5 (5 levels, 32 items)`,
-    },
-    branching: {
-      kind: "number",
-      default: 2,
-      min: 2,
-      max: 4,
-      integer: true,
-      help: "children per node (hierarchy)",
-    },
-    flip: {
-      kind: "number",
-      default: 0.1,
-      min: 0,
-      max: 0.5,
-      help: "ε, chance a feature flips on each link (hierarchy)",
-      cite: `${SAXE}, §5 (ε = 0.1)`,
-    },
-    features: {
-      kind: "number",
-      default: 1000,
-      min: 1,
-      max: 5000,
-      integer: true,
-      help: "features per item (hierarchy)",
-      cite: `${SAXE}, §5 (1000)`,
-    },
+    ...HIERARCHY_PARAMS,
     depth: {
       kind: "number",
       default: 2,
@@ -134,12 +101,7 @@ export default definePipeline({
     },
   },
   check(p) {
-    if (p.dataset === "hierarchy" && p.branching ** p.levels > 512) {
-      throw new ParamError(
-        "levels",
-        `gives ${p.branching ** p.levels} items (branching^levels); at most 512`,
-      );
-    }
+    if (p.dataset === "hierarchy") checkHierarchy(p);
   },
   streams: {
     svd: {

@@ -9,7 +9,7 @@
 import { definePipeline, type Emit } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
 import { ParamError } from "../src/params/schema.ts";
-import { hierarchy } from "../src/linear/datasets.ts";
+import { checkHierarchy, hierarchy, HIERARCHY_PARAMS } from "../src/linear/datasets.ts";
 import { type Correlations, logDepths, trainingTime } from "../src/linear/learning_time.ts";
 import type { Init } from "../src/linear/init.ts";
 import { svd } from "../src/numerics/svd.ts";
@@ -27,38 +27,8 @@ export default definePipeline({
     "linear map. The paper (MNIST) finds orthogonal and decoupled starts flat in depth and scaled Gaussian starts slowing down; " +
     "on this hierarchical data decoupled starts are flat, Gaussian ones slow down sharply, and orthogonal ones slow down too (see README).",
   params: {
-    levels: {
-      kind: "number",
-      default: 5,
-      min: 1,
-      max: 7,
-      integer: true,
-      help: "tree levels of the hierarchical data (branching^levels items)",
-      cite: `${SAXE}, §5`,
-    },
-    branching: {
-      kind: "number",
-      default: 2,
-      min: 2,
-      max: 4,
-      integer: true,
-      help: "children per node",
-    },
-    flip: {
-      kind: "number",
-      default: 0.1,
-      min: 0,
-      max: 0.5,
-      help: "ε, chance a feature flips on each link",
-    },
-    features: {
-      kind: "number",
-      default: 100,
-      min: 1,
-      max: 5000,
-      integer: true,
-      help: "features per item",
-    },
+    ...HIERARCHY_PARAMS,
+    features: { ...HIERARCHY_PARAMS.features, default: 100, cite: undefined }, // small: many nets are trained
     width: {
       kind: "number",
       default: 32,
@@ -141,9 +111,7 @@ export default definePipeline({
         `must be at most depth_max (${p.depth_max}), got ${p.depth_min}`,
       );
     }
-    if (p.branching ** p.levels > 512) {
-      throw new ParamError("levels", `gives ${p.branching ** p.levels} items; at most 512`);
-    }
+    checkHierarchy(p);
   },
   streams: {
     "learning-time": {

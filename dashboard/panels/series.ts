@@ -8,6 +8,27 @@ import type { PanelOptions, SeriesSpec } from "./types.ts";
 
 const num = (r: Row, k: string) => (typeof r[k] === "number" ? (r[k] as number) : NaN);
 
+/** The frame every series panel shares: size, grid, axes; colour and marks vary. */
+function plotSeries(
+  spec: SeriesSpec,
+  opts: PanelOptions,
+  color: Plot.ScaleOptions,
+  marks: Plot.Markish[],
+): Element {
+  return Plot.plot({
+    document: opts.document,
+    width: opts.width ?? 560,
+    height: opts.height ?? 320,
+    marginLeft: 56,
+    grid: true,
+    style: { fontSize: "14px" },
+    x: { label: spec.x, type: spec.xLog ? "log" : "linear" },
+    y: { label: spec.yLabel ?? spec.y },
+    color,
+    marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
+  }) as unknown as Element;
+}
+
 /** theory and simulation keep their colours whichever arrives first. */
 function colourDomain(keys: Iterable<string>): string[] {
   const fixed = ["theory", "simulation"];
@@ -36,22 +57,11 @@ export function seriesPanel(
       marks.push(Plot.dot(data, { ...style, r: 3.5, fill: () => key, fillOpacity: 0.6 }));
     } else marks.push(Plot.line(data, { ...style, strokeWidth: 2.5 }));
   }
-  return Plot.plot({
-    document: opts.document,
-    width: opts.width ?? 560,
-    height: opts.height ?? 320,
-    marginLeft: 56,
-    grid: true,
-    style: { fontSize: "14px" },
-    x: { label: spec.x, type: spec.xLog ? "log" : "linear" },
-    y: { label: spec.yLabel ?? spec.y },
-    color: {
-      legend: by !== undefined && groups.size > 0,
-      domain: by === "source" ? colourDomain(groups.keys()) : [...groups.keys()].sort(),
-      range: ["#1f5fa8", "#e0662b", "#4a9e5c", "#8a5bb0"],
-    },
-    marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
-  }) as unknown as Element;
+  return plotSeries(spec, opts, {
+    legend: by !== undefined && groups.size > 0,
+    domain: by === "source" ? colourDomain(groups.keys()) : [...groups.keys()].sort(),
+    range: ["#1f5fa8", "#e0662b", "#4a9e5c", "#8a5bb0"],
+  }, marks);
 }
 
 /**
@@ -83,22 +93,11 @@ function groupedPanel(
   const groups = [...new Set(rows.map((r) => String(r[group])))].sort((a, b) =>
     Number(a) - Number(b)
   );
-  return Plot.plot({
-    document: opts.document,
-    width: opts.width ?? 560,
-    height: opts.height ?? 320,
-    marginLeft: 56,
-    grid: true,
-    style: { fontSize: "14px" },
-    x: { label: spec.x, type: spec.xLog ? "log" : "linear" },
-    y: { label: spec.yLabel ?? spec.y },
-    color: {
-      type: "ordinal",
-      domain: groups,
-      scheme: "tableau10",
-      legend: groups.length > 0,
-      label: group,
-    },
-    marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
-  }) as unknown as Element;
+  return plotSeries(spec, opts, {
+    type: "ordinal",
+    domain: groups,
+    scheme: "tableau10",
+    legend: groups.length > 0,
+    label: group,
+  }, marks);
 }

@@ -8,6 +8,7 @@
 import semanticData from "../../data/semantic.json" with { type: "json" };
 import { type Matrix, matrix } from "../numerics/svd.ts";
 import type { Rng } from "../random/rng.ts";
+import { ParamError, type ParamsSchema } from "../params/schema.ts";
 
 export interface LinearDataset {
   readonly name: string;
@@ -98,4 +99,52 @@ export function hierarchy(spec: HierarchySpec, rng: Rng): LinearDataset {
     sigma31: y,
     pairs,
   };
+}
+
+const SAXE = "Saxe, McClelland & Ganguli 2014 (arXiv:1312.6120)";
+
+/** The hierarchy's params, shared by every pipeline that trains on it (defaults: Saxe et al. §5). */
+export const HIERARCHY_PARAMS = {
+  levels: {
+    kind: "number",
+    default: 5,
+    min: 1,
+    max: 7,
+    integer: true,
+    help: "tree levels of the hierarchical data: branching^levels items",
+    cite: `${SAXE}, §5 (5 levels, 32 items)`,
+  },
+  branching: {
+    kind: "number",
+    default: 2,
+    min: 2,
+    max: 4,
+    integer: true,
+    help: "children per node of the tree",
+  },
+  flip: {
+    kind: "number",
+    default: 0.1,
+    min: 0,
+    max: 0.5,
+    help: "ε, chance a feature flips on each link of the tree",
+    cite: `${SAXE}, §5 (ε = 0.1)`,
+  },
+  features: {
+    kind: "number",
+    default: 1000,
+    min: 1,
+    max: 5000,
+    integer: true,
+    help: "features per item",
+    cite: `${SAXE}, §5 (1000)`,
+  },
+} as const satisfies ParamsSchema;
+
+/** At most 512 items (branching^levels), so Σ31's SVD stays quick. */
+export function checkHierarchy(p: { levels: number; branching: number }): void {
+  const items = p.branching ** p.levels;
+  if (items > 512) {
+    throw new ParamError("levels", `gives ${items} items (branching^levels); at most 512`);
+  }
 }
