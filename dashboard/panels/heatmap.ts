@@ -46,7 +46,7 @@ export function heatmapPanel(
     color: {
       type: positive && fill.startsWith("xi") ? "log" : "linear",
       scheme: "viridis",
-      legend: true,
+      legend: opts.legend ?? true,
       label: fill,
     },
     marks: [

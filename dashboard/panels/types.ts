@@ -11,4 +11,6 @@ export interface PanelOptions {
   readonly document?: Document;
   readonly width?: number;
   readonly height?: number;
+  /** draw the colour legend (default true) */
+  readonly legend?: boolean;
 }

@@ -1,0 +1,144 @@
+/**
+ * Dashboard panels and store as pure functions: rows in, an element out,
+ * rendered headlessly into linkedom's document (Observable Plot's `document`
+ * option), checked for the marks a viewer must see.
+ */
+import { parseHTML } from "linkedom";
+import { assert, assertEquals } from "./assert.ts";
+import { seriesPanel } from "../dashboard/panels/series.ts";
+import { heatmapPanel } from "../dashboard/panels/heatmap.ts";
+import { formatValue, tablePanel } from "../dashboard/panels/table.ts";
+import { type Row, Store, thin } from "../dashboard/store.ts";
+
+const { document } = parseHTML("<!doctype html><html><body></body></html>");
+const doc = document as unknown as Document;
+const html = (el: Element) => (el as unknown as { outerHTML: string }).outerHTML;
+const count = (el: Element, tag: string) =>
+  (html(el).match(new RegExp(`<${tag}[ >]`, "g")) ?? []).length;
+
+let seq = 0;
+const row = (stream: string, fields: Record<string, unknown>) =>
+  ({ run: "r", pipeline: "p", stream, seq: seq++, ...fields }) as Row;
+
+Deno.test("seriesPanel() draws theory as one line and every simulation row as a point", () => {
+  const rows = [
+    ...[0, 1, 2, 3].map((l) => row("qmap", { layer: l, q: 1 / (l + 1), source: "theory" })),
+    ...[0, 1, 2].map((l) => row("qmap", { layer: l, q: 1 / (l + 1.2), source: "simulation" })),
+  ];
+  const el = seriesPanel(rows, {
+    kind: "series",
+    id: "q",
+    title: "q",
+    stream: "qmap",
+    x: "layer",
+    y: "q",
+    by: "source",
+  }, { document: doc });
+  assertEquals(count(el, "circle"), 3);
+  assert(/stroke-width="2.5"/.test(html(el)), "the theory line");
+  assert(html(el).includes("theory") && html(el).includes("simulation"), "legend names both");
+});
+
+Deno.test("seriesPanel() with a group draws one theory line per group and points for the simulation", () => {
+  const rows = [0, 1, 2].flatMap((mode) =>
+    [0, 10, 20].flatMap((step) => [
+      row("modes", { step, mode, a: step * (mode + 1), source: "theory" }),
+      row("modes", { step, mode, a: step * (mode + 1) * 0.9, source: "simulation" }),
+    ])
+  );
+  const el = seriesPanel(rows, {
+    kind: "series",
+    id: "m",
+    title: "m",
+    stream: "modes",
+    x: "step",
+    y: "a",
+    by: "source",
+    group: "mode",
+  }, { document: doc });
+  assertEquals(count(el, "circle"), 9);
+  // three theory lines, each its own line mark
+  assertEquals(
+    (html(el).match(/<g[^>]*stroke-opacity="0.7" stroke-width="2"[^>]*aria-label="line"/g) ?? [])
+      .length,
+    3,
+  );
+});
+
+Deno.test("heatmapPanel() draws one rect per cell, null cells grey, and the overlay line", () => {
+  const cells = [0, 1, 2].flatMap((i) =>
+    [0, 1].map((j) =>
+      row("cell", {
+        sigma_w2: 1 + i,
+        sigma_b2: j / 10,
+        xi_c: i === 1 && j === 0 ? null : i + j + 1,
+      })
+    )
+  );
+  const line = [
+    row("critical-line", { sigma_b2: 0, sigma_w2: 1.5 }),
+    row("critical-line", { sigma_b2: 0.1, sigma_w2: 2 }),
+  ];
+  const spec = {
+    kind: "heatmap",
+    id: "h",
+    title: "h",
+    stream: "cell",
+    x: "sigma_w2",
+    y: "sigma_b2",
+    fill: ["xi_c"],
+    overlay: { stream: "critical-line", x: "sigma_w2", y: "sigma_b2" },
+  } as const;
+  // A continuous colour legend is drawn on a canvas, which linkedom lacks.
+  const el = heatmapPanel(cells, line, spec, { document: doc, legend: false });
+  const rects = html(el).match(/<rect[^>]*>/g) ?? [];
+  assert(rects.length >= 6, `${rects.length} rects`);
+  assertEquals(
+    rects.filter((r) => r.includes("#bbb")).length + (html(el).match(/fill="#bbb"/g) ?? []).length >
+      0,
+    true,
+  );
+  assert(html(el).includes('stroke="#d62728"'), "critical line");
+});
+
+Deno.test("tablePanel() shows the latest row's fields; null depth scales read as ∞", () => {
+  const el = tablePanel(
+    [
+      row("fixed-point", { chi1: 0.5, xi_c: 1 }),
+      row("fixed-point", { chi1: 1, xi_c: null, phase: "ordered" }),
+    ],
+    { kind: "table", id: "t", title: "t", stream: "fixed-point" },
+    { document: doc },
+  );
+  const text = html(el);
+  assert(text.includes("∞ (diverges)") && text.includes("ordered") && !text.includes("0.5"), text);
+  assertEquals(formatValue("q_star", null), "— (unbounded)");
+  assertEquals(formatValue("chi1", 0.123456789), "0.12346");
+});
+
+Deno.test("Store keeps rows of batches that arrive out of seq order across streams, and drops repeats", () => {
+  // Batches are per stream: a qmap batch can carry seqs 1–3 and 7, a cmap batch 4–6 after it.
+  const store = new Store();
+  const line = (stream: string, s: number) =>
+    JSON.stringify({ run: "r1", pipeline: "p", stream, seq: s, x: s });
+  store.addMessage([line("qmap", 1), line("qmap", 2), line("qmap", 7)].join("\n"));
+  store.addMessage([line("cmap", 4), line("cmap", 5)].join("\n"));
+  store.addMessage([line("cmap", 4), line("cmap", 5)].join("\n")); // delivered twice
+  const view = store.runs.get("r1")!;
+  assertEquals(view.streams.get("qmap")!.length, 3);
+  assertEquals(view.streams.get("cmap")!.length, 2);
+  store.addMessage(
+    JSON.stringify({ run: "r1", pipeline: "p", stream: "done", seq: 8, status: "ok" }),
+  );
+  assertEquals(view.status, "ok");
+  assertEquals(store.latest(), "r1");
+});
+
+Deno.test("thin() keeps at most the limit, evenly, and always the last point", () => {
+  const xs = Array.from({ length: 10_001 }, (_, i) => i);
+  const t = thin(xs, 1000);
+  // every k-th point, k = ⌈n/limit⌉ = 11 here: 910 points, plus the last
+  assert(t.length <= 1001 && t.length > 500, `${t.length}`);
+  assertEquals(t.at(-1), 10_000);
+  assertEquals(thin([1, 2, 3], 1000), [1, 2, 3]);
+});
