@@ -212,20 +212,15 @@ export default definePipeline({
       const { tf } = ctx;
       const net = new LinearNet(tf, dims, weights, data.sigma31.data, null, 0);
       // Projections onto the top-k modes: a_α = Σ_ij U_iα W_ij V_jα.
-      const uk = tf.tensor2d(
-        Float32Array.from(
-          { length: nOut * k },
-          (_, i) => modes.u.data[Math.floor(i / k) * modes.s.length + (i % k)],
-        ),
-        [nOut, k],
-      );
-      const vk = tf.tensor2d(
-        Float32Array.from(
-          { length: nIn * k },
-          (_, i) => modes.v.data[Math.floor(i / k) * modes.s.length + (i % k)],
-        ),
-        [nIn, k],
-      );
+      // The first k columns of U (outputs × K) and V (inputs × K), as float32 tensors.
+      const topK = (m: { rows: number; data: Float64Array }) =>
+        tf.tensor2d(
+          Float32Array.from({ length: m.rows * k }, (_, i) =>
+            m.data[Math.floor(i / k) * modes.s.length + (i % k)]),
+          [m.rows, k],
+        );
+      const uk = topK(modes.u);
+      const vk = topK(modes.v);
       const pairs = data.pairs.map(([a, b]) =>
         [a, b, data.items.indexOf(a), data.items.indexOf(b)] as const
       );

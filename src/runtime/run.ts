@@ -71,9 +71,8 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
   return new Observable<Row>((subscriber) => {
     const t0 = performance.now();
     const log = opts.logDir ? new RunLog(opts.logDir, opts.runId) : null;
-    const stop = new AbortController();
-    const onOuterAbort = () => stop.abort();
-    opts.signal?.addEventListener("abort", onOuterAbort);
+    // A run without a caller's signal still hands pipelines one (that never fires).
+    const signal = opts.signal ?? new AbortController().signal;
     let seq = 0;
     let finished = false;
     let inner: Subscription | undefined;
@@ -93,7 +92,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
       if (finished) return;
       finished = true;
       inner?.unsubscribe();
-      stop.signal.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
       emit("done", { status, seconds: (performance.now() - t0) / 1000, rows: seq });
       log?.close();
       subscriber.complete();
@@ -117,14 +116,14 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
         fallback_adapter: info.fallback_adapter,
         versions: `statmech-live ${VERSION}; deno ${Deno.version.deno}; tfjs ${tf.version.tfjs}`,
       });
-      if (stop.signal.aborted) return finish("stopped");
-      stop.signal.addEventListener("abort", onAbort);
+      if (signal.aborted) return finish("stopped");
+      signal.addEventListener("abort", onAbort);
       let last = performance.now();
       const ctx: RunContext = {
         rng: new Rng(Number(opts.params.seed ?? 0)),
         tf,
         backend: info.backend,
-        signal: stop.signal,
+        signal,
         tick: async () => {
           if (performance.now() - last < SLICE_MS) return;
           await new Promise((r) => setTimeout(r, 0));
@@ -159,7 +158,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
     })().catch(fail);
 
     return () => {
-      opts.signal?.removeEventListener("abort", onOuterAbort);
+      signal.removeEventListener("abort", onAbort);
       inner?.unsubscribe();
       if (!finished) {
         finished = true;

@@ -11,13 +11,11 @@ import { join } from "node:path";
 const encoder = new TextEncoder();
 
 export class RunLog {
-  readonly path: string;
   #file: Deno.FsFile | null;
 
   constructor(dir: string, run: string) {
     Deno.mkdirSync(dir, { recursive: true });
-    this.path = join(dir, `${run}.ndjson`);
-    this.#file = Deno.openSync(this.path, { append: true, create: true });
+    this.#file = Deno.openSync(join(dir, `${run}.ndjson`), { append: true, create: true });
   }
 
   append(row: unknown): void {

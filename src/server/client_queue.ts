@@ -20,10 +20,6 @@ export class ClientQueue {
 
   constructor(readonly maxRows = 50_000) {}
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** Queue a message; a viewer this far behind is dropped. */
   push(m: Message): void {
     if (this.#closed) return;

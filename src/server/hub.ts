@@ -82,9 +82,4 @@ export class Hub {
   get subscribers(): number {
     return this.#subs.size;
   }
-
-  /** The id the next message will get. */
-  get nextId(): number {
-    return this.#nextId;
-  }
 }

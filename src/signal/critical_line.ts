@@ -7,14 +7,7 @@
  */
 import { brent, NoBracketError } from "../numerics/brent.ts";
 import type { Activation } from "./activations.ts";
-import { qStar } from "./fixed_point.ts";
-import { slopeMeanSquare } from "./maps.ts";
-
-/** χ1 = σw² E φ'(√q* z)² at (σw², σb²); for ReLU/linear φ' is scale-free, so q* is not needed. */
-export function chi1(act: Activation, sigma_w2: number, sigma_b2: number): number {
-  const q = qStar({ act, sigma_w2, sigma_b2 }) ?? 1;
-  return sigma_w2 * slopeMeanSquare(act, q);
-}
+import { chi1At, qStar } from "./fixed_point.ts";
 
 /** σw² on the critical line at this σb², searched in [lo, hi]; null when χ1 = 1 is not crossed there. */
 export function criticalSigmaW2(
@@ -24,7 +17,15 @@ export function criticalSigmaW2(
   hi: number,
 ): number | null {
   try {
-    return brent((w) => chi1(act, w, sigma_b2) - 1, lo, hi, 1e-12);
+    return brent(
+      (w) => {
+        const m = { act, sigma_w2: w, sigma_b2 };
+        return chi1At(m, qStar(m)) - 1;
+      },
+      lo,
+      hi,
+      1e-12,
+    );
   } catch (e) {
     if (e instanceof NoBracketError) return null;
     throw e;

@@ -37,6 +37,14 @@ export function depthScale(slope: number): number | null {
   return Math.abs(l) < CRITICAL_EPS ? null : -1 / l;
 }
 
+/**
+ * χ1 = σw² E φ'(√q z)² at q = q*. Where q* is unbounded (ReLU, linear) φ' is
+ * scale-free, so any q gives the same value: 1 stands in.
+ */
+export function chi1At(m: MeanField, q: number | null): number {
+  return m.sigma_w2 * slopeMeanSquare(m.act, q ?? 1);
+}
+
 /** The fixed point q* of the length map; null where q grows without bound. */
 export function qStar(m: MeanField): number | null {
   const { act, sigma_w2: w, sigma_b2: b } = m;
@@ -101,7 +109,7 @@ export function cStarChaotic(f: (c: number) => { value: number; slope: number })
 export function fixedPoint(m: MeanField): FixedPoint {
   const q = qStar(m);
   if (q === null) {
-    const chi1 = m.sigma_w2 * slopeMeanSquare(m.act, 1); // φ' is scale-free for ReLU and linear
+    const chi1 = chi1At(m, null);
     return {
       q_star: null,
       c_star: null,
@@ -112,7 +120,7 @@ export function fixedPoint(m: MeanField): FixedPoint {
       phase: "unbounded",
     };
   }
-  const chi1 = m.sigma_w2 * slopeMeanSquare(m.act, q);
+  const chi1 = chi1At(m, q);
   const xi_q = depthScale(lengthMapSlope(m, q));
   if (chi1 <= 1 || q === 0) {
     return {
