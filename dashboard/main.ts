@@ -7,6 +7,7 @@ import type { PipelineDescription } from "../src/server/describe.ts";
 import { formValues, type JsonSchema, paramsForm } from "./controls.ts";
 import { heatmapPanel } from "./panels/heatmap.ts";
 import { seriesPanel } from "./panels/series.ts";
+import { histogramPanel } from "./panels/histogram.ts";
 import { tablePanel } from "./panels/table.ts";
 import { Store } from "./store.ts";
 
@@ -95,8 +96,11 @@ function redraw() {
     const caption = document.createElement("figcaption");
     caption.textContent = spec.title;
     let body: Element;
-    if (spec.kind === "series") body = seriesPanel(rows, spec, { width });
-    else if (spec.kind === "table") body = tablePanel(rows, spec);
+    if (spec.kind === "series") {
+      const overlay = spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [];
+      body = seriesPanel(rows, spec, { width, overlay });
+    } else if (spec.kind === "table") body = tablePanel(rows, spec);
+    else if (spec.kind === "histogram") body = histogramPanel(rows, spec, { width });
     else {
       const fill = heatFill.get(spec.id) ?? spec.fill[0];
       const choose = document.createElement("select");

@@ -4,6 +4,7 @@ import signalPropagation from "./signal_propagation.ts";
 import phaseDiagram from "./phase_diagram.ts";
 import deepLinear from "./deep_linear.ts";
 import trainingTime from "./training_time.ts";
+import lossLandscape from "./loss_landscape.ts";
 
 // deno-lint-ignore no-explicit-any
 export const PIPELINES: readonly Pipeline<any>[] = [
@@ -11,6 +12,7 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   phaseDiagram,
   deepLinear,
   trainingTime,
+  lossLandscape,
 ];
 
 // deno-lint-ignore no-explicit-any

@@ -2,13 +2,16 @@ import { assert, assertAlmostEquals } from "./assert.ts";
 import { TanhMlp } from "../src/landscape/mlp.ts";
 import { Rng } from "../src/random/rng.ts";
 
+// the deeper net also carries a weight decay, so its κθ and κI terms are checked too
+const decayOf = (sizes: number[]) => (sizes.length > 3 ? 0.01 : 0);
+
 function net(sizes: number[], m: number, seed: number): { net: TanhMlp; theta: Float64Array } {
   const rng = new Rng(seed);
   const x = new Float64Array(m * sizes[0]);
   const y = new Float64Array(m * sizes[sizes.length - 1]);
   rng.fillNormal(x);
   rng.fillNormal(y);
-  const mlp = new TanhMlp(sizes, x, y, m);
+  const mlp = new TanhMlp(sizes, x, y, m, decayOf(sizes));
   const theta = mlp.init(rng, 1.5); // past the linear regime, so tanh'' matters
   for (let i = 0; i < theta.length; i++) theta[i] += 0.1 * rng.normal(); // biases too
   return { net: mlp, theta };

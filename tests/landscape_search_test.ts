@@ -9,7 +9,10 @@ import { Rng } from "../src/random/rng.ts";
 const saddle = quadratic2(5, -1); // f(x, y) = 5x² − y²
 
 Deno.test("5x² − y²: the search lands on the saddle, whose index is exactly ½", async () => {
-  const r = await findCriticalPoint(saddle, Float64Array.of(1, 0.5), { tol: 1e-12, maxIterations: 50 });
+  const r = await findCriticalPoint(saddle, Float64Array.of(1, 0.5), {
+    tol: 1e-12,
+    maxIterations: 50,
+  });
   assert(r.status === "converged", r.status);
   assertAlmostEquals(r.theta[0], 0, 1e-12);
   assertAlmostEquals(r.theta[1], 0, 1e-12);

@@ -31,7 +31,13 @@ Deno.test("Pennington–Bahri: the density is normalised and reduces to Marchenk
   // Simpson on square-root edges converges as h^{3/2}: 4,000 panels over ~10 units → ~1e-5.
   for (const [phi, eps] of [[0.5, 0.1], [0.3, 0.02], [0.9, 0.3]]) {
     const r = 2 * Math.sqrt(2 * eps);
-    const total = integrateDensity(-r * 1.0001, (1 + Math.sqrt(phi)) ** 2 + r * 1.0001, phi, eps, 20000);
+    const total = integrateDensity(
+      -r * 1.0001,
+      (1 + Math.sqrt(phi)) ** 2 + r * 1.0001,
+      phi,
+      eps,
+      20000,
+    );
     assertAlmostEquals(total, 1, 1e-4, `∫ρ at φ=${phi}, ε=${eps}`);
   }
   // MP with ratio φ < 1, mean 1: ρ(λ) = √((λ₊ − λ)(λ − λ₋)) / (2πφλ)

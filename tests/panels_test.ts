@@ -7,6 +7,7 @@ import { parseHTML } from "linkedom";
 import { assert, assertEquals } from "./assert.ts";
 import { seriesPanel } from "../dashboard/panels/series.ts";
 import { heatmapPanel } from "../dashboard/panels/heatmap.ts";
+import { histogramPanel } from "../dashboard/panels/histogram.ts";
 import { formatValue, tablePanel } from "../dashboard/panels/table.ts";
 import { type Row, Store, thin } from "../dashboard/store.ts";
 
@@ -141,4 +142,55 @@ Deno.test("thin() keeps at most the limit, evenly, and always the last point", (
   assert(t.length <= 1001 && t.length > 500, `${t.length}`);
   assertEquals(t.at(-1), 10_000);
   assertEquals(thin([1, 2, 3], 1000), [1, 2, 3]);
+});
+
+Deno.test("seriesPanel() with points: every row a dot, the overlay stream a theory line", () => {
+  const points = [0.1, 0.2, 0.4].map((e, i) =>
+    row("critical-point", { error: e, index: e / 2, point: i })
+  );
+  const theory = [0, 0.25, 0.5].map((e) => row("theory", { error: e, index: e * e }));
+  const el = seriesPanel(points, {
+    kind: "series",
+    id: "ie",
+    title: "index",
+    stream: "critical-point",
+    x: "error",
+    y: "index",
+    points: true,
+    overlay: { stream: "theory", x: "error", y: "index" },
+  }, { document: doc, overlay: theory });
+  assertEquals(count(el, "circle"), 3);
+  assert(/stroke-width="2.5"/.test(html(el)), "the theory line");
+  // without the overlay rows there is no line
+  const bare = seriesPanel(points, {
+    kind: "series",
+    id: "ie",
+    title: "index",
+    stream: "critical-point",
+    x: "error",
+    y: "index",
+    points: true,
+  }, { document: doc });
+  assert(!/stroke-width="2.5"/.test(html(bare)));
+});
+
+Deno.test("histogramPanel() draws one bar per bin in one facet per point, negative bins red", () => {
+  const bins = (point: number, error: number) =>
+    [[-1, -0.5, 2], [-0.5, 0, 3], [0, 0.5, 10], [0.5, 1, 4]].map(([lo, hi, c]) =>
+      row("spectrum", { point, error, lo, hi, count: c })
+    );
+  const el = histogramPanel([...bins(0, 0.41), ...bins(3, 0.05)], {
+    kind: "histogram",
+    id: "s",
+    title: "spectra",
+    stream: "spectrum",
+    lo: "lo",
+    hi: "hi",
+    count: "count",
+    group: "point",
+    label: "error",
+  }, { document: doc });
+  assertEquals(count(el, "rect") - 2 * 1 /* frames */ >= 8, true);
+  assertEquals((html(el).match(/fill="#c0392b"/g) ?? []).length, 4);
+  assert(html(el).includes("point 0 · error 0.410") && html(el).includes("point 3 · error 0.0500"));
 });

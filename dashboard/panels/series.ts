@@ -23,7 +23,7 @@ function plotSeries(
     grid: true,
     style: { fontSize: "14px" },
     x: { label: spec.x, type: spec.xLog ? "log" : "linear" },
-    y: { label: spec.yLabel ?? spec.y },
+    y: { label: spec.yLabel ?? spec.y, type: spec.yLog ? "log" : "linear" },
     color,
     marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
   }) as unknown as Element;
@@ -38,8 +38,9 @@ function colourDomain(keys: Iterable<string>): string[] {
 export function seriesPanel(
   rows: readonly Row[],
   spec: SeriesSpec,
-  opts: PanelOptions = {},
+  opts: PanelOptions & { overlay?: readonly Row[] } = {},
 ): Element {
+  if (spec.points) return scatterPanel(rows, opts.overlay ?? [], spec, opts);
   if (spec.group) return groupedPanel(rows, spec, spec.group, opts);
   const by = spec.by;
   const groups = new Map<string, Row[]>();
@@ -99,5 +100,38 @@ function groupedPanel(
     scheme: "tableau10",
     legend: groups.length > 0,
     label: group,
+  }, marks);
+}
+
+/**
+ * Every row as a point (critical points: index against error), with the
+ * overlay stream's curve drawn over them (the theory), in the fixed colours.
+ */
+function scatterPanel(
+  rows: readonly Row[],
+  overlay: readonly Row[],
+  spec: SeriesSpec,
+  opts: PanelOptions,
+): Element {
+  const marks: Plot.Markish[] = [];
+  const o = spec.overlay;
+  if (o && overlay.length > 0) {
+    const curve = overlay.slice().sort((a, b) => num(a, o.x) - num(b, o.x));
+    marks.push(Plot.line(curve, { x: o.x, y: o.y, stroke: () => "theory", strokeWidth: 2.5 }));
+  }
+  marks.push(
+    Plot.dot(rows, {
+      x: spec.x,
+      y: spec.y,
+      r: 4,
+      stroke: () => "simulation",
+      fill: () => "simulation",
+      fillOpacity: 0.5,
+    }),
+  );
+  return plotSeries(spec, opts, {
+    legend: true,
+    domain: ["theory", "simulation"],
+    range: ["#1f5fa8", "#e0662b"],
   }, marks);
 }

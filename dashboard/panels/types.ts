@@ -5,6 +5,7 @@ export type { PanelSpec };
 export type SeriesSpec = Extract<PanelSpec, { kind: "series" }>;
 export type HeatmapSpec = Extract<PanelSpec, { kind: "heatmap" }>;
 export type TableSpec = Extract<PanelSpec, { kind: "table" }>;
+export type HistogramSpec = Extract<PanelSpec, { kind: "histogram" }>;
 
 export interface PanelOptions {
   /** a document to render into (a headless one in tests) */

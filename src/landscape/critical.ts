@@ -10,7 +10,7 @@
  * @module
  */
 import { cholesky, choleskySolve } from "../numerics/cholesky.ts";
-import { type Objective, norm } from "./objective.ts";
+import { norm, type Objective } from "./objective.ts";
 
 export type SearchStatus = "converged" | "stalled" | "diverged" | "max-iterations";
 
@@ -67,8 +67,12 @@ export async function findCriticalPoint(
   let h = obj.hessian(theta);
   let mu = NaN;
   for (let it = 0;; it++) {
-    if (!Number.isFinite(gn)) return { status: "diverged", theta, gradNorm: gn, iterations: it, hessian: h };
-    if (gn < opts.tol) return { status: "converged", theta, gradNorm: gn, iterations: it, hessian: h };
+    if (!Number.isFinite(gn)) {
+      return { status: "diverged", theta, gradNorm: gn, iterations: it, hessian: h };
+    }
+    if (gn < opts.tol) {
+      return { status: "converged", theta, gradNorm: gn, iterations: it, hessian: h };
+    }
     if (it >= opts.maxIterations) {
       return { status: "max-iterations", theta, gradNorm: gn, iterations: it, hessian: h };
     }
@@ -98,7 +102,7 @@ export async function findCriticalPoint(
           theta = next;
           g = gNext;
           gn = gnNext;
-          mu = Math.max(mu / 3, 1e-300);
+          mu = Math.max(mu / 10, 1e-300); // fast: near a solution the step should become Newton's
           accepted = true;
           break;
         }

@@ -30,6 +30,8 @@ export class TanhMlp implements Objective {
     readonly x: Float64Array,
     readonly y: Float64Array,
     readonly m: number,
+    /** κ of a weight decay (κ/2)‖θ‖² added to the objective (not to `dataLoss`) */
+    readonly decay = 0,
   ) {
     if (sizes.length < 2) throw new RangeError("TanhMlp: need at least inputs and outputs");
     if (x.length !== m * sizes[0] || y.length !== m * sizes[sizes.length - 1]) {
@@ -134,12 +136,30 @@ export class TanhMlp implements Objective {
     return { deltas, loss: (sse * c) / 2 };
   }
 
-  loss(theta: Float64Array): number {
+  /** The network's outputs on the training inputs (m × outputs). */
+  predict(theta: Float64Array): Float64Array {
+    return this.#forward(theta)[this.layers];
+  }
+
+  /** ε, the data term alone: (1/(2mk)) Σ ‖f(x) − y‖². */
+  dataLoss(theta: Float64Array): number {
     const acts = this.#forward(theta);
     const out = acts[this.layers];
     let sse = 0;
     for (let i = 0; i < out.length; i++) sse += (out[i] - this.y[i]) ** 2;
     return sse / (2 * this.m * this.outputs);
+  }
+
+  /** The objective: ε + (κ/2)‖θ‖². */
+  loss(theta: Float64Array): number {
+    return this.dataLoss(theta) + this.#decayTerm(theta);
+  }
+
+  #decayTerm(theta: Float64Array): number {
+    if (this.decay === 0) return 0;
+    let s = 0;
+    for (let i = 0; i < theta.length; i++) s += theta[i] * theta[i];
+    return (this.decay / 2) * s;
   }
 
   /** Loss and gradient together (one forward, one backward pass). */
@@ -150,7 +170,8 @@ export class TanhMlp implements Objective {
     for (let l = 1; l <= this.layers; l++) {
       this.#accumulateOuter(grad, l, deltas[l], acts[l - 1]);
     }
-    return { loss, grad };
+    for (let i = 0; i < this.n && this.decay !== 0; i++) grad[i] += this.decay * theta[i];
+    return { loss: loss + this.#decayTerm(theta), grad };
   }
 
   gradient(theta: Float64Array): Float64Array {
@@ -177,7 +198,9 @@ export class TanhMlp implements Objective {
   hvp(theta: Float64Array, v: Float64Array): Float64Array {
     const acts = this.#forward(theta);
     const { deltas } = this.#backward(theta, acts);
-    return this.#rop(theta, acts, deltas, v, 1);
+    const hv = this.#rop(theta, acts, deltas, v, 1);
+    for (let i = 0; i < this.n && this.decay !== 0; i++) hv[i] += this.decay * v[i];
+    return hv;
   }
 
   /**
@@ -196,6 +219,7 @@ export class TanhMlp implements Objective {
       e[j] = 0;
     }
     for (let i = 0; i < n; i++) {
+      h[i * n + i] += this.decay;
       for (let j = i + 1; j < n; j++) {
         const s = (h[i * n + j] + h[j * n + i]) / 2;
         h[i * n + j] = s;

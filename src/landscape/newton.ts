@@ -34,7 +34,12 @@ export interface Krylov {
  * basis loses orthogonality once a Ritz value converges). Stops early on an
  * invariant subspace.
  */
-export function lanczos(obj: Objective, theta: Float64Array, start: Float64Array, k: number): Krylov {
+export function lanczos(
+  obj: Objective,
+  theta: Float64Array,
+  start: Float64Array,
+  k: number,
+): Krylov {
   const n = obj.n;
   const basis: Float64Array[] = [];
   const alpha: number[] = [];
@@ -128,7 +133,9 @@ export function newtonStep(
     const next = new Float64Array(theta.length);
     for (let i = 0; i < next.length; i++) next[i] = theta[i] + step[i];
     const loss = obj.loss(next);
-    if (Number.isFinite(loss) && loss < best.loss) best = { theta: next, loss, damping: rel * scale };
+    if (Number.isFinite(loss) && loss < best.loss) {
+      best = { theta: next, loss, damping: rel * scale };
+    }
   }
   return best;
 }

@@ -48,6 +48,26 @@ export type PanelSpec =
     readonly yLabel?: string;
     /** a log x axis (depth sweeps) */
     readonly xLog?: boolean;
+    /** a log y axis (losses) */
+    readonly yLog?: boolean;
+    /** draw every row of the stream as a point (a scatter), whatever `by` says */
+    readonly points?: boolean;
+    /** a curve from another stream drawn over the points (a theory line), sorted by x */
+    readonly overlay?: { readonly stream: string; readonly x: string; readonly y: string };
+  }
+  | {
+    /** histograms (an eigenvalue spectrum), one small multiple per value of `group` */
+    readonly kind: "histogram";
+    readonly id: string;
+    readonly title: string;
+    readonly stream: string;
+    /** bin edges and height fields */
+    readonly lo: string;
+    readonly hi: string;
+    readonly count: string;
+    readonly group: string;
+    /** a field shown in each small multiple's label beside the group (its error) */
+    readonly label?: string;
   }
   | {
     readonly kind: "heatmap";
