@@ -2,6 +2,7 @@
 machine (README "Measured"). Not part of the project's runtime.
 
   python3 bench/numpy_baselines.py
+  (deno run -A bench/landscape_bench.ts --write first, for the eigvalsh comparison)
 """
 import time
 import numpy as np
@@ -51,3 +52,18 @@ for rep in range(3):
         q = np.mean(h * h)
     times.append(time.perf_counter() - t)
 print(f"numpy network 1000x50, batch 64: best {min(times):.3f} s of {len(times)} (float32, default_rng)")
+
+# Loss landscape: numpy's eigvalsh (LAPACK syevd, OpenBLAS) on the very Hessian our
+# float64 TypeScript solver takes, written by bench/landscape_bench.ts --write.
+import os
+if os.path.exists("bench/hessian.f64"):
+    H = np.fromfile("bench/hessian.f64", dtype=np.float64)
+    n = int(round(np.sqrt(H.size)))
+    H = H.reshape(n, n)
+    times = []
+    for rep in range(5):
+        t = time.perf_counter()
+        ev = np.linalg.eigvalsh(H)
+        times.append(time.perf_counter() - t)
+    print(f"numpy eigvalsh n={n}: best {min(times) * 1000:.0f} ms of {len(times)}; "
+          f"lambda_min {ev[0]:.6e}, lambda_max {ev[-1]:.6e}, negative {np.sum(ev < -1e-9 * abs(ev).max())}")

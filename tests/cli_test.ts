@@ -186,6 +186,7 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
     "phase-diagram",
     "deep-linear",
     "training-time",
+    "loss-landscape",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });
