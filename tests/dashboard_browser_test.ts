@@ -133,3 +133,53 @@ browserTest(
     await page.screenshot({ path: "tests/artifacts/phase-diagram.png" });
   },
 );
+
+browserTest(
+  "dashboard: loss-landscape draws critical points over the theory curve, spectra and the optimizers",
+  async (browser, base) => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(base + "/");
+    await page.waitForFunction(
+      () => document.querySelector("#pipeline option[value=loss-landscape]") !== null,
+      null,
+      { timeout: WAIT_MS },
+    );
+    await page.selectOption("#pipeline", "loss-landscape");
+    // the small memorisation net of tests/loss_landscape_test.ts: seconds, not minutes
+    await page.selectOption("select[name=task]", "memorize");
+    for (
+      const [name, value] of Object.entries({
+        samples: "12",
+        inputs: "3",
+        outputs: "2",
+        hidden: "3",
+        critical_points: "6",
+        grad_tol: "1e-8",
+        max_iterations: "200",
+        sgd_steps: "40",
+        batch: "4",
+        newton_steps: "5",
+        krylov: "10",
+      })
+    ) await page.fill(`input[name=${name}]`, value);
+    await page.click("#start");
+    await page.waitForFunction(
+      () => document.querySelector("#run-info")?.textContent?.includes(" ok"),
+      null,
+      { timeout: WAIT_MS },
+    );
+    const dots = await page.locator('figure[data-panel="index-error"] svg circle').count();
+    assert(dots >= 1, "critical points drawn");
+    const theory = await page.locator('figure[data-panel="index-error"] svg path').count();
+    assert(theory >= 1, "theory curve drawn");
+    const bars = await page.locator('figure[data-panel="spectra"] svg rect').count();
+    assert(bars >= 10, `spectrum bars: ${bars}`);
+    const curves = await page.locator('figure[data-panel="optimizers"] svg path').count();
+    assert(curves >= 4, `optimizer curves: ${curves}`);
+    Deno.mkdirSync("tests/artifacts", { recursive: true });
+    await page.screenshot({ path: "tests/artifacts/loss-landscape.png", fullPage: true });
+    assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  },
+);

@@ -23,7 +23,10 @@ function plotSeries(
     grid: true,
     style: { fontSize: "14px" },
     x: { label: spec.x, type: spec.xLog ? "log" : "linear" },
-    y: { label: spec.yLabel ?? spec.y, type: spec.yLog ? "log" : "linear" },
+    // log axes: plain numbers (Plot's default SI prefixes would print a loss of 0.48 as "480m")
+    y: spec.yLog
+      ? { label: spec.yLabel ?? spec.y, type: "log", tickFormat: "~g" }
+      : { label: spec.yLabel ?? spec.y },
     color,
     marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
   }) as unknown as Element;
