@@ -9,7 +9,7 @@
 import { definePipeline, type Emit, RunError } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
 import { ParamError } from "../src/params/schema.ts";
-import { TanhMlp } from "../src/landscape/mlp.ts";
+import { countParams, TanhMlp } from "../src/landscape/mlp.ts";
 import { makeTask, type Task, TASKS } from "../src/landscape/tasks.ts";
 import { findCriticalPoint } from "../src/landscape/critical.ts";
 import { newtonStep } from "../src/landscape/newton.ts";
@@ -29,12 +29,6 @@ const BINS = 40;
 
 function sizesOf(p: { hidden: number; layers: number }, inputs: number, outputs: number) {
   return [inputs, ...Array(p.layers).fill(p.hidden), outputs];
-}
-
-function countParams(sizes: readonly number[]): number {
-  let n = 0;
-  for (let l = 1; l < sizes.length; l++) n += sizes[l] * (sizes[l - 1] + 1);
-  return n;
 }
 
 /** The eigenvalues binned over their 1st–99th percentile range; the rest land in the end bins. */

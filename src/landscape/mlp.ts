@@ -17,6 +17,13 @@
 import type { Objective } from "./objective.ts";
 import type { Rng } from "../random/rng.ts";
 
+/** Parameters of a net of these sizes: Σ_l n_l (n_{l−1} + 1). */
+export function countParams(sizes: readonly number[]): number {
+  let n = 0;
+  for (let l = 1; l < sizes.length; l++) n += sizes[l] * (sizes[l - 1] + 1);
+  return n;
+}
+
 export class TanhMlp implements Objective {
   readonly n: number;
   readonly layers: number;

@@ -14,7 +14,7 @@
  * @module
  */
 import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
-import { dot, type Objective } from "./objective.ts";
+import { dot, norm, type Objective } from "./objective.ts";
 
 export type NewtonKind = "newton" | "saddle-free";
 
@@ -45,7 +45,7 @@ export function lanczos(
   const alpha: number[] = [];
   const beta: number[] = [];
   let q: Float64Array = start.slice();
-  let qn = Math.sqrt(dot(q, q));
+  let qn = norm(q);
   if (!(qn > 0)) throw new RangeError("lanczos: zero start vector");
   for (let i = 0; i < n; i++) q[i] /= qn;
   for (let j = 0; j < Math.min(k, n); j++) {
@@ -59,8 +59,8 @@ export function lanczos(
         for (let i = 0; i < n; i++) w[i] -= c * b[i];
       }
     }
-    qn = Math.sqrt(dot(w, w));
-    if (j + 1 >= Math.min(k, n) || qn <= 1e-12 * Math.abs(alpha[j]) || qn === 0) break;
+    qn = norm(w);
+    if (j + 1 >= Math.min(k, n) || qn <= 1e-12 * Math.abs(alpha[j])) break;
     beta.push(qn);
     q = w;
     for (let i = 0; i < n; i++) q[i] /= qn;
@@ -123,7 +123,7 @@ export function newtonStep(
 ): NewtonStep {
   const g = obj.gradient(theta);
   const here = obj.loss(theta);
-  if (!(Math.sqrt(dot(g, g)) > 0)) return { theta, loss: here, damping: NaN };
+  if (!(norm(g) > 0)) return { theta, loss: here, damping: NaN };
   const kry = lanczos(obj, theta, g, krylovDim);
   const scale = Math.max(...kry.values.map(Math.abs));
   let best: NewtonStep = { theta, loss: here, damping: NaN };

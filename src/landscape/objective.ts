@@ -28,13 +28,6 @@ export function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return s;
 }
 
-/** x + t d, new array */
-export function axpy(x: Float64Array, t: number, d: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = x[i] + t * d[i];
-  return out;
-}
-
 /** f(x, y) = a x² + b y²: a saddle at 0 when a b < 0 (issue #4's 5x² − y²). */
 export function quadratic2(a: number, b: number): Objective {
   return {
