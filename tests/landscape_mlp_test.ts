@@ -60,7 +60,6 @@ for (const sizes of [[3, 4, 2], [4, 5, 3, 2]]) {
     const v = new Float64Array(n);
     rng.fillNormal(v);
     const hv = mlp.hvp(theta, v); // same sums in another order: rounding ≲ n ulps of the scale
-
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let j = 0; j < n; j++) s += h[i * n + j] * v[j];
