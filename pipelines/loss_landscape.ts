@@ -15,14 +15,19 @@ import { findCriticalPoint } from "../src/landscape/critical.ts";
 import { newtonStep } from "../src/landscape/newton.ts";
 import { adam, MinibatchSgd } from "../src/landscape/sgd.ts";
 import { criticalEnergy, index } from "../src/landscape/pennington_bahri.ts";
+import { binnedDensity, extremes, fractionBelow, slq } from "../src/landscape/slq.ts";
 import { symmetricEigen } from "../src/numerics/symmetric_eigen.ts";
 import { Rng } from "../src/random/rng.ts";
 
 const DAUPHIN = "Dauphin et al. 2014 (arXiv:1406.2572)";
 const PB = "Pennington & Bahri, ICML 2017";
+const GKX = "Ghorbani, Krishnan & Xiao, ICML 2019 (arXiv:1901.10159)";
 
 /** Dense float64 Hessians and their eigendecompositions: ~1 s at this size (README "Measured"). */
 export const MAX_PARAMS = 1500;
+/** Krylov searches and SLQ keep ~k vectors of length n; 50,000 × 90 × 8 B = 36 MB. */
+export const MAX_KRYLOV_PARAMS = 50_000;
+export const HESSIAN_MODES = ["auto", "dense", "krylov"] as const;
 /** error bands for choosing which spectra to show: the first point found in each */
 const SPECTRUM_BANDS = [0, 0.1, 0.2, 0.3, 0.4, Infinity];
 const BINS = 40;
@@ -31,26 +36,106 @@ function sizesOf(p: { hidden: number; layers: number }, inputs: number, outputs:
   return [inputs, ...Array(p.layers).fill(p.hidden), outputs];
 }
 
-/** The eigenvalues binned over their 1st–99th percentile range; the rest land in the end bins. */
-function histogram(values: Float64Array): { lo: number; hi: number; count: number }[] {
+type Bin = { lo: number; hi: number; count: number };
+
+/**
+ * BINS equal bins over [lo, hi], shifted to put an edge at 0 so negative and
+ * positive bars never share a bin (one more bin when shifted).
+ */
+function binEdges(lo: number, hi: number): number[] {
+  const width = (hi - lo) / BINS;
+  const shift = lo < 0 && hi > 0 ? ((-lo) % width) - width : 0;
+  const bins = shift === 0 ? BINS : BINS + 1;
+  return Array.from({ length: bins + 1 }, (_, i) => lo + shift + i * width);
+}
+
+/** Exact eigenvalues (ascending) binned over their 1st–99th percentile; the rest land in the end bins. */
+function histogram(values: Float64Array): Bin[] {
   const n = values.length;
   let lo = values[Math.floor(0.01 * (n - 1))];
   let hi = values[Math.ceil(0.99 * (n - 1))];
   if (!(hi > lo)) [lo, hi] = [values[0] - 0.5, values[n - 1] + 0.5];
-  // put a bin edge at 0 so negative and positive bars never share a bin
-  const width = (hi - lo) / BINS;
-  const shift = lo < 0 && hi > 0 ? ((-lo) % width) - width : 0;
-  const start = lo + shift;
-  const bins = Array.from({ length: BINS + 1 }, (_, i) => ({
-    lo: start + i * width,
-    hi: start + (i + 1) * width,
-    count: 0,
-  }));
+  const edges = binEdges(lo, hi);
+  const width = edges[1] - edges[0];
+  const bins = edges.slice(0, -1).map((e, i) => ({ lo: e, hi: edges[i + 1], count: 0 }));
   for (const v of values) {
-    const i = Math.min(bins.length - 1, Math.max(0, Math.floor((v - start) / width)));
+    const i = Math.min(bins.length - 1, Math.max(0, Math.floor((v - edges[0]) / width)));
     bins[i].count++;
   }
   return bins.filter((b) => b.hi > lo || b.count > 0);
+}
+
+/**
+ * The SLQ density as expected counts of n per bin, over the weighted 1st–99th
+ * percentile of the Ritz nodes; each node smoothed by one bin width (a comb of
+ * k nodes per probe is not a density until smoothed).
+ */
+function slqHistogram(q: ReturnType<typeof slq>, n: number): Bin[] {
+  const order = [...q.nodes.keys()].sort((a, b) => q.nodes[a] - q.nodes[b]);
+  const quantile = (f: number) => {
+    let c = 0;
+    for (const i of order) if ((c += q.weights[i]) >= f) return q.nodes[i];
+    return q.nodes[order.at(-1)!];
+  };
+  let [lo, hi] = [quantile(0.01), quantile(0.99)];
+  if (!(hi > lo)) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const edges = binEdges(lo, hi);
+  const counts = binnedDensity(q, n, edges, edges[1] - edges[0]);
+  return counts.map((count, i) => ({ lo: edges[i], hi: edges[i + 1], count }));
+}
+
+/** What the critical-point row and the spectrum stream need, from either method. */
+interface PointSpectrum {
+  readonly row: {
+    index: number;
+    index_lo: number;
+    index_hi: number;
+    method: "exact" | "slq";
+    lambda_min: number;
+    lambda_max: number;
+    zero: number | null;
+  };
+  bins(): Bin[];
+}
+
+function exactSpectrum(hessian: Float64Array, n: number): PointSpectrum {
+  const { values } = symmetricEigen(hessian, n);
+  const tiny = 1e-9 * Math.max(Math.abs(values[0]), Math.abs(values[n - 1]));
+  let negative = 0;
+  let zero = 0;
+  for (const v of values) {
+    if (v < -tiny) negative++;
+    else if (v <= tiny) zero++;
+  }
+  return {
+    row: {
+      index: negative / n,
+      index_lo: negative / n,
+      index_hi: (negative + zero) / n,
+      method: "exact",
+      lambda_min: values[0],
+      lambda_max: values[n - 1],
+      zero,
+    },
+    bins: () => histogram(values),
+  };
+}
+
+function slqSpectrum(q: ReturnType<typeof slq>, n: number, steps: number): PointSpectrum {
+  const { min, max } = extremes(q);
+  const delta = (max - min) / steps;
+  return {
+    row: {
+      index: fractionBelow(q, 0),
+      index_lo: fractionBelow(q, -delta),
+      index_hi: fractionBelow(q, delta),
+      method: "slq",
+      lambda_min: min,
+      lambda_max: max,
+      zero: null,
+    },
+    bins: () => slqHistogram(q, n),
+  };
 }
 
 export default definePipeline({
@@ -191,13 +276,39 @@ export default definePipeline({
       integer: true,
       help: "damped and saddle-free Newton steps",
     },
+    hessian: {
+      kind: "enum",
+      values: HESSIAN_MODES,
+      default: "auto",
+      help:
+        `dense: exact Hessians, full spectra (n ≤ ${MAX_PARAMS}); krylov: Hessian-vector products only — Krylov searches and SLQ spectra (n ≤ ${MAX_KRYLOV_PARAMS}); auto: dense when it fits`,
+      cite: `${GKX}, §2 (stochastic Lanczos quadrature)`,
+    },
+    slq_steps: {
+      kind: "number",
+      default: 90,
+      min: 2,
+      max: 500,
+      integer: true,
+      help: "krylov: Lanczos steps per SLQ probe (nodes of each Gauss rule)",
+      cite: `${GKX}, §2 (90 steps)`,
+    },
+    slq_probes: {
+      kind: "number",
+      default: 5,
+      min: 1,
+      max: 100,
+      integer: true,
+      help: "krylov: random probe vectors averaged in SLQ",
+    },
     krylov: {
       kind: "number",
       default: 40,
       min: 2,
       max: 500,
       integer: true,
-      help: "Krylov subspace dimension k of the Newton steps (Lanczos on Hessian-vector products)",
+      help:
+        "Krylov subspace dimension k of the Newton steps (Lanczos on Hessian-vector products), and of the searches when hessian is krylov",
       cite: `${DAUPHIN}, Algorithm 1`,
     },
   },
@@ -205,11 +316,15 @@ export default definePipeline({
     const inputs = p.task === "mnist" ? p.pixels * p.pixels : p.inputs;
     const outputs = p.task === "mnist" ? 10 : p.outputs;
     const n = countParams(sizesOf(p, inputs, outputs));
-    if (n > MAX_PARAMS) {
+    const shape = `${n} parameters (${p.layers} layer(s) of ${p.hidden} on ${inputs} inputs)`;
+    if (p.hessian === "dense" && n > MAX_PARAMS) {
       throw new ParamError(
         "hidden",
-        `gives ${n} parameters (${p.layers} layer(s) of ${p.hidden} on ${inputs} inputs); dense Hessians allow at most ${MAX_PARAMS}`,
+        `gives ${shape}; dense Hessians allow at most ${MAX_PARAMS} (use hessian krylov)`,
       );
+    }
+    if (n > MAX_KRYLOV_PARAMS) {
+      throw new ParamError("hidden", `gives ${shape}; at most ${MAX_KRYLOV_PARAMS} are allowed`);
     }
     if (p.batch > p.samples) {
       throw new ParamError("batch", `must be at most samples (${p.samples}), got ${p.batch}`);
@@ -222,12 +337,18 @@ export default definePipeline({
         point: "search number",
         error:
           "ε, training loss (1/(2mk)) Σ‖f − y‖² (targets unit-variance: ½ = predicting the mean)",
-        index: "α, fraction of the Hessian's eigenvalues below −1e-9·max|λ|",
+        index:
+          "α, fraction of the Hessian's eigenvalues below −1e-9·max|λ| (dense) or SLQ weight below 0 (krylov)",
+        index_lo:
+          "α counting only eigenvalues below −δ (dense: δ = 1e-9·max|λ|; krylov: δ = spectrum width / slq_steps, what a Gauss rule of that many nodes resolves)",
+        index_hi:
+          "α counting eigenvalues below +δ: the true α lies between (krylov: up to sampling)",
+        method: '"exact" (dense eigendecomposition) or "slq" (stochastic Lanczos quadrature)',
         grad_norm: "‖∇‖ at the point",
         n_params: "parameters n",
-        lambda_min: "smallest Hessian eigenvalue",
-        lambda_max: "largest Hessian eigenvalue",
-        zero: "eigenvalues within ±1e-9·max|λ| (flat directions)",
+        lambda_min: "smallest Hessian eigenvalue (krylov: smallest Ritz value, an upper bound)",
+        lambda_max: "largest Hessian eigenvalue (krylov: largest Ritz value, a lower bound)",
+        zero: "eigenvalues within ±1e-9·max|λ| (flat directions; null for slq)",
         start: '"trajectory" or "random"',
       },
     },
@@ -246,13 +367,13 @@ export default definePipeline({
     },
     spectrum: {
       doc:
-        "Eigenvalue histograms of the first critical point found in each error band (0–0.1, …, 0.4+); bins span the 1st–99th percentile, outliers in the end bins.",
+        "Eigenvalue histograms of the first critical point found in each error band (0–0.1, …, 0.4+); bins span the 1st–99th percentile, outliers in the end bins. Under hessian krylov, expected counts from the SLQ density.",
       fields: {
         point: "search number",
         error: "its ε",
         lo: "bin's lower edge",
         hi: "bin's upper edge",
-        count: "eigenvalues in the bin",
+        count: "eigenvalues in the bin (krylov: expected, not whole)",
       },
     },
     training: {
@@ -320,6 +441,7 @@ export default definePipeline({
       }, ctx.rng);
       const sizes = sizesOf(p, data.inputs, data.outputs);
       const net = new TanhMlp(sizes, data.x, data.y, data.m, p.decay);
+      const dense = p.hessian === "dense" || (p.hessian === "auto" && net.n <= MAX_PARAMS);
       const phi = net.n / (data.m * data.outputs);
       const epsC = criticalEnergy(phi);
       for (let i = 0; i <= 60; i++) {
@@ -393,6 +515,7 @@ export default definePipeline({
         const r = await findCriticalPoint(net, start, {
           tol: p.grad_tol,
           maxIterations: p.max_iterations,
+          krylov: dense ? undefined : p.krylov,
           onIteration: async () => {
             if (ctx.signal.aborted) throw new DOMException("run stopped", "AbortError");
             await ctx.tick();
@@ -411,27 +534,20 @@ export default definePipeline({
           },
         };
         if (r.status !== "converged") continue;
-        const { values } = symmetricEigen(r.hessian, net.n);
-        const scale = Math.max(Math.abs(values[0]), Math.abs(values[net.n - 1]));
-        const tiny = 1e-9 * scale;
-        let negative = 0;
-        let zero = 0;
-        for (const v of values) {
-          if (v < -tiny) negative++;
-          else if (v <= tiny) zero++;
-        }
         const error = net.dataLoss(r.theta);
+        const at = dense ? exactSpectrum(net.hessian(r.theta), net.n) : slqSpectrum(
+          slq(net, r.theta, { steps: p.slq_steps, probes: p.slq_probes, rng: ctx.rng }),
+          net.n,
+          p.slq_steps,
+        );
         yield {
           stream: "critical-point",
           row: {
             point,
             error,
-            index: negative / net.n,
+            ...at.row,
             grad_norm: r.gradNorm,
             n_params: net.n,
-            lambda_min: values[0],
-            lambda_max: values[net.n - 1],
-            zero,
             start: random ? "random" : "trajectory",
           },
         };
@@ -440,7 +556,7 @@ export default definePipeline({
         );
         if (!shown.has(band)) {
           shown.add(band);
-          for (const b of histogram(values)) {
+          for (const b of at.bins()) {
             yield { stream: "spectrum", row: { point, error, ...b } };
           }
         }

@@ -3,7 +3,7 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert
 import { resolveRunParams } from "../src/runtime/run_params.ts";
 import { runPipeline } from "../src/runtime/run.ts";
 import { ParamError } from "../src/params/schema.ts";
-import lossLandscape, { MAX_PARAMS } from "../pipelines/loss_landscape.ts";
+import lossLandscape, { MAX_KRYLOV_PARAMS, MAX_PARAMS } from "../pipelines/loss_landscape.ts";
 import { downsample } from "../src/landscape/tasks.ts";
 
 Deno.test("loss-landscape: a small run streams theory, optimizers, searches and critical points", async () => {
@@ -68,11 +68,63 @@ Deno.test("loss-landscape: a small run streams theory, optimizers, searches and 
   }
 });
 
+Deno.test("loss-landscape: hessian krylov streams SLQ spectra whose expected counts sum to n", async () => {
+  // the same 20-parameter net, searched and measured with Hessian-vector products only
+  const params = resolveRunParams(lossLandscape, {
+    task: "memorize",
+    samples: 12,
+    inputs: 3,
+    outputs: 2,
+    hidden: 3,
+    critical_points: 6,
+    grad_tol: 1e-8,
+    max_iterations: 200,
+    sgd_steps: 20,
+    batch: 4,
+    newton_steps: 2,
+    krylov: 20,
+    hessian: "krylov",
+    slq_steps: 10,
+    slq_probes: 3,
+  });
+  const rows = await firstValueFrom(
+    runPipeline(lossLandscape, { params, runId: "k", backend: "wasm", logDir: null }).pipe(
+      toArray(),
+    ),
+  );
+  assertEquals(rows.at(-1)!.status, "ok");
+  const points = rows.filter((r) => r.stream === "critical-point");
+  assert(points.length >= 1, "at least one search converged");
+  for (const p of points) {
+    assertEquals(p.method, "slq");
+    assertEquals(p.zero, null);
+    const [lo, mid, hi] = [p.index_lo, p.index, p.index_hi] as number[];
+    assert(0 <= lo && lo <= mid && mid <= hi && hi <= 1, `${lo} ≤ ${mid} ≤ ${hi}`);
+  }
+  const spectra = rows.filter((r) => r.stream === "spectrum");
+  for (const point of new Set(spectra.map((r) => r.point))) {
+    const total = spectra.filter((r) => r.point === point).reduce(
+      (s, r) => s + (r.count as number),
+      0,
+    );
+    // weights of each probe's Gauss rule sum to 1, so the expected counts sum to n
+    assertAlmostEquals(total, 20, 1e-9);
+  }
+});
+
 Deno.test("loss-landscape: too many parameters or a batch larger than the data is a clear param error", () => {
   assertThrows(
-    () => resolveRunParams(lossLandscape, { task: "mnist", pixels: 28, hidden: 50 }),
+    () =>
+      resolveRunParams(lossLandscape, { task: "mnist", pixels: 28, hidden: 50, hessian: "dense" }),
     ParamError,
-    `at most ${MAX_PARAMS}`,
+    `at most ${MAX_PARAMS} (use hessian krylov)`,
+  );
+  // auto switches to Krylov methods beyond the dense limit, up to theirs
+  resolveRunParams(lossLandscape, { task: "mnist", pixels: 28, hidden: 10 });
+  assertThrows(
+    () => resolveRunParams(lossLandscape, { task: "mnist", pixels: 28, hidden: 100 }),
+    ParamError,
+    `at most ${MAX_KRYLOV_PARAMS} are allowed`,
   );
   assertThrows(
     () => resolveRunParams(lossLandscape, { samples: 10, batch: 20 }),

@@ -24,6 +24,10 @@ export const DAMPINGS = [1e-4, 1e-3, 1e-2, 1e-1, 1] as const;
 export interface Krylov {
   /** k orthonormal vectors of length n, V[i] */
   readonly basis: Float64Array[];
+  /** T = Vᵀ H V, k × k row-major (tridiagonal) */
+  readonly t: Float64Array;
+  /** β_{k+1} = ‖H v_k − (its part in V)‖: H V = V T + β_{k+1} v_{k+1} e_kᵀ (0 when V is invariant) */
+  readonly residual: number;
   /** T's eigenvalues (ascending) and eigenvectors (rows) */
   readonly values: Float64Array;
   readonly vectors: Float64Array;
@@ -71,8 +75,38 @@ export function lanczos(
     t[i * m + i] = alpha[i];
     if (i + 1 < m) t[i * m + i + 1] = t[(i + 1) * m + i] = beta[i];
   }
-  const { values, vectors } = symmetricEigen(t, m, true);
-  return { basis, values, vectors: vectors! };
+  const { values, vectors } = symmetricEigen(t.slice(), m, true);
+  return { basis, t, residual: qn, values, vectors: vectors! };
+}
+
+/**
+ * −V Y f(Λ) Yᵀ Vᵀ g: g's components along T's Ritz vectors, each scaled by f(λ).
+ * Null when f is not finite at some Ritz value (a vanishing denominator).
+ */
+export function krylovApply(
+  kry: Krylov,
+  g: Float64Array,
+  f: (lambda: number) => number,
+): Float64Array | null {
+  const m = kry.basis.length;
+  const n = g.length;
+  const coef = new Float64Array(m); // Vᵀ g
+  for (let i = 0; i < m; i++) coef[i] = dot(kry.basis[i], g);
+  const inner = new Float64Array(m);
+  for (let a = 0; a < m; a++) {
+    const fa = f(kry.values[a]);
+    if (!Number.isFinite(fa)) return null;
+    let ya = 0;
+    for (let i = 0; i < m; i++) ya += kry.vectors[a * m + i] * coef[i];
+    for (let i = 0; i < m; i++) inner[i] += kry.vectors[a * m + i] * ya * fa;
+  }
+  const step = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    const c = inner[i];
+    const b = kry.basis[i];
+    for (let j = 0; j < n; j++) step[j] -= c * b[j];
+  }
+  return step;
 }
 
 /** The step −V Y f(Λ)⁻¹ Yᵀ Vᵀ g for one damping; null if some denominator vanishes. */
@@ -82,26 +116,10 @@ export function krylovStep(
   kind: NewtonKind,
   damping: number,
 ): Float64Array | null {
-  const m = kry.basis.length;
-  const n = g.length;
-  const coef = new Float64Array(m); // Vᵀ g
-  for (let i = 0; i < m; i++) coef[i] = dot(kry.basis[i], g);
-  const inner = new Float64Array(m);
-  for (let a = 0; a < m; a++) {
-    const lam = kry.values[a];
+  return krylovApply(kry, g, (lam) => {
     const denom = (kind === "saddle-free" ? Math.abs(lam) : lam) + damping;
-    if (Math.abs(denom) < 1e-300) return null;
-    let ya = 0;
-    for (let i = 0; i < m; i++) ya += kry.vectors[a * m + i] * coef[i];
-    for (let i = 0; i < m; i++) inner[i] += (kry.vectors[a * m + i] * ya) / denom;
-  }
-  const step = new Float64Array(n);
-  for (let i = 0; i < m; i++) {
-    const c = inner[i];
-    const b = kry.basis[i];
-    for (let j = 0; j < n; j++) step[j] -= c * b[j];
-  }
-  return step;
+    return Math.abs(denom) < 1e-300 ? NaN : 1 / denom;
+  });
 }
 
 export interface NewtonStep {
