@@ -5,6 +5,7 @@ import phaseDiagram from "./phase_diagram.ts";
 import deepLinear from "./deep_linear.ts";
 import trainingTime from "./training_time.ts";
 import lossLandscape from "./loss_landscape.ts";
+import diffusion from "./diffusion.ts";
 
 // deno-lint-ignore no-explicit-any
 export const PIPELINES: readonly Pipeline<any>[] = [
@@ -13,6 +14,7 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   deepLinear,
   trainingTime,
   lossLandscape,
+  diffusion,
 ];
 
 // deno-lint-ignore no-explicit-any

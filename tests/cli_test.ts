@@ -187,6 +187,7 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
     "deep-linear",
     "training-time",
     "loss-landscape",
+    "diffusion",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });

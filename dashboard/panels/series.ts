@@ -43,6 +43,8 @@ export function seriesPanel(
   spec: SeriesSpec,
   opts: PanelOptions & { overlay?: readonly Row[] } = {},
 ): Element {
+  const f = spec.filter;
+  if (f) rows = rows.filter((r) => r[f.field] === f.value);
   if (spec.points) return scatterPanel(rows, opts.overlay ?? [], spec, opts);
   if (spec.group) return groupedPanel(rows, spec, spec.group, opts);
   const by = spec.by;
@@ -121,6 +123,13 @@ function scatterPanel(
   if (o && overlay.length > 0) {
     const curve = overlay.slice().sort((a, b) => num(a, o.x) - num(b, o.x));
     marks.push(Plot.line(curve, { x: o.x, y: o.y, stroke: () => "theory", strokeWidth: 2.5 }));
+  }
+  if (spec.group) {
+    // particles: one colour per group (data against model samples), small and translucent
+    const g = spec.group;
+    marks.push(Plot.dot(rows, { x: spec.x, y: spec.y, r: 1.8, fill: g, fillOpacity: 0.5 }));
+    const keys = [...new Set(rows.map((r) => String(r[g])))].sort();
+    return plotSeries(spec, opts, { legend: true, domain: keys }, marks);
   }
   marks.push(
     Plot.dot(rows, {

@@ -54,6 +54,8 @@ export type PanelSpec =
     readonly points?: boolean;
     /** a curve from another stream drawn over the points (a theory line), sorted by x */
     readonly overlay?: { readonly stream: string; readonly x: string; readonly y: string };
+    /** draw only the rows whose `field` equals `value` (one frame of a particle stream) */
+    readonly filter?: { readonly field: string; readonly value: string | number };
   }
   | {
     /** histograms (an eigenvalue spectrum), one small multiple per value of `group` */

@@ -1,0 +1,389 @@
+/**
+ * diffusion: a diffusion probabilistic model (Sohl-Dickstein et al. 2015) on the
+ * 2-D Swiss roll or binary heartbeat sequences. The forward process destroys the
+ * structure step by step; a small network learns each reverse step by raising
+ * the log-likelihood bound K; entropy along both directions sits between the
+ * bounds the forward schedule alone implies. Float64 TypeScript (src/diffusion).
+ */
+import { definePipeline, type Emit, RunError } from "../src/runtime/pipeline.ts";
+import { fromAsync } from "../src/runtime/from_async.ts";
+import { ParamError } from "../src/params/schema.ts";
+import { DATASETS, heartbeat, HEARTBEAT_LOG_LIKELIHOOD, swissRoll } from "../src/diffusion/data.ts";
+import {
+  checkSchedule,
+  makeSchedule,
+  reverseEntropyBounds,
+  type Schedule,
+  SCHEDULES,
+} from "../src/diffusion/schedule.ts";
+import { ReverseModel } from "../src/diffusion/model.ts";
+import { Adam, bound, forwardSample } from "../src/diffusion/bound.ts";
+import { knnEntropy } from "../src/diffusion/entropy.ts";
+import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
+
+const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
+/** Table 1: the Swiss roll's K in bits per example */
+export const PAPER_SWISS_ROLL_K = 2.35;
+
+export default definePipeline({
+  id: "diffusion",
+  title: "Diffusion that reverses time: Swiss roll and heartbeat",
+  cite: `${SD}, §2, Table 1, Figs. 1–2`,
+  description:
+    "A forward diffusion turns data into noise in T small steps; a network learns each reverse step by raising a bound K on the " +
+    "log-likelihood. Entropy rises along the forward process and falls along the learned reverse one, each step's between " +
+    "bounds set by the forward schedule alone.",
+  params: {
+    dataset: {
+      kind: "enum",
+      values: DATASETS,
+      default: "swiss-roll",
+      help:
+        "swiss-roll (2-D, unit variance per dimension; Gaussian diffusion) or heartbeat (20 bits; binomial diffusion)",
+      cite: `${SD}, Table 1`,
+    },
+    steps: {
+      kind: "number",
+      default: 0,
+      min: 0,
+      max: 5000,
+      integer: true,
+      help: "T, diffusion steps; 0: the paper's (40 for the Swiss roll, 2000 for the heartbeat)",
+      cite: `${SD}, Appendix D.1`,
+    },
+    schedule: {
+      kind: "enum",
+      values: SCHEDULES,
+      default: "paper",
+      help:
+        "paper (Gaussian: the released code's 1/linspace(T, 2, T), β_1 + 1e-3; binomial: 1/(T − t + 1)), geometric or linear from beta_min to beta_max",
+      cite: `${SD}, §2.4.1`,
+    },
+    beta_min: {
+      kind: "number",
+      default: 1e-4,
+      min: 1e-9,
+      max: 0.999,
+      help: "geometric/linear schedules: β_1",
+    },
+    beta_max: {
+      kind: "number",
+      default: 0.5,
+      min: 1e-9,
+      max: 0.999,
+      help: "geometric/linear schedules: β_T",
+    },
+    hidden: {
+      kind: "number",
+      default: 0,
+      min: 0,
+      max: 256,
+      integer: true,
+      help:
+        "tanh units per hidden layer; 0: the paper's (16 for the Swiss roll, 50 for the heartbeat)",
+      cite: `${SD}, Appendix D.1`,
+    },
+    layers: {
+      kind: "number",
+      default: 0,
+      min: 0,
+      max: 4,
+      integer: true,
+      help: "hidden layers; 0: the paper's (1 for the Swiss roll, 3 for the heartbeat)",
+    },
+    basis: {
+      kind: "number",
+      default: 0,
+      min: 0,
+      max: 5000,
+      integer: true,
+      help: "bump functions of t in the readout; 0: one readout per step for T ≤ 100, else 20",
+    },
+    train_steps: {
+      kind: "number",
+      default: 4000,
+      min: 1,
+      max: 1_000_000,
+      integer: true,
+      help: "Adam steps on the bound",
+    },
+    batch: {
+      kind: "number",
+      default: 200,
+      min: 1,
+      max: 10000,
+      integer: true,
+      help: "examples per step (each at its own random t)",
+    },
+    lr: {
+      kind: "number",
+      default: 0.003,
+      min: 1e-7,
+      max: 10,
+      help: "Adam learning rate (divided by 10 for the last 30% of steps)",
+    },
+    train_size: {
+      kind: "number",
+      default: 10000,
+      min: 10,
+      max: 1_000_000,
+      integer: true,
+      help: "training examples",
+    },
+    test_size: {
+      kind: "number",
+      default: 1000,
+      min: 10,
+      max: 100_000,
+      integer: true,
+      help: "held-out examples for K",
+    },
+    evals: {
+      kind: "number",
+      default: 20,
+      min: 1,
+      max: 1000,
+      integer: true,
+      help: "evaluations of K on held-out data during training",
+    },
+    particles: {
+      kind: "number",
+      default: 1000,
+      min: 10,
+      max: 5000,
+      integer: true,
+      help: "particles for the entropy estimates and the sample stream",
+    },
+  },
+  check(p) {
+    if (p.steps === 1) {
+      throw new ParamError("steps", "must be at least 2 (or 0 for the paper's), got 1");
+    }
+    if (p.schedule !== "paper" && !(p.beta_min <= p.beta_max)) {
+      throw new ParamError(
+        "beta_min",
+        `must be at most beta_max (${p.beta_max}), got ${p.beta_min}`,
+      );
+    }
+    if (p.basis > (p.steps || (p.dataset === "heartbeat" ? 2000 : 40))) {
+      throw new ParamError("basis", "must be at most T");
+    }
+  },
+  streams: {
+    bound: {
+      doc:
+        "K on held-out data, per example in bits (Table 1), and K minus the null model's log-likelihood.",
+      fields: {
+        step: "training step",
+        K_bits: "K, the log-likelihood lower bound, bits per example",
+        K_minus_null_bits:
+          "K − L_null (null: unit Gaussian; independent Bernoulli bits for the heartbeat)",
+        reference_bits:
+          "the paper's K (Swiss roll 2.35) or the true log-likelihood (heartbeat −2.322)",
+      },
+    },
+    loss: {
+      doc:
+        "The training objective: mean KL(q(x^{t−1}|x^t,x^0) ‖ p(x^{t−1}|x^t)) over the batch, nats.",
+      fields: { step: "training step", loss: "nats per example per step" },
+    },
+    entropy: {
+      doc:
+        "Entropy of the marginal at each t along the forward process (data noised) and the learned reverse one (noise denoised), nats; and the forward schedule's bounds on H_q(X^{t−1}|X^t).",
+      fields: {
+        t: "step",
+        direction: '"forward" or "reverse"',
+        beta: "β_t",
+        entropy:
+          "Swiss roll: Kozachenko–Leonenko 3-NN estimate from the particles; heartbeat forward: exact; heartbeat reverse: null (20 bits need ≫ 2^20 samples)",
+        lower: "lower bound on H_q(X^{t−1}|X^t) (null at t = 0, and at t = 1 for Gaussian data)",
+        upper: "upper bound H_q(X^t|X^{t−1})",
+      },
+      series: ["direction"],
+    },
+    samples: {
+      doc:
+        "Particles at t = 0, T/4, T/2, 3T/4, T in each direction (the Swiss roll's x, y; a heartbeat's bins as x = bin, y = bit).",
+      fields: {
+        t: "step",
+        direction: '"forward" (data, noised) or "reverse" (the model, from noise)',
+        particle: "particle index",
+        x: "first coordinate",
+        y: "second coordinate",
+      },
+    },
+  },
+  panels: [
+    {
+      kind: "series",
+      id: "particles",
+      title: "Held-out data (forward, t = 0) and the model's samples (reverse, t = 0)",
+      stream: "samples",
+      x: "x",
+      y: "y",
+      points: true,
+      group: "direction",
+      filter: { field: "t", value: 0 },
+    },
+    {
+      kind: "series",
+      id: "entropy",
+      title: "Entropy of each step's marginal, forward and reverse (nats)",
+      stream: "entropy",
+      x: "t",
+      y: "entropy",
+      group: "direction",
+    },
+    {
+      kind: "series",
+      id: "entropy-bounds",
+      title: "Bounds on each reverse step's entropy H_q(X^{t−1}|X^t), from the schedule alone",
+      stream: "entropy",
+      x: "t",
+      y: "upper",
+      overlay: { stream: "entropy", x: "t", y: "lower" },
+    },
+    {
+      kind: "series",
+      id: "bound",
+      title: "Log-likelihood bound K (bits) on held-out data; paper / truth for reference",
+      stream: "bound",
+      x: "step",
+      y: "K_bits",
+      overlay: { stream: "bound", x: "step", y: "reference_bits" },
+    },
+    {
+      kind: "series",
+      id: "loss",
+      title: "Training loss (KL, nats)",
+      stream: "loss",
+      x: "step",
+      y: "loss",
+    },
+  ],
+  run(p, ctx) {
+    return fromAsync(async function* (): AsyncGenerator<Emit> {
+      const binomial = p.dataset === "heartbeat";
+      const T = p.steps || (binomial ? 2000 : 40);
+      const beta = makeSchedule(p.schedule as Schedule, T, binomial, p.beta_min, p.beta_max);
+      try {
+        checkSchedule(beta, binomial);
+      } catch (e) {
+        throw new RunError(`schedule ${p.schedule}: ${(e as Error).message}`, {
+          param: "schedule",
+        });
+      }
+      const d = binomial ? 20 : 2;
+      const layers = p.layers || (binomial ? 3 : 1);
+      const hidden = Array(layers).fill(p.hidden || (binomial ? 50 : 16));
+      const basis = p.basis || (T <= 100 ? T : 20);
+      const draw = (n: number) => binomial ? heartbeat(n, ctx.rng) : swissRoll(n, ctx.rng);
+      const train = draw(p.train_size);
+      const test = draw(p.test_size);
+      // the heartbeat's null model: independent bits at the training set's rates
+      const rates = binomial ? new Float64Array(d) : undefined;
+      if (rates) {
+        for (let i = 0; i < train.length; i++) rates[i % d] += train[i] / p.train_size;
+        for (let i = 0; i < d; i++) rates[i] = Math.min(1 - 1e-3, Math.max(1e-3, rates[i]));
+      }
+      const kind = binomial ? "binomial" : "gaussian";
+      const model = new ReverseModel({ kind, d, hidden, basis }, beta);
+      const theta = model.init(ctx.rng);
+      const adam = new Adam(model.n, p.lr);
+      const reference = binomial ? HEARTBEAT_LOG_LIKELIHOOD / Math.LN2 : PAPER_SWISS_ROLL_K;
+      const evaluate = (step: number): Emit => {
+        const b = bound(model, theta, test, ctx.rng, rates);
+        const row = {
+          step,
+          K_bits: b.kBits,
+          K_minus_null_bits: b.kBits - b.nullBits,
+          reference_bits: reference,
+        };
+        return { stream: "bound", row };
+      };
+      yield evaluate(0);
+
+      // --- training: each example at its own t, uniform on 2…T ---
+      const evalEvery = Math.max(1, Math.floor(p.train_steps / p.evals));
+      const lossEvery = Math.max(1, Math.floor(p.train_steps / 500));
+      const m = p.train_size;
+      for (let s = 1; s <= p.train_steps; s++) {
+        const x0 = new Float64Array(p.batch * d);
+        for (let e = 0; e < p.batch; e++) {
+          const j = Math.floor(ctx.rng.uniform() * m);
+          x0.set(train.subarray(j * d, (j + 1) * d), e * d);
+        }
+        const t = new Int32Array(p.batch).map(() => 2 + Math.floor(ctx.rng.uniform() * (T - 1)));
+        const xt = forwardSample(x0, t, model.ab, binomial, d, ctx.rng);
+        const grad = new Float64Array(model.n);
+        const kl = model.kl(theta, { x0, xt, t }, grad);
+        const loss = kl.reduce((a, b) => a + b, 0) / p.batch;
+        if (!Number.isFinite(loss) || !grad.every(Number.isFinite)) {
+          throw new RunError(`training diverged at step ${s} (loss ${loss}); lower lr`, {
+            step: s,
+            param: "lr",
+            loss: String(loss),
+          });
+        }
+        adam.step(theta, grad, s > 0.7 * p.train_steps ? p.lr / 10 : p.lr);
+        if (s % lossEvery === 0) yield { stream: "loss", row: { step: s, loss } };
+        if (s % evalEvery === 0 || s === p.train_steps) yield evaluate(s);
+        await ctx.tick();
+      }
+
+      // --- entropy along both directions, and particles ---
+      const n = p.particles;
+      const shown = binomial ? Math.min(n, 20) : n; // a heartbeat particle is 20 rows
+      const frames = new Set([0, 1, 2, 3, 4].map((i) => Math.round((i * T) / 4)));
+      const every = Math.max(1, Math.floor(T / 200));
+      const bounds = reverseEntropyBounds(beta, d, binomial);
+      const x0 = draw(n);
+      const particles = function* (t: number, direction: string, x: Float64Array) {
+        if (!frames.has(t)) return;
+        for (let i = 0; i < shown; i++) {
+          if (binomial) {
+            for (let j = 0; j < d; j++) {
+              yield {
+                stream: "samples",
+                row: { t, direction, particle: i, x: j, y: x[i * d + j] },
+              };
+            }
+          } else {
+            const row = { t, direction, particle: i, x: x[2 * i], y: x[2 * i + 1] };
+            yield { stream: "samples", row };
+          }
+        }
+      };
+      const entropyRow = (t: number, direction: string, entropy: number | null): Emit => ({
+        stream: "entropy",
+        row: {
+          t,
+          direction,
+          beta: t > 0 ? beta[t - 1] : null,
+          entropy,
+          lower: t > 0 ? bounds[t - 1].lower : null,
+          upper: t > 0 ? bounds[t - 1].upper : null,
+        },
+      });
+      for (let t = 0; t <= T; t++) {
+        if (t % every !== 0 && t !== T && !frames.has(t)) continue;
+        const xt = t === 0 ? x0 : forwardSample(x0, t, model.ab, binomial, d, ctx.rng);
+        const h = binomial ? heartbeatEntropy(model.ab[t]) : knnEntropy(xt, d, 3);
+        yield entropyRow(t, "forward", h);
+        yield* particles(t, "forward", xt);
+        await ctx.tick();
+      }
+      // the heartbeat's reverse entropy is not estimated, so only the shown particles run
+      const xT = new Float64Array((binomial ? shown : n) * d).map(() =>
+        binomial ? Number(ctx.rng.uniform() < 0.5) : ctx.rng.normal()
+      );
+      const reverse: Emit[] = [];
+      model.sample(theta, xT, ctx.rng, (t, x) => {
+        if (t % every !== 0 && t !== T && !frames.has(t)) return;
+        reverse.push(entropyRow(t, "reverse", binomial ? null : knnEntropy(x, d, 3)));
+        reverse.push(...particles(t, "reverse", x));
+      });
+      yield* reverse;
+    });
+  },
+});

@@ -1,0 +1,331 @@
+/**
+ * The reverse process p(x^{t−1} | x^t) of Sohl-Dickstein et al. 2015 (§2.2,
+ * Appendix D.1): a tanh MLP of x^t shared across time, whose last layer is read
+ * out by time-dependent weights (a mix of `basis` bump functions of t; with as many
+ * bumps as steps, one readout per step). Float64 with hand-written gradients —
+ * the net is a few hundred parameters and per-sample t makes batched tensors
+ * awkward; tests check the gradient against finite differences.
+ *
+ * Gaussian (Swiss roll), as in the paper's code: with readouts (m, c),
+ *   mean  = x^t √(1−β_t) + m √β_t,   variance = σ(c/√T + logit β_t),
+ * a perturbation of the forward kernel. Binomial (heartbeat): logit p(x^{t−1} = 1)
+ *   = r + logit(x^t (1−β_t) + β_t/2).
+ *
+ * The training objective is the bound's KL terms: E_t KL(q(x^{t−1}|x^t,x^0) ‖ p(x^{t−1}|x^t)),
+ * t uniform on 2…T, one t per example.
+ *
+ * @module
+ */
+import type { Rng } from "../random/rng.ts";
+import { alphaBar, gaussianPosterior } from "./schedule.ts";
+
+export type Kind = "gaussian" | "binomial";
+
+export interface ModelSpec {
+  readonly kind: Kind;
+  /** data dimension */
+  readonly d: number;
+  readonly hidden: readonly number[];
+  /** bump functions of t mixed by the readout (= T: one readout per step) */
+  readonly basis: number;
+}
+
+const logit = (p: number) => Math.log(p / (1 - p));
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+/** keeps logits of kernel probabilities finite when β_t/2 underflows nothing but is tiny */
+const clampP = (p: number) => Math.min(1 - 1e-12, Math.max(1e-12, p));
+
+/**
+ * Weights of t = 1…T on `basis` Gaussian bumps evenly spaced over [−1, 1] (width
+ * half their spacing), normalised to sum to 1 at each t — the released code's
+ * temporal basis; basis = T gives the identity (one readout per step).
+ */
+export function temporalBasis(steps: number, basis: number): Float64Array[] {
+  return Array.from({ length: steps }, (_, i) => {
+    const w = new Float64Array(basis);
+    if (basis === steps) {
+      w[i] = 1;
+      return w;
+    }
+    const x = steps === 1 ? 0 : -1 + (2 * i) / (steps - 1);
+    const width = basis === 1 ? Infinity : 1 / (basis - 1);
+    let s = 0;
+    for (let b = 0; b < basis; b++) {
+      const c = basis === 1 ? 0 : -1 + (2 * b) / (basis - 1);
+      w[b] = Math.exp(-((x - c) ** 2) / (2 * width * width));
+      s += w[b];
+    }
+    for (let b = 0; b < basis; b++) w[b] /= s;
+    return w;
+  });
+}
+
+export interface Batch {
+  /** x^0 and x^t, row-major count × d */
+  readonly x0: Float64Array;
+  readonly xt: Float64Array;
+  /** each example's t, in 2…T */
+  readonly t: Int32Array;
+}
+
+export class ReverseModel {
+  readonly n: number;
+  readonly outputs: number;
+  readonly ab: Float64Array;
+  readonly #sizes: number[];
+  readonly #basis: Float64Array[];
+  /** offsets of W_l and b_l, then of the readout R (basis × outputs × H) and its bias */
+  readonly #off: { w: number; b: number }[] = [];
+  readonly #rOff: number;
+  readonly #cOff: number;
+
+  constructor(readonly spec: ModelSpec, readonly beta: Float64Array) {
+    const T = beta.length;
+    if (spec.basis < 1 || spec.basis > T) {
+      throw new RangeError(`basis must be in 1…${T}, got ${spec.basis}`);
+    }
+    this.ab = alphaBar(beta);
+    this.outputs = spec.kind === "gaussian" ? 2 * spec.d : spec.d;
+    this.#sizes = [spec.d, ...spec.hidden];
+    this.#basis = temporalBasis(T, spec.basis);
+    let o = 0;
+    for (let l = 1; l < this.#sizes.length; l++) {
+      const w = o;
+      o += this.#sizes[l] * this.#sizes[l - 1];
+      this.#off.push({ w, b: o });
+      o += this.#sizes[l];
+    }
+    this.#rOff = o;
+    o += spec.basis * this.outputs * this.#last;
+    this.#cOff = o;
+    o += spec.basis * this.outputs;
+    this.n = o;
+  }
+
+  get #last(): number {
+    return this.#sizes[this.#sizes.length - 1];
+  }
+
+  /** Weights N(0, 1/fan-in), biases 0, readout 0: p starts as the forward kernel. */
+  init(rng: Rng): Float64Array {
+    const theta = new Float64Array(this.n);
+    this.#off.forEach(({ w, b }, l) => {
+      const std = 1 / Math.sqrt(this.#sizes[l]);
+      for (let i = w; i < b; i++) theta[i] = std * rng.normal();
+    });
+    return theta;
+  }
+
+  /** Hidden activations of every layer for one input (index 0 is the input). */
+  #trunk(theta: Float64Array, x: Float64Array, xOff: number): Float64Array[] {
+    const acts = [x.subarray(xOff, xOff + this.spec.d)];
+    for (let l = 1; l < this.#sizes.length; l++) {
+      const prev = acts[l - 1];
+      const { w, b } = this.#off[l - 1];
+      const nIn = this.#sizes[l - 1];
+      const h = new Float64Array(this.#sizes[l]);
+      for (let i = 0; i < h.length; i++) {
+        let s = theta[b + i];
+        for (let j = 0; j < nIn; j++) s += theta[w + i * nIn + j] * prev[j];
+        h[i] = Math.tanh(s);
+      }
+      acts.push(h);
+    }
+    return acts;
+  }
+
+  /** The readout at step t (1…T) for last-layer activations h. */
+  #readout(theta: Float64Array, h: Float64Array, t: number): Float64Array {
+    const H = this.#last;
+    const O = this.outputs;
+    const w = this.#basis[t - 1];
+    const out = new Float64Array(O);
+    for (let b = 0; b < w.length; b++) {
+      if (w[b] === 0) continue;
+      for (let o = 0; o < O; o++) {
+        let s = theta[this.#cOff + b * O + o];
+        const r = this.#rOff + (b * O + o) * H;
+        for (let j = 0; j < H; j++) s += theta[r + j] * h[j];
+        out[o] += w[b] * s;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * p(x^{t−1} | x^t) for one example: Gaussian mean and variance per dimension, or
+   * the Bernoulli probability (variance unused).
+   */
+  reverse(theta: Float64Array, xt: Float64Array, off: number, t: number) {
+    const acts = this.#trunk(theta, xt, off);
+    const out = this.#readout(theta, acts[acts.length - 1], t);
+    return { acts, out, ...this.#params(out, xt, off, t) };
+  }
+
+  #params(out: Float64Array, xt: Float64Array, off: number, t: number) {
+    const d = this.spec.d;
+    const bt = this.beta[t - 1];
+    const mean = new Float64Array(d);
+    const variance = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      const x = xt[off + i];
+      if (this.spec.kind === "gaussian") {
+        mean[i] = x * Math.sqrt(1 - bt) + out[i] * Math.sqrt(bt);
+        variance[i] = sigmoid(out[d + i] / Math.sqrt(this.beta.length) + logit(bt));
+      } else {
+        mean[i] = sigmoid(out[i] + logit(clampP(x * (1 - bt) + bt / 2)));
+      }
+    }
+    return { mean, variance };
+  }
+
+  /**
+   * KL(q(x^{t−1}|x^t,x^0) ‖ p(x^{t−1}|x^t)) for each example (nats, summed over
+   * dimensions), and if `grad` is given, adds d(mean KL)/dθ to it.
+   */
+  kl(theta: Float64Array, batch: Batch, grad?: Float64Array): Float64Array {
+    const { d } = this.spec;
+    const count = batch.t.length;
+    const out = new Float64Array(count);
+    const O = this.outputs;
+    const T = this.beta.length;
+    for (let e = 0; e < count; e++) {
+      const t = batch.t[e];
+      const off = e * d;
+      const bt = this.beta[t - 1];
+      const r = this.reverse(theta, batch.xt, off, t);
+      const dOut = new Float64Array(O); // d KL_e / d readout
+      let kl = 0;
+      if (this.spec.kind === "gaussian") {
+        const post = gaussianPosterior(this.beta, this.ab, t);
+        for (let i = 0; i < d; i++) {
+          const mq = post.a * batch.x0[off + i] + post.b * batch.xt[off + i];
+          const s = r.variance[i];
+          const diff = mq - r.mean[i];
+          kl += 0.5 * Math.log(s / post.variance) + (post.variance + diff * diff) / (2 * s) - 0.5;
+          dOut[i] = (-diff / s) * Math.sqrt(bt);
+          dOut[d + i] = (0.5 / s - (post.variance + diff * diff) / (2 * s * s)) * s * (1 - s) /
+            Math.sqrt(T);
+        }
+      } else {
+        for (let i = 0; i < d; i++) {
+          const pq = binomialPosterior(this.beta, this.ab, t, batch.x0[off + i], batch.xt[off + i]);
+          const p = r.mean[i];
+          kl += bernoulliKl(pq, p);
+          dOut[i] = p - pq;
+        }
+      }
+      out[e] = kl;
+      if (grad) this.#backward(theta, r.acts, t, dOut, 1 / count, grad);
+    }
+    return out;
+  }
+
+  /** Adds scale × d(readout · dOut)/dθ to grad, through the readout and the trunk. */
+  #backward(
+    theta: Float64Array,
+    acts: Float64Array[],
+    t: number,
+    dOut: Float64Array,
+    scale: number,
+    grad: Float64Array,
+  ): void {
+    const H = this.#last;
+    const O = this.outputs;
+    const w = this.#basis[t - 1];
+    let dh = new Float64Array(H);
+    const h = acts[acts.length - 1];
+    for (let b = 0; b < w.length; b++) {
+      if (w[b] === 0) continue;
+      for (let o = 0; o < O; o++) {
+        const g = scale * w[b] * dOut[o];
+        grad[this.#cOff + b * O + o] += g;
+        const r = this.#rOff + (b * O + o) * H;
+        for (let j = 0; j < H; j++) {
+          grad[r + j] += g * h[j];
+          dh[j] += theta[r + j] * g;
+        }
+      }
+    }
+    for (let l = this.#sizes.length - 1; l >= 1; l--) {
+      const { w: wo, b: bo } = this.#off[l - 1];
+      const nIn = this.#sizes[l - 1];
+      const out = acts[l];
+      const prev = acts[l - 1];
+      const dPrev = new Float64Array(nIn);
+      for (let i = 0; i < out.length; i++) {
+        const dz = dh[i] * (1 - out[i] * out[i]);
+        grad[bo + i] += dz;
+        for (let j = 0; j < nIn; j++) {
+          grad[wo + i * nIn + j] += dz * prev[j];
+          dPrev[j] += theta[wo + i * nIn + j] * dz;
+        }
+      }
+      dh = dPrev;
+    }
+  }
+
+  /**
+   * Runs the reverse chain from x^T for `count` particles, calling `visit(t, x)` at
+   * t = T…0. The last step is the forward kernel reversed under π (p(x^0|x^1) =
+   * q(x^1|x^0) π(x^0)/π(x^1), the paper's edge rule), which for both kernels is the
+   * kernel itself.
+   */
+  sample(
+    theta: Float64Array,
+    xT: Float64Array,
+    rng: Rng,
+    visit: (t: number, x: Float64Array) => void,
+  ) {
+    const { d } = this.spec;
+    const count = xT.length / d;
+    let x = xT.slice();
+    const T = this.beta.length;
+    visit(T, x);
+    for (let t = T; t >= 1; t--) {
+      const next = new Float64Array(x.length);
+      for (let e = 0; e < count; e++) {
+        const off = e * d;
+        if (t === 1) {
+          const b1 = this.beta[0];
+          for (let i = 0; i < d; i++) {
+            const xi = x[off + i];
+            next[off + i] = this.spec.kind === "gaussian"
+              ? Math.sqrt(1 - b1) * xi + Math.sqrt(b1) * rng.normal()
+              : Number(rng.uniform() < xi * (1 - b1) + b1 / 2);
+          }
+          continue;
+        }
+        const r = this.reverse(theta, x, off, t);
+        for (let i = 0; i < d; i++) {
+          next[off + i] = this.spec.kind === "gaussian"
+            ? r.mean[i] + Math.sqrt(r.variance[i]) * rng.normal()
+            : Number(rng.uniform() < r.mean[i]);
+        }
+      }
+      x = next;
+      visit(t - 1, x);
+    }
+  }
+}
+
+/** Binomial q(x^{t−1} = 1 | x^t, x^0) by Bayes' rule. */
+export function binomialPosterior(
+  beta: Float64Array,
+  ab: Float64Array,
+  t: number,
+  x0: number,
+  xt: number,
+): number {
+  const bt = beta[t - 1];
+  const prior = x0 * ab[t - 1] + (1 - ab[t - 1]) / 2; // q(x^{t−1} = 1 | x^0)
+  const like1 = xt === 1 ? 1 - bt / 2 : bt / 2; // q(x^t | x^{t−1} = 1)
+  const like0 = xt === 1 ? bt / 2 : 1 - bt / 2;
+  return (prior * like1) / (prior * like1 + (1 - prior) * like0);
+}
+
+/** KL(Bern(q) ‖ Bern(p)) in nats. */
+export function bernoulliKl(q: number, p: number): number {
+  const term = (a: number, b: number) => (a > 0 ? a * Math.log(a / b) : 0);
+  return term(q, p) + term(1 - q, 1 - p);
+}

@@ -1,0 +1,218 @@
+import { firstValueFrom, toArray } from "rxjs";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
+import {
+  alphaBar,
+  gaussianEntropy,
+  gaussianPosterior,
+  makeSchedule,
+  reverseEntropyBounds,
+} from "../src/diffusion/schedule.ts";
+import { knnEntropy } from "../src/diffusion/entropy.ts";
+import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
+import { ReverseModel } from "../src/diffusion/model.ts";
+import { bound, forwardSample, nullLogLikelihood } from "../src/diffusion/bound.ts";
+import { heartbeat, swissRoll } from "../src/diffusion/data.ts";
+import { Rng } from "../src/random/rng.ts";
+import { resolveRunParams } from "../src/runtime/run_params.ts";
+import { runPipeline } from "../src/runtime/run.ts";
+import { ParamError } from "../src/params/schema.ts";
+import diffusion from "../pipelines/diffusion.ts";
+
+const beta = makeSchedule("paper", 40, false);
+const ab = alphaBar(beta);
+
+Deno.test("q(x^t | x^0) in closed form matches running the chain step by step", () => {
+  const rng = new Rng(1);
+  const n = 20000;
+  const x0 = 1.3;
+  for (const t of [1, 5, 20, 40]) {
+    let sum = 0;
+    let sum2 = 0;
+    for (let i = 0; i < n; i++) {
+      let x = x0;
+      for (let s = 1; s <= t; s++) {
+        x = Math.sqrt(1 - beta[s - 1]) * x + Math.sqrt(beta[s - 1]) * rng.normal();
+      }
+      sum += x;
+      sum2 += x * x;
+    }
+    const mean = sum / n;
+    const variance = sum2 / n - mean * mean;
+    const v = 1 - ab[t];
+    // 4 standard errors: σ/√n for the mean, σ²√(2/n) for the variance
+    assertAlmostEquals(mean, Math.sqrt(ab[t]) * x0, 4 * Math.sqrt(v / n), `mean at t = ${t}`);
+    assertAlmostEquals(variance, v, 4 * v * Math.sqrt(2 / n), `variance at t = ${t}`);
+  }
+});
+
+Deno.test("the Gaussian posterior q(x^{t−1} | x^t, x^0) matches Bayes' rule on a grid", () => {
+  const x0 = 0.7;
+  const xt = -0.4;
+  for (const t of [2, 10, 40]) {
+    const bt = beta[t - 1];
+    const post = gaussianPosterior(beta, ab, t);
+    // q(x^{t−1}|x^t,x^0) ∝ q(x^t|x^{t−1}) q(x^{t−1}|x^0), normalised numerically
+    const grid = 20001;
+    const lo = -6;
+    const hi = 6;
+    const h = (hi - lo) / (grid - 1);
+    let z = 0;
+    let m1 = 0;
+    let m2 = 0;
+    for (let i = 0; i < grid; i++) {
+      const x = lo + i * h;
+      const like = Math.exp(-((xt - Math.sqrt(1 - bt) * x) ** 2) / (2 * bt));
+      const prior = Math.exp(-((x - Math.sqrt(ab[t - 1]) * x0) ** 2) / (2 * (1 - ab[t - 1])));
+      const w = like * prior;
+      z += w;
+      m1 += w * x;
+      m2 += w * x * x;
+    }
+    const mean = m1 / z;
+    const variance = m2 / z - mean * mean;
+    // a 20,001-point rule on a Gaussian of std ≥ 0.1 is accurate far beyond 1e-9
+    assertAlmostEquals(post.a * x0 + post.b * xt, mean, 1e-9, `mean at t = ${t}`);
+    assertAlmostEquals(post.variance, variance, 1e-9, `variance at t = ${t}`);
+  }
+});
+
+Deno.test("entropy bounds: lower ≤ upper, and a Gaussian's H(X^{t−1}|X^t) lies between them", () => {
+  for (const d of [1, 2]) {
+    const bounds = reverseEntropyBounds(beta, d, false);
+    for (const b of bounds) assert(b.lower === null || b.lower <= b.upper + 1e-12, `t = ${b.t}`);
+    // data x^0 ~ N(0, s²): every marginal is Gaussian, and
+    // H(X^{t−1}|X^t) = H(X^{t−1}) + H(X^t|X^{t−1}) − H(X^t) in closed form. The upper bound
+    // needs entropy to grow along the forward process, so s² ≤ 1 (the paper scales data to
+    // unit variance); at s² = 4 it fails at t = 2, as it should
+    for (const s2 of [0.01, 0.5, 1]) {
+      const v = (t: number) => ab[t] * s2 + 1 - ab[t];
+      for (let t = 2; t <= 40; t++) {
+        const exact = gaussianEntropy(d, v(t - 1)) + gaussianEntropy(d, beta[t - 1]) -
+          gaussianEntropy(d, v(t));
+        const { lower, upper } = bounds[t - 1];
+        assert(lower! <= exact + 1e-12 && exact <= upper + 1e-12, `t = ${t}, s² = ${s2}`);
+      }
+    }
+    // the upper bound is the forward step's own entropy, in closed form
+    assertAlmostEquals(bounds[4].upper, 0.5 * d * Math.log(2 * Math.PI * Math.E * beta[4]), 1e-12);
+  }
+  const binary = reverseEntropyBounds(makeSchedule("paper", 50, true), 20, true);
+  for (const b of binary) assert(b.lower! <= b.upper + 1e-12, `binomial t = ${b.t}`);
+});
+
+Deno.test("k-NN entropy estimator: Gaussians and uniforms of known entropy", () => {
+  const rng = new Rng(4);
+  const n = 2000;
+  // 2-D Gaussian with stds 1 and 0.3: H = log(2πe · 0.3)
+  const g = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    g[2 * i] = rng.normal();
+    g[2 * i + 1] = 0.3 * rng.normal();
+  }
+  // the KL estimator's error at N = 2000 in 2-D is a few hundredths of a nat (Kraskov et al. 2004)
+  assertAlmostEquals(knnEntropy(g, 2, 3), Math.log(2 * Math.PI * Math.E * 0.3), 0.05);
+  // uniform on [0, 2] × [0, 0.5]: H = log(1) = 0 (edges bias it slightly up)
+  const u = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    u[2 * i] = 2 * rng.uniform();
+    u[2 * i + 1] = 0.5 * rng.uniform();
+  }
+  assertAlmostEquals(knnEntropy(u, 2, 3), 0, 0.05);
+  // 1-D uniform on [0, 3]: log 3
+  const u1 = Float64Array.from({ length: n }, () => 3 * rng.uniform());
+  assertAlmostEquals(knnEntropy(u1, 1, 3), Math.log(3), 0.05);
+});
+
+Deno.test("heartbeat: exact marginal entropy from log 5 (ᾱ = 1) to 20 log 2 (ᾱ = 0)", () => {
+  assertAlmostEquals(heartbeatEntropy(1), Math.log(5), 1e-12);
+  assertAlmostEquals(heartbeatEntropy(0), 20 * Math.log(2), 1e-10);
+  // in between, against a plug-in estimate over all 2^20 sequences is too slow; instead
+  // monotone in ᾱ (more noise, more entropy)
+  let prev = Infinity;
+  for (const a of [0.05, 0.2, 0.5, 0.8, 0.99]) {
+    const h = heartbeatEntropy(a);
+    assert(h < prev && h > Math.log(5));
+    prev = h;
+  }
+  // every training sequence has exactly four ones, one phase
+  const x = heartbeat(100, new Rng(2));
+  for (let i = 0; i < 100; i++) {
+    assertEquals(x.subarray(20 * i, 20 * i + 20).reduce((s, v) => s + v, 0), 4);
+  }
+});
+
+Deno.test("K − null: K_minus_null − K is minus the null model's log-likelihood, exactly", () => {
+  const rng = new Rng(6);
+  const model = new ReverseModel({ kind: "gaussian", d: 2, hidden: [4], basis: 40 }, beta);
+  const theta = model.init(rng);
+  const test = swissRoll(200, rng);
+  const b = bound(model, theta, test, rng);
+  // the null log-likelihood, computed independently: mean of −½‖x‖² − log 2π, in bits
+  let direct = 0;
+  for (let i = 0; i < 200; i++) {
+    direct += -0.5 * (test[2 * i] ** 2 + test[2 * i + 1] ** 2) - Math.log(2 * Math.PI);
+  }
+  direct /= 200 * Math.LN2;
+  assertAlmostEquals(b.nullBits, direct, 1e-12);
+  assertEquals((b.kBits - b.nullBits) - b.kBits, -nullLogLikelihood(test, 2, false) / Math.LN2);
+  // an untrained model is the forward kernel reversed: about as good as the null model
+  assertAlmostEquals(b.kBits, b.nullBits, 0.5);
+});
+
+Deno.test("reverse model: the gradient of the KL objective matches central differences", () => {
+  for (const kind of ["gaussian", "binomial"] as const) {
+    const rng = new Rng(2);
+    const T = 10;
+    const d = kind === "gaussian" ? 2 : 20;
+    const b = makeSchedule("paper", T, kind === "binomial");
+    const model = new ReverseModel({ kind, d, hidden: [5, 4], basis: 3 }, b);
+    const theta = model.init(rng);
+    for (let i = 0; i < theta.length; i++) theta[i] += 0.3 * rng.normal(); // readout off 0
+    const x0 = kind === "gaussian" ? swissRoll(7, rng) : heartbeat(7, rng);
+    const t = new Int32Array(7).map(() => 2 + Math.floor(rng.uniform() * (T - 1)));
+    const xt = forwardSample(x0, t, model.ab, kind === "binomial", d, rng);
+    const f = (th: Float64Array) => model.kl(th, { x0, xt, t }).reduce((a, v) => a + v, 0) / 7;
+    const grad = new Float64Array(model.n);
+    model.kl(theta, { x0, xt, t }, grad);
+    for (let i = 0; i < model.n; i++) {
+      const p = theta.slice();
+      const m = theta.slice();
+      p[i] += 1e-6;
+      m[i] -= 1e-6;
+      const fd = (f(p) - f(m)) / 2e-6;
+      // central differences at h = 1e-6 are good to ~1e-9 absolute here; 1e-6 relative + 1e-8
+      assertAlmostEquals(grad[i], fd, 1e-6 * Math.abs(fd) + 1e-8, `${kind} parameter ${i}`);
+    }
+  }
+});
+
+Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad schedules are clear errors", async () => {
+  const params = resolveRunParams(diffusion, {
+    steps: 8,
+    train_steps: 30,
+    batch: 20,
+    train_size: 200,
+    test_size: 50,
+    evals: 3,
+    particles: 40,
+  });
+  const rows = await firstValueFrom(
+    runPipeline(diffusion, { params, runId: "d", backend: "wasm", logDir: null }).pipe(toArray()),
+  );
+  assertEquals(rows.at(-1)!.status, "ok");
+  const of = (s: string) => rows.filter((r) => r.stream === s);
+  assertEquals(of("bound").length, 4); // step 0 and three evaluations
+  assert(of("loss").length > 0);
+  const entropy = of("entropy");
+  assertEquals(entropy.length, 2 * 9); // t = 0…8, both directions
+  for (const r of entropy) assert(Number.isFinite(r.entropy as number));
+  assertEquals(of("samples").filter((r) => r.t === 0).length, 2 * 40);
+
+  assertThrows(() => resolveRunParams(diffusion, { steps: 1 }), ParamError, "at least 2");
+  assertThrows(() => resolveRunParams(diffusion, { beta_max: 1.5 }), ParamError, "beta_max");
+  assertThrows(
+    () => resolveRunParams(diffusion, { schedule: "linear", beta_min: 0.5, beta_max: 0.1 }),
+    ParamError,
+    "beta_min must be at most beta_max",
+  );
+});
