@@ -17,13 +17,28 @@ import {
   SCHEDULES,
 } from "../src/diffusion/schedule.ts";
 import { ReverseModel } from "../src/diffusion/model.ts";
-import { Adam, bound, forwardSample } from "../src/diffusion/bound.ts";
+import { bound, forwardSample } from "../src/diffusion/bound.ts";
+import { Adam } from "../src/optim/adam.ts";
 import { knnEntropy } from "../src/diffusion/entropy.ts";
 import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
 /** Table 1: the Swiss roll's K in bits per example */
 export const PAPER_SWISS_ROLL_K = 2.35;
+
+/** The paper's settings where a param is 0 (Appendix D.1; THEORY.md §5). */
+function settings(
+  p: { dataset: string; steps: number; hidden: number; layers: number; basis: number },
+) {
+  const binomial = p.dataset === "heartbeat";
+  const T = p.steps || (binomial ? 2000 : 40);
+  return {
+    binomial,
+    T,
+    hidden: Array<number>(p.layers || (binomial ? 3 : 1)).fill(p.hidden || (binomial ? 50 : 16)),
+    basis: p.basis || (T <= 100 ? T : 20),
+  };
+}
 
 export default definePipeline({
   id: "diffusion",
@@ -165,7 +180,7 @@ export default definePipeline({
         `must be at most beta_max (${p.beta_max}), got ${p.beta_min}`,
       );
     }
-    if (p.basis > (p.steps || (p.dataset === "heartbeat" ? 2000 : 40))) {
+    if (p.basis > settings(p).T) {
       throw new ParamError("basis", "must be at most T");
     }
   },
@@ -263,8 +278,7 @@ export default definePipeline({
   ],
   run(p, ctx) {
     return fromAsync(async function* (): AsyncGenerator<Emit> {
-      const binomial = p.dataset === "heartbeat";
-      const T = p.steps || (binomial ? 2000 : 40);
+      const { binomial, T, hidden, basis } = settings(p);
       const beta = makeSchedule(p.schedule as Schedule, T, binomial, p.beta_min, p.beta_max);
       try {
         checkSchedule(beta, binomial);
@@ -274,9 +288,6 @@ export default definePipeline({
         });
       }
       const d = binomial ? 20 : 2;
-      const layers = p.layers || (binomial ? 3 : 1);
-      const hidden = Array(layers).fill(p.hidden || (binomial ? 50 : 16));
-      const basis = p.basis || (T <= 100 ? T : 20);
       const draw = (n: number) => binomial ? heartbeat(n, ctx.rng) : swissRoll(n, ctx.rng);
       const train = draw(p.train_size);
       const test = draw(p.test_size);

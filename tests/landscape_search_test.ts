@@ -5,6 +5,7 @@ import { krylovStep, lanczos, newtonStep } from "../src/landscape/newton.ts";
 import { symmetricEigen } from "../src/numerics/symmetric_eigen.ts";
 import { TanhMlp } from "../src/landscape/mlp.ts";
 import { Rng } from "../src/random/rng.ts";
+import { smallTanhNet } from "./helpers/tanh_net.ts";
 
 const saddle = quadratic2(5, -1); // f(x, y) = 5x² − y²
 
@@ -42,12 +43,7 @@ Deno.test("5x² − y²: Newton jumps onto the saddle, saddle-free Newton leaves
 
 Deno.test("tanh net: the search converges to a critical point with ‖∇ε‖ below tolerance", async () => {
   const rng = new Rng(5);
-  const m = 20;
-  const x = new Float64Array(m * 3);
-  const y = new Float64Array(m * 2);
-  rng.fillNormal(x);
-  rng.fillNormal(y);
-  const net = new TanhMlp([3, 4, 2], x, y, m);
+  const net = smallTanhNet(rng);
   let converged = 0;
   for (let t = 0; t < 4; t++) {
     const r = await findCriticalPoint(net, net.init(rng, 1), { tol: 1e-10, maxIterations: 200 });

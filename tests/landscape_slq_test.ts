@@ -2,9 +2,9 @@ import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { binnedDensity, fractionBelow, slq } from "../src/landscape/slq.ts";
 import { findCriticalPoint } from "../src/landscape/critical.ts";
 import { type Objective, quadratic2 } from "../src/landscape/objective.ts";
-import { TanhMlp } from "../src/landscape/mlp.ts";
 import { symmetricEigen } from "../src/numerics/symmetric_eigen.ts";
 import { Rng } from "../src/random/rng.ts";
+import { smallTanhNet } from "./helpers/tanh_net.ts";
 import { randomOrthogonal } from "../src/linear/init.ts";
 
 /** A fixed symmetric matrix as an objective: only hvp is used by SLQ. */
@@ -110,12 +110,7 @@ Deno.test("Krylov search with k = n steps as the dense search does; with k ≪ n
   assertAlmostEquals(saddle.theta[1], 0, 1e-12);
 
   const rng = new Rng(5);
-  const m = 20;
-  const x = new Float64Array(m * 3);
-  const y = new Float64Array(m * 2);
-  rng.fillNormal(x);
-  rng.fillNormal(y);
-  const net = new TanhMlp([3, 4, 2], x, y, m);
+  const net = smallTanhNet(rng);
   for (let t = 0; t < 4; t++) {
     const start = net.init(rng, 1);
     // the first iterations: the same LM system solved two ways (Cholesky of H² + μI, and

@@ -6,19 +6,23 @@ import { ParamError } from "../src/params/schema.ts";
 import lossLandscape, { MAX_KRYLOV_PARAMS, MAX_PARAMS } from "../pipelines/loss_landscape.ts";
 import { downsample } from "../src/landscape/tasks.ts";
 
+// A 3-3-2 net on 12 memorised examples: 20 parameters, so a run takes a second.
+const SMALL = {
+  task: "memorize",
+  samples: 12,
+  inputs: 3,
+  outputs: 2,
+  hidden: 3,
+  critical_points: 6,
+  grad_tol: 1e-8,
+  max_iterations: 200,
+  batch: 4,
+} as const;
+
 Deno.test("loss-landscape: a small run streams theory, optimizers, searches and critical points", async () => {
-  // A 3-3-2 net on 12 memorised examples: 20 parameters, so the run takes a second.
   const params = resolveRunParams(lossLandscape, {
-    task: "memorize",
-    samples: 12,
-    inputs: 3,
-    outputs: 2,
-    hidden: 3,
-    critical_points: 6,
-    grad_tol: 1e-8,
-    max_iterations: 200,
+    ...SMALL,
     sgd_steps: 40,
-    batch: 4,
     newton_steps: 5,
     krylov: 10,
   });
@@ -71,16 +75,8 @@ Deno.test("loss-landscape: a small run streams theory, optimizers, searches and 
 Deno.test("loss-landscape: hessian krylov streams SLQ spectra whose expected counts sum to n", async () => {
   // the same 20-parameter net, searched and measured with Hessian-vector products only
   const params = resolveRunParams(lossLandscape, {
-    task: "memorize",
-    samples: 12,
-    inputs: 3,
-    outputs: 2,
-    hidden: 3,
-    critical_points: 6,
-    grad_tol: 1e-8,
-    max_iterations: 200,
+    ...SMALL,
     sgd_steps: 20,
-    batch: 4,
     newton_steps: 2,
     krylov: 20,
     hessian: "krylov",

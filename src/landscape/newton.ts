@@ -79,14 +79,12 @@ export function lanczos(
   return { basis, t, residual: qn, values, vectors: vectors! };
 }
 
-/**
- * −V Y f(Λ) Yᵀ Vᵀ g: g's components along T's Ritz vectors, each scaled by f(λ).
- * Null when f is not finite at some Ritz value (a vanishing denominator).
- */
-export function krylovApply(
+/** The step −V Y f(Λ)⁻¹ Yᵀ Vᵀ g for one damping; null if some denominator vanishes. */
+export function krylovStep(
   kry: Krylov,
   g: Float64Array,
-  f: (lambda: number) => number,
+  kind: NewtonKind,
+  damping: number,
 ): Float64Array | null {
   const m = kry.basis.length;
   const n = g.length;
@@ -94,11 +92,12 @@ export function krylovApply(
   for (let i = 0; i < m; i++) coef[i] = dot(kry.basis[i], g);
   const inner = new Float64Array(m);
   for (let a = 0; a < m; a++) {
-    const fa = f(kry.values[a]);
-    if (!Number.isFinite(fa)) return null;
+    const lam = kry.values[a];
+    const denom = (kind === "saddle-free" ? Math.abs(lam) : lam) + damping;
+    if (Math.abs(denom) < 1e-300) return null;
     let ya = 0;
     for (let i = 0; i < m; i++) ya += kry.vectors[a * m + i] * coef[i];
-    for (let i = 0; i < m; i++) inner[i] += kry.vectors[a * m + i] * ya * fa;
+    for (let i = 0; i < m; i++) inner[i] += (kry.vectors[a * m + i] * ya) / denom;
   }
   const step = new Float64Array(n);
   for (let i = 0; i < m; i++) {
@@ -107,19 +106,6 @@ export function krylovApply(
     for (let j = 0; j < n; j++) step[j] -= c * b[j];
   }
   return step;
-}
-
-/** The step −V Y f(Λ)⁻¹ Yᵀ Vᵀ g for one damping; null if some denominator vanishes. */
-export function krylovStep(
-  kry: Krylov,
-  g: Float64Array,
-  kind: NewtonKind,
-  damping: number,
-): Float64Array | null {
-  return krylovApply(kry, g, (lam) => {
-    const denom = (kind === "saddle-free" ? Math.abs(lam) : lam) + damping;
-    return Math.abs(denom) < 1e-300 ? NaN : 1 / denom;
-  });
 }
 
 export interface NewtonStep {

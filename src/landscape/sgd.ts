@@ -7,21 +7,12 @@
  */
 import type { Rng } from "../random/rng.ts";
 import { TanhMlp } from "./mlp.ts";
+import { Adam } from "../optim/adam.ts";
 
-/** `steps` full-batch Adam steps (Kingma & Ba's defaults β = 0.9, 0.999) from θ, in place. */
+/** `steps` full-batch Adam steps from θ, in place. */
 export function adam(net: TanhMlp, theta: Float64Array, steps: number, lr: number): Float64Array {
-  const m1 = new Float64Array(net.n);
-  const m2 = new Float64Array(net.n);
-  for (let t = 1; t <= steps; t++) {
-    const g = net.gradient(theta);
-    const c1 = 1 - 0.9 ** t;
-    const c2 = 1 - 0.999 ** t;
-    for (let i = 0; i < net.n; i++) {
-      m1[i] = 0.9 * m1[i] + 0.1 * g[i];
-      m2[i] = 0.999 * m2[i] + 0.001 * g[i] * g[i];
-      theta[i] -= (lr * (m1[i] / c1)) / (Math.sqrt(m2[i] / c2) + 1e-8);
-    }
-  }
+  const opt = new Adam(net.n, lr);
+  for (let t = 1; t <= steps; t++) opt.step(theta, net.gradient(theta));
   return theta;
 }
 
