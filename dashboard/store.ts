@@ -64,6 +64,21 @@ export class Store {
     return true;
   }
 
+  /**
+   * A run's full log (fetched for a run this page joined too late for the
+   * hub's ring, or a recorded one): it becomes the run's rows, and rows that
+   * arrived live meanwhile and are newer than the log are kept after it.
+   */
+  loadLog(run: string, rows: readonly Row[]): void {
+    const before = this.runs.get(run);
+    this.runs.delete(run);
+    for (const r of rows) this.add(r);
+    if (!before) return;
+    const live = [before.meta, before.error, ...[...before.streams.values()].flat()];
+    for (const r of live) if (r) this.add(r);
+    if (before.status !== "running") this.runs.get(run)!.status = before.status;
+  }
+
   /** The newest run (ids sort by start time). */
   latest(): string | null {
     let best: string | null = null;

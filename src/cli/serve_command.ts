@@ -1,7 +1,8 @@
 /**
- * `watch`, `replay` and `bundle`: the server side of the CLI. `watch` serves
- * the dashboard and re-runs a pipeline when its file changes; `replay` serves
- * a recorded run as if live; `bundle` only builds the dashboard.
+ * `watch`, `replay` and `bundle`: the server side of the CLI. `watch [talk]`
+ * serves the dashboard and a talk, and re-runs what is on screen when a
+ * pipeline's file or the talk file changes; `replay` serves a recorded run (or
+ * rows piped to standard input) as if live; `bundle` only builds the dashboard.
  *
  * @module
  */
@@ -11,8 +12,12 @@ import type { Pipeline } from "../runtime/pipeline.ts";
 import { createApp } from "../server/app.ts";
 import { ensureBundle } from "../server/assets.ts";
 import { Hub } from "../server/hub.ts";
-import { paced, parseRows } from "../server/replay.ts";
-import { Runs } from "../server/runs.ts";
+import { linesOf, paced, parseRows } from "../server/replay.ts";
+import { paramsOf, Runs } from "../server/runs.ts";
+import { TalkState } from "../server/talk_state.ts";
+import { DEFAULT_TALK, loadTalk, TalkError, talkPath } from "../talk/talk.ts";
+import { Subject } from "rxjs";
+import type { Row } from "../runtime/run.ts";
 import { flagPairs, UsageError } from "./args.ts";
 
 interface ServeFlags {
@@ -21,7 +26,9 @@ interface ServeFlags {
   backend: BackendChoice;
   token: string | null;
   logDir: string;
-  rate: number;
+  rate: number | null;
+  speed: number;
+  offline: boolean;
 }
 
 function parseServeFlags(tokens: string[], allowed: readonly string[]): ServeFlags {
@@ -31,9 +38,16 @@ function parseServeFlags(tokens: string[], allowed: readonly string[]): ServeFla
     backend: "auto",
     token: null,
     logDir: "data/runs",
-    rate: 200,
+    rate: null,
+    speed: 1,
+    offline: false,
   };
-  for (const [flag, value] of flagPairs(tokens)) {
+  const booleans = ["--offline"];
+  for (
+    const [flag, value] of flagPairs(
+      tokens.flatMap((t) => booleans.includes(t) ? [t, "true"] : [t]),
+    )
+  ) {
     if (!allowed.includes(flag)) {
       throw new UsageError(`unknown flag ${flag}; allowed: ${allowed.join(", ")}`);
     }
@@ -59,57 +73,141 @@ function parseServeFlags(tokens: string[], allowed: readonly string[]): ServeFla
         );
       }
       f.rate = n;
-    }
+    } else if (flag === "--speed") {
+      const n = Number(value);
+      if (!(n > 0 && n <= 1000)) {
+        throw new UsageError(
+          `--speed must be a multiple of the recorded pace in (0, 1000], got "${value}"`,
+        );
+      }
+      f.speed = n;
+    } else if (flag === "--offline") f.offline = true;
   }
   return f;
 }
 
-function serve(f: ServeFlags, pipelines: () => readonly Pipeline[], token: string | null) {
+function serve(
+  f: ServeFlags,
+  pipelines: () => readonly Pipeline[],
+  token: string | null,
+  talk?: (runs: Runs, hub: Hub) => TalkState,
+) {
   const hub = new Hub();
   const runs = new Runs(hub, { backend: f.backend, logDir: f.logDir });
-  const app = createApp({ hub, runs, pipelines, token, logDir: f.logDir });
+  const talkState = talk?.(runs, hub) ?? null;
+  const app = createApp({ hub, runs, pipelines, token, logDir: f.logDir, talk: talkState });
   const server = Deno.serve({ hostname: f.host, port: f.port, onListen: () => {} }, app.fetch);
   const shown = f.host === "0.0.0.0" || f.host === "::" ? "localhost" : f.host;
   const base = `http://${shown.includes(":") ? `[${shown}]` : shown}:${server.addr.port}/`;
-  return { hub, runs, server, base };
+  return { hub, runs, server, base, talk: talkState };
 }
 
-/** Re-import changed pipeline files and re-run their latest run with the same params. */
-async function watchPipelines(
+/**
+ * Hot reload. A changed pipeline file is re-imported (a fresh module URL) and
+ * replaces its registry entry; what is on screen re-runs with the same params:
+ * the current slide if it uses that pipeline, else the pipeline's latest run.
+ * A changed talk file is re-read and re-runs the current slide. Edits come in
+ * bursts of events (editors write, rename, chmod), so each file waits 150 ms.
+ */
+async function watchFiles(
   registry: Map<string, Pipeline>,
   runs: Runs,
+  talk: { state: TalkState; path: string } | null,
 ): Promise<void> {
-  const dir = new URL("../../pipelines/", import.meta.url);
+  const dir = new URL("../../pipelines/", import.meta.url).pathname;
+  const talkFile = talk ? await Deno.realPath(talk.path) : null;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  for await (const ev of Deno.watchFs(dir.pathname)) {
+  const paths = talkFile ? [dir, talkFile] : [dir];
+  for await (const ev of Deno.watchFs(paths)) {
     for (const path of ev.paths) {
       const name = path.split("/").pop() ?? "";
-      if (!name.endsWith(".ts") || name === "mod.ts") continue;
+      const isTalk = path === talkFile;
+      if (!isTalk && (!path.startsWith(dir) || !name.endsWith(".ts") || name === "mod.ts")) {
+        continue;
+      }
       clearTimeout(timers.get(path));
       timers.set(
         path,
-        setTimeout(async () => {
-          try {
-            const mod = await import(`${new URL(name, dir)}?v=${Date.now()}`);
-            const def = mod.default as Pipeline;
-            registry.set(def.id, def);
-            const last = runs.list().filter((r) => r.pipeline === def.id && r.source === "live").at(
-              -1,
+        setTimeout(() => {
+          (isTalk ? reloadTalk(talk!, registry) : reloadPipeline(path, registry, runs, talk?.state))
+            .catch((e) =>
+              console.error(
+                `${name} changed but failed to load: ${e instanceof Error ? e.message : e}`,
+              )
             );
-            if (last) {
-              runs.stop(last.run);
-              const rec = runs.start(def, { ...last.params });
-              console.error(`${name} changed: re-running ${def.id} as ${rec.run}`);
-            } else console.error(`${name} changed: reloaded ${def.id}`);
-          } catch (e) {
-            console.error(
-              `${name} changed but failed to load: ${e instanceof Error ? e.message : e}`,
-            );
-          }
         }, 150),
       );
     }
   }
+}
+
+async function reloadTalk(
+  talk: { state: TalkState; path: string },
+  registry: Map<string, Pipeline>,
+) {
+  const next = await loadTalk(talk.path, [...registry.values()]);
+  await talk.state.reload(next);
+  console.error(
+    `${talk.path} changed: ${next.slides.length} slides; re-running slide ${talk.state.slide + 1}`,
+  );
+}
+
+async function reloadPipeline(
+  path: string,
+  registry: Map<string, Pipeline>,
+  runs: Runs,
+  talk: TalkState | undefined,
+) {
+  const name = path.split("/").pop();
+  const mod = await import(`file://${path}?v=${Date.now()}`);
+  const def = mod.default as Pipeline;
+  registry.set(def.id, def);
+  if (await talk?.pipelineChanged(def.id)) {
+    console.error(`${name} changed: re-running slide ${talk!.slide + 1}`);
+    return;
+  }
+  const last = runs.list().filter((r) => r.pipeline === def.id && r.source === "live").at(-1);
+  if (last) {
+    runs.stop(last.run);
+    const rec = runs.start(def, { ...last.params });
+    console.error(`${name} changed: re-running ${def.id} as ${rec.run}`);
+  } else console.error(`${name} changed: reloaded ${def.id}`);
+}
+
+/** Rows piped to standard input, as they come (`deno task run … | deno task replay -`). */
+async function replayStdin(f: ServeFlags): Promise<number> {
+  await ensureBundle();
+  const { runs, base } = serve({ ...f, backend: "cpu" }, () => PIPELINES, crypto.randomUUID());
+  console.error(`statmech-live on ${base} (rows from standard input)`);
+  const started = new Set<string>();
+  const feeds = new Map<string, Subject<Row>>();
+  for await (const row of linesOf(Deno.stdin.readable)) {
+    let feed = feeds.get(row.run);
+    if (!feed) {
+      if (started.has(row.run)) continue; // a run seen and finished: ignore repeats
+      started.add(row.run);
+      feed = new Subject();
+      feeds.set(row.run, feed);
+      const def = PIPELINES.find((p) => p.id === row.pipeline);
+      runs.replay(
+        row.run,
+        row.pipeline,
+        row.stream === "meta" ? paramsOf([row], def) : {},
+        def?.streams ?? {},
+        feed,
+      );
+      console.error(`  ${row.pipeline} ${row.run}: ${base}#run=${row.run}`);
+    }
+    feed.next(row);
+    if (row.stream === "done") {
+      feed.complete();
+      feeds.delete(row.run);
+    }
+  }
+  for (const feed of feeds.values()) feed.complete();
+  console.error("standard input closed; still serving (Ctrl-C to stop)");
+  await new Promise(() => {});
+  return 0;
 }
 
 export async function serveCommand(
@@ -123,57 +221,85 @@ export async function serveCommand(
   }
   if (command === "replay") {
     const [file, ...rest] = args;
-    if (!file || file.startsWith("--")) {
-      throw new UsageError("replay needs a file: deno task replay <file.ndjson>");
+    if (!file || (file.startsWith("--") && file !== "-")) {
+      throw new UsageError(
+        "replay needs a file, or - for standard input: deno task replay <file.ndjson>",
+      );
     }
-    const f = parseServeFlags(rest, ["--port", "--host", "--rate"]);
+    const f = parseServeFlags(rest, ["--port", "--host", "--rate", "--speed", "--log-dir"]);
+    if (file === "-") return await replayStdin({ ...f, logDir: f.logDir });
     let text: string;
     try {
       text = await Deno.readTextFile(file);
     } catch (e) {
       throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : e}`);
     }
-    const rows = parseRows(text);
-    if (!rows.length) throw new UsageError(`${file} holds no rows (NDJSON with run, stream, seq)`);
-    const meta = rows.find((r) => r.stream === "meta");
-    const id = rows[0].run;
+    const all = parseRows(text);
+    if (!all.length) throw new UsageError(`${file} holds no rows (NDJSON with run, stream, seq)`);
+    const id = all[0].run;
+    const rows = all.filter((r) => r.run === id);
     const def = PIPELINES.find((p) => p.id === rows[0].pipeline);
+    const done = rows.find((r) => r.stream === "done");
+    // ×speed of the recorded average pace (rows carry no timestamps), unless --rate is given
+    const rate = f.rate ??
+      (typeof done?.seconds === "number" && done.seconds > 0
+        ? Math.min(1e6, (rows.length / done.seconds) * f.speed)
+        : 200 * f.speed);
     await ensureBundle();
-    const { runs, base } = serve(
-      { ...f, logDir: "data/runs", backend: "cpu" },
-      () => PIPELINES,
-      crypto.randomUUID(),
+    const { runs, base } = serve({ ...f, backend: "cpu" }, () => PIPELINES, crypto.randomUUID());
+    runs.replay(id, rows[0].pipeline, paramsOf(rows, def), def?.streams ?? {}, paced(rows, rate));
+    console.error(
+      `replaying ${rows.length} rows of ${id} at ${rate.toFixed(0)} rows/s: ${base}#run=${id}`,
     );
-    const params: Record<string, number | string> = {};
-    if (meta && def) {
-      for (const k of Object.keys(def.params)) {
-        if (k in meta) params[k] = meta[k] as number | string;
-      }
-    }
-    runs.replay(
-      id,
-      rows[0].pipeline,
-      params,
-      def?.streams ?? {},
-      paced(rows.filter((r) => r.run === id), f.rate),
-    );
-    console.error(`replaying ${rows.length} rows of ${id} at ${f.rate} rows/s: ${base}#run=${id}`);
     await new Promise(() => {}); // serve until Ctrl-C
     return 0;
   }
-  const f = parseServeFlags(args, ["--port", "--host", "--backend", "--token", "--log-dir"]);
+  const [first, ...others] = args;
+  const named = first !== undefined && !first.startsWith("--");
+  const f = parseServeFlags(named ? others : args, [
+    "--port",
+    "--host",
+    "--backend",
+    "--token",
+    "--log-dir",
+    "--offline",
+    "--speed",
+  ]);
   const token = f.token ?? crypto.randomUUID().replaceAll("-", "").slice(0, 16);
-  await ensureBundle();
   const registry = new Map(PIPELINES.map((p) => [p.id, p as Pipeline]));
-  const { runs, base } = serve(f, () => [...registry.values()], token);
-  console.error(`statmech-live on ${base}`);
+  const path = talkPath(named ? first : DEFAULT_TALK);
+  let talk;
+  try {
+    talk = await loadTalk(path, [...registry.values()]);
+  } catch (e) {
+    if (e instanceof TalkError) throw new UsageError(e.message);
+    throw e;
+  }
+  await ensureBundle();
+  const { runs, base, talk: state } = serve(
+    f,
+    () => [...registry.values()],
+    token,
+    (runs, hub) =>
+      new TalkState(talk, runs, hub, {
+        pipelines: () => [...registry.values()],
+        offline: f.offline ? { speed: f.speed } : null,
+      }),
+  );
+  const past = await runs.loadRecorded();
+  console.error(`statmech-live on ${base}: "${talk.title}", ${talk.slides.length} slides`);
   console.error(`  audience:  ${base}`);
   console.error(`  presenter: ${base}?token=${token}`);
+  console.error(
+    `  ${past} recorded runs in ${f.logDir}${
+      f.offline ? " (offline: slides play recordings)" : ""
+    }`,
+  );
   if (f.host === "127.0.0.1") console.error("  (loopback only; --host 0.0.0.0 to share on a LAN)");
   Deno.addSignalListener("SIGINT", () => {
     runs.stopAll();
     setTimeout(() => Deno.exit(0), 100);
   });
-  await watchPipelines(registry, runs);
+  await watchFiles(registry, runs, { state: state!, path });
   return 0;
 }

@@ -19,7 +19,10 @@ import { asset } from "./assets.ts";
 import { ClientQueue } from "./client_queue.ts";
 import { describePipeline } from "./describe.ts";
 import type { Filter, Hub } from "./hub.ts";
-import type { Runs } from "./runs.ts";
+import { toCsv } from "./export.ts";
+import { IngestError, parseIngest } from "./ingest.ts";
+import { IngestConflict, type Runs } from "./runs.ts";
+import { SlideError, type TalkState } from "./talk_state.ts";
 
 export interface AppOptions {
   readonly hub: Hub;
@@ -33,7 +36,17 @@ export interface AppOptions {
   readonly heartbeatMs?: number;
   /** Rows a viewer may have waiting before it is dropped (it then resumes). */
   readonly maxBacklogRows?: number;
+  /** the talk being given (`watch [talk]`), if any */
+  readonly talk?: TalkState | null;
 }
+
+/** Control bodies are small JSON; ingested rows come in larger NDJSON batches. */
+const CONTROL_BODY = 64 * 1024;
+const INGEST_BODY = 1024 * 1024;
+/** Names for ingested runs' pipeline: the dashboard draws them with generic panels. */
+const SOURCE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+const NDJSON = { "content-type": "application/x-ndjson" };
 
 const csv = (
   s: string | undefined,
@@ -42,12 +55,36 @@ const csv = (
 export function createApp(opts: AppOptions): Hono {
   const { hub, runs } = opts;
   const app = new Hono();
-  const bad = (c: Context, status: 400 | 401 | 403 | 404 | 413, error: string, param?: string) =>
-    c.json(param ? { error, param } : { error }, status);
+  const bad = (
+    c: Context,
+    status: 400 | 401 | 403 | 404 | 409 | 413,
+    error: string,
+    param?: string,
+  ) => c.json(param ? { error, param } : { error }, status);
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: (c) => bad(c, 413, `request body over ${maxSize / 1024} KiB`),
+    });
+  /** The body as a JSON object, or a 400 response saying what was expected. */
+  const jsonObject = async (c: Context, expected: string) => {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return bad(c, 400, `body must be JSON: ${expected}`);
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      return bad(c, 400, `body must be a JSON object: ${expected}`);
+    }
+    return body as Record<string, unknown>;
+  };
 
+  const givenToken = (c: Context) =>
+    c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? c.req.query("token");
   const presenter = async (c: Context, next: () => Promise<void>) => {
     if (!opts.token) return await next();
-    const given = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? c.req.query("token");
+    const given = givenToken(c);
     if (!given) {
       return bad(
         c,
@@ -65,22 +102,18 @@ export function createApp(opts: AppOptions): Hono {
   });
   app.notFound((c) => bad(c, 404, `no route ${c.req.method} ${c.req.path}`));
 
+  // Whether this request's token may control runs (the dashboard shows controls if so).
+  app.get("/api/control", (c) => c.json({ control: !opts.token || givenToken(c) === opts.token }));
+
   app.get("/api/pipelines", (c) => c.json({ pipelines: opts.pipelines().map(describePipeline) }));
 
   app.post(
     "/api/runs",
     presenter,
-    bodyLimit({ maxSize: 64 * 1024, onError: (c) => bad(c, 413, "request body over 64 KiB") }),
+    limit(CONTROL_BODY),
     async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return bad(c, 400, 'body must be JSON: {"pipeline": "<id>", "params": {…}}');
-      }
-      if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        return bad(c, 400, 'body must be a JSON object: {"pipeline": "<id>", "params": {…}}');
-      }
+      const body = await jsonObject(c, '{"pipeline": "<id>", "params": {…}}');
+      if (body instanceof Response) return body;
       const { pipeline, params = {} } = body as { pipeline?: unknown; params?: unknown };
       const ids = opts.pipelines().map((p) => p.id);
       const def = opts.pipelines().find((p) => p.id === pipeline);
@@ -121,11 +154,117 @@ export function createApp(opts: AppOptions): Hono {
   app.get("/api/runs/:run/events.ndjson", async (c) => {
     const run = c.req.param("run");
     if (!RUN_ID_PATTERN.test(run) || !opts.logDir) return bad(c, 404, `no log for run ${run}`);
+    if (runs.get(run)?.replay_of) {
+      // a replay's log is the recording it plays, under the replay's id
+      const rows = await runs.readLog(run);
+      if (!rows) return bad(c, 404, `no log for run ${run}`);
+      return c.body(rows.map((r) => JSON.stringify(r) + "\n").join(""), 200, NDJSON);
+    }
     try {
       const file = await Deno.open(join(opts.logDir, `${run}.ndjson`), { read: true });
-      return c.body(file.readable, 200, { "content-type": "application/x-ndjson" });
+      return c.body(file.readable, 200, NDJSON);
     } catch {
       return bad(c, 404, `no log for run ${run}`);
+    }
+  });
+
+  app.get("/api/runs/:run/rows.csv", async (c) => {
+    const run = c.req.param("run");
+    const rows = await runs.readLog(run);
+    if (!rows) return bad(c, 404, `no log for run ${run}`);
+    const streams = csv(c.req.query("stream"));
+    const picked = rows.filter((r) => !streams || streams.has(r.stream));
+    return c.body(toCsv(picked), 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${run}${
+        streams ? `-${[...streams].join("-")}` : ""
+      }.csv"`,
+    });
+  });
+
+  app.post("/api/runs/:run/replay", presenter, limit(CONTROL_BODY), async (c) => {
+    const run = c.req.param("run");
+    const text = (await c.req.text()).trim();
+    let body: unknown = {};
+    try {
+      if (text) body = JSON.parse(text);
+    } catch {
+      return bad(c, 400, 'body must be JSON: {"speed": 4} (or empty for ×1)');
+    }
+    const speed = (body as { speed?: unknown })?.speed ?? 1;
+    if (typeof speed !== "number" || !(speed > 0 && speed <= 1000)) {
+      return bad(
+        c,
+        400,
+        `speed must be a number in (0, 1000], got ${JSON.stringify(speed)}`,
+        "speed",
+      );
+    }
+    const rec = await runs.replayLog(run, opts.pipelines(), { speed });
+    return rec
+      ? c.json({ run: rec.run, replay_of: run }, 201)
+      : bad(c, 404, `no log for run ${run}`);
+  });
+
+  app.post("/api/runs/:run/rows", presenter, limit(INGEST_BODY), async (c) => {
+    const run = c.req.param("run");
+    if (!RUN_ID_PATTERN.test(run)) {
+      return bad(
+        c,
+        400,
+        `run id must be letters, digits, _ . - (1–81, starting with a letter or digit), got ${
+          JSON.stringify(run)
+        }`,
+        "run",
+      );
+    }
+    const pipeline = c.req.query("pipeline") ?? "external";
+    if (!SOURCE_NAME.test(pipeline)) {
+      return bad(
+        c,
+        400,
+        `pipeline must be a lower-case name like "pytorch-mnist", got ${JSON.stringify(pipeline)}`,
+        "pipeline",
+      );
+    }
+    try {
+      const rows = parseIngest(await c.req.text());
+      const rec = runs.ingest(run, pipeline, rows);
+      return c.json({ run: rec.run, rows: rec.rows, status: rec.status }, 202);
+    } catch (e) {
+      if (e instanceof IngestError) return bad(c, 400, e.message);
+      if (e instanceof IngestConflict) return bad(c, 409, e.message, "run");
+      throw e;
+    }
+  });
+
+  app.get(
+    "/api/talk",
+    (c) =>
+      opts.talk
+        ? c.json(opts.talk.state())
+        : bad(c, 404, "no talk is being given: start the server with `deno task watch <talk>`"),
+  );
+
+  app.put("/api/talk/slide", presenter, limit(CONTROL_BODY), async (c) => {
+    const talk = opts.talk;
+    if (!talk) return bad(c, 404, "no talk is being given");
+    const body = await jsonObject(c, '{"slide": <0-based index>, "params": {…}?}');
+    if (body instanceof Response) return body;
+    const { slide, params } = body;
+    if (
+      params !== undefined &&
+      (typeof params !== "object" || params === null || Array.isArray(params))
+    ) {
+      return bad(c, 400, "params must be a JSON object of param values", "params");
+    }
+    try {
+      await talk.go(slide as number, params as Record<string, unknown> | undefined);
+      return c.json(talk.state());
+    } catch (e) {
+      if (e instanceof SlideError) return bad(c, 400, e.message, "slide");
+      if (e instanceof ParamError) return bad(c, 400, e.message, e.param);
+      throw e;
     }
   });
 

@@ -42,3 +42,20 @@ export function paced(rows: readonly Row[], rate: number): Observable<Row> {
     return () => clearInterval(timer);
   });
 }
+
+/**
+ * Rows from a byte stream as they arrive (standard input): whole lines only,
+ * lines that are not rows skipped, like parseRows.
+ */
+export async function* linesOf(bytes: ReadableStream<Uint8Array>): AsyncGenerator<Row> {
+  let buf = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of bytes) {
+    buf += decoder.decode(chunk, { stream: true });
+    const cut = buf.lastIndexOf("\n");
+    if (cut < 0) continue;
+    yield* parseRows(buf.slice(0, cut));
+    buf = buf.slice(cut + 1);
+  }
+  yield* parseRows(buf);
+}

@@ -3,27 +3,42 @@
  * rows to the hub (decimated per series, batched per stream). A run's full
  * rows go to its NDJSON log inside the runtime, before any of this.
  *
+ * Besides live runs there are runs recorded by earlier servers (listed from
+ * the log directory at start, playable again), replays (a recorded log played
+ * as a new run, at its original pace or faster), and ingested runs (rows
+ * posted by another tool, logged and shown like any other).
+ *
  * @module
  */
-import { type Observable, tap } from "rxjs";
+import { type Observable, Subject, tap } from "rxjs";
+import { join } from "node:path";
 import type { BackendChoice } from "../compute/backend.ts";
-import type { Pipeline, StreamSpec } from "../runtime/pipeline.ts";
+import type { Fields, Pipeline, StreamSpec } from "../runtime/pipeline.ts";
 import { type Row, runPipeline, type RunStatus } from "../runtime/run.ts";
-import { newRunId } from "../runtime/run_id.ts";
+import { newRunId, RUN_ID_PATTERN } from "../runtime/run_id.ts";
+import { RunLog } from "../runtime/run_log.ts";
 import { batchByStream } from "./batch.ts";
 import { decimateSeries } from "./decimate.ts";
 import type { Hub } from "./hub.ts";
+import { type IngestRow } from "./ingest.ts";
+import { paced, parseRows } from "./replay.ts";
 
 export interface RunRecord {
   readonly run: string;
   readonly pipeline: string;
   readonly params: Readonly<Record<string, number | string>>;
   readonly started: string;
-  /** "replay" for a recorded run played back */
-  readonly source: "live" | "replay";
-  status: "running" | RunStatus;
+  /**
+   * live: computed here; replay: a recorded log played back; recorded: a log left
+   * by an earlier server (not playing); ingest: rows posted over HTTP.
+   */
+  readonly source: "live" | "replay" | "recorded" | "ingest";
+  /** interrupted: a recorded log with no `done` row (its server was killed) */
+  status: "running" | RunStatus | "interrupted";
   seconds: number | null;
   rows: number;
+  /** a replay: the run whose log it plays */
+  readonly replay_of?: string;
 }
 
 export interface RunsOptions {
@@ -32,9 +47,17 @@ export interface RunsOptions {
   readonly batchMs?: number;
 }
 
+/** Fallback pace for a log with no `done.seconds` to time it by, rows per second. */
+const DEFAULT_RATE = 200;
+
 export class Runs {
   readonly #records = new Map<string, RunRecord>();
   readonly #stops = new Map<string, AbortController>();
+  /** ingested runs still open: their feed, log and next seq */
+  readonly #ingest = new Map<
+    string,
+    { feed: Subject<Row>; log: RunLog | null; seq: number; streams: Set<string> }
+  >();
 
   constructor(readonly hub: Hub, readonly opts: RunsOptions) {}
 
@@ -60,8 +83,140 @@ export class Runs {
     params: Record<string, number | string>,
     streams: Readonly<Record<string, StreamSpec>>,
     rows$: Observable<Row>,
+    replayOf?: string,
   ): RunRecord {
-    return this.#attach(run, pipeline, params, "replay", streams, rows$, new AbortController());
+    return this.#attach(
+      run,
+      pipeline,
+      params,
+      "replay",
+      streams,
+      rows$,
+      new AbortController(),
+      replayOf,
+    );
+  }
+
+  /**
+   * Play the log of `source` again as a new run: `speed` × its original average
+   * pace (rows / done.seconds; rows carry no timestamps), or `rate` rows/s.
+   */
+  async replayLog(
+    source: string,
+    // deno-lint-ignore no-explicit-any
+    pipelines: readonly Pipeline<any>[],
+    pace: { speed?: number; rate?: number },
+  ): Promise<RunRecord | undefined> {
+    const rows = await this.readLog(source);
+    if (!rows?.length) return undefined;
+    const run = newRunId();
+    const done = rows.find((r) => r.stream === "done");
+    const rate = pace.rate ??
+      (typeof done?.seconds === "number" && done.seconds > 0
+        ? (rows.length / done.seconds) * (pace.speed ?? 1)
+        : DEFAULT_RATE * (pace.speed ?? 1));
+    const def = pipelines.find((p) => p.id === rows[0].pipeline);
+    const renamed = rows.map((r) => Object.freeze({ ...r, run }) as Row);
+    return this.replay(
+      run,
+      rows[0].pipeline,
+      paramsOf(rows, def),
+      def?.streams ?? {},
+      paced(renamed, Math.min(rate, 1e6)),
+      source,
+    );
+  }
+
+  /**
+   * Rows posted for run `run` (created on first post, as pipeline `pipeline`):
+   * stamped with the envelope, logged, and shown like a live run's. A new
+   * stream name brings a new `meta` row listing the streams, so views learn it.
+   * A `done` row ends the run. Throws IngestConflict for a run that is not an
+   * open ingested run.
+   */
+  ingest(run: string, pipeline: string, rows: readonly IngestRow[]): RunRecord {
+    let rec = this.#records.get(run);
+    let open = this.#ingest.get(run);
+    if (rec && !open) {
+      throw new IngestConflict(
+        rec.source === "ingest"
+          ? `run ${run} has ended (its done row was posted)`
+          : `run ${run} is a ${rec.source} run; post to a new run id instead`,
+      );
+    }
+    if (!rec || !open) {
+      const feed = new Subject<Row>();
+      open = {
+        feed,
+        log: this.opts.logDir ? new RunLog(this.opts.logDir, run) : null,
+        seq: 0,
+        streams: new Set(),
+      };
+      this.#ingest.set(run, open);
+      rec = this.#attach(run, pipeline, {}, "ingest", {}, feed, new AbortController());
+    }
+    const t = open;
+    const emit = (stream: string, fields: Fields) => {
+      const row = Object.freeze({ run, pipeline: rec!.pipeline, stream, seq: t.seq++, ...fields });
+      t.log?.append(row);
+      t.feed.next(row as Row);
+    };
+    for (const { stream, fields } of rows) {
+      if (stream === "done") {
+        emit("done", { status: "ok", ...fields, rows: t.seq });
+        break;
+      }
+      if (!t.streams.has(stream)) {
+        t.streams.add(stream);
+        emit("meta", { source: "ingest", streams: [...t.streams].join(",") });
+      }
+      emit(stream, fields);
+    }
+    if (rec.status !== "running") {
+      t.log?.close();
+      t.feed.complete();
+      this.#ingest.delete(run);
+    }
+    return rec;
+  }
+
+  /** List the logs an earlier server left in the log directory (their head and tail only). */
+  async loadRecorded(): Promise<number> {
+    const dir = this.opts.logDir;
+    if (!dir) return 0;
+    let n = 0;
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        const run = e.name.replace(/\.ndjson$/, "");
+        if (!e.isFile || run === e.name || !RUN_ID_PATTERN.test(run) || this.#records.has(run)) {
+          continue;
+        }
+        const rec = await summarizeLog(join(dir, e.name), run);
+        if (rec) {
+          this.#records.set(run, rec);
+          n++;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    return n;
+  }
+
+  /**
+   * A run's full rows: from its log, or — for a replay — from the log it plays,
+   * renamed to the replay's id. Undefined when there is no such log.
+   */
+  async readLog(run: string): Promise<Row[] | undefined> {
+    if (!RUN_ID_PATTERN.test(run) || !this.opts.logDir) return undefined;
+    const rec = this.#records.get(run);
+    const file = rec?.replay_of ?? run;
+    try {
+      const rows = parseRows(await Deno.readTextFile(join(this.opts.logDir, `${file}.ndjson`)));
+      return file === run ? rows : rows.map((r) => Object.freeze({ ...r, run }) as Row);
+    } catch {
+      return undefined;
+    }
   }
 
   stop(run: string): RunRecord | undefined {
@@ -75,12 +230,17 @@ export class Runs {
   }
 
   list(): RunRecord[] {
-    return [...this.#records.values()];
+    return [...this.#records.values()].sort((a, b) => (a.run < b.run ? -1 : 1));
   }
 
   /** Stop every run (server shutdown). */
   stopAll(): void {
     for (const c of this.#stops.values()) c.abort();
+    for (const [run, t] of this.#ingest) {
+      t.log?.close();
+      t.feed.complete();
+      this.#ingest.delete(run);
+    }
   }
 
   #attach(
@@ -91,6 +251,7 @@ export class Runs {
     streams: Readonly<Record<string, StreamSpec>>,
     rows$: Observable<Row>,
     stop: AbortController,
+    replayOf?: string,
   ): RunRecord {
     const rec: RunRecord = {
       run,
@@ -101,6 +262,7 @@ export class Runs {
       status: "running",
       seconds: null,
       rows: 0,
+      ...(replayOf ? { replay_of: replayOf } : {}),
     };
     this.#records.set(run, rec);
     this.#stops.set(run, stop);
@@ -109,7 +271,7 @@ export class Runs {
         rec.rows++;
         if (row.stream === "done") {
           rec.status = row.status as RunStatus;
-          rec.seconds = row.seconds as number;
+          rec.seconds = typeof row.seconds === "number" ? row.seconds : null;
         }
       }),
       decimateSeries(streams),
@@ -120,8 +282,93 @@ export class Runs {
     });
     stop.signal.addEventListener("abort", () => {
       // A replay has no runtime to write its done row: stopping it ends the feed.
-      if (source === "replay") sub.unsubscribe();
+      if (source === "replay") {
+        sub.unsubscribe();
+        this.#stops.delete(run);
+        if (rec.status === "running") rec.status = "stopped";
+      }
     });
     return rec;
+  }
+}
+
+/** Posting to a run that is not an open ingested run. */
+export class IngestConflict extends Error {}
+
+/** The pipeline's params as the meta row recorded them (seed included). */
+// deno-lint-ignore no-explicit-any
+export function paramsOf(rows: readonly Row[], def: Pipeline<any> | undefined) {
+  const meta = rows.find((r) => r.stream === "meta");
+  const params: Record<string, number | string> = {};
+  if (meta && def) {
+    for (const k of [...Object.keys(def.params), "seed"]) {
+      const v = meta[k];
+      if (typeof v === "number" || typeof v === "string") params[k] = v;
+    }
+  }
+  return params;
+}
+
+/** Meta fields that are not params: the envelope and what the runtime adds. */
+const META_ONLY = new Set([
+  "run",
+  "pipeline",
+  "stream",
+  "seq",
+  "title",
+  "cite",
+  "versions",
+  "backend",
+  "adapter",
+  "fallback_adapter",
+  "source",
+  "streams",
+]);
+
+/**
+ * A recorded run's record from its log's first and last lines (a log can be
+ * large: only its ends are read). No `done` row: the server died mid-run.
+ */
+async function summarizeLog(path: string, run: string): Promise<RunRecord | undefined> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    const size = (await file.stat()).size;
+    const readAt = async (offset: number, length: number) => {
+      const buf = new Uint8Array(length);
+      await file.seek(offset, Deno.SeekMode.Start);
+      let got = 0;
+      while (got < length) {
+        const n = await file.read(buf.subarray(got));
+        if (n === null) break;
+        got += n;
+      }
+      return new TextDecoder().decode(buf.subarray(0, got));
+    };
+    const headText = await readAt(0, Math.min(size, 64 * 1024));
+    const head = parseRows(headText.slice(0, headText.lastIndexOf("\n") + 1));
+    const meta = head.find((r) => r.stream === "meta");
+    if (!meta) return undefined;
+    const tail = parseRows(await readAt(Math.max(0, size - 8 * 1024), Math.min(size, 8 * 1024)));
+    const done = tail.findLast((r) => r.stream === "done");
+    const params: Record<string, number | string> = {};
+    for (const [k, v] of Object.entries(meta)) {
+      if (META_ONLY.has(k)) continue;
+      if (typeof v === "number" || typeof v === "string") params[k] = v;
+    }
+    const stamp = run.match(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)/);
+    return {
+      run,
+      pipeline: meta.pipeline,
+      params,
+      started: stamp
+        ? `${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}Z`
+        : new Date(0).toISOString(),
+      source: "recorded",
+      status: done ? (done.status as RunStatus) : "interrupted",
+      seconds: typeof done?.seconds === "number" ? done.seconds : null,
+      rows: typeof done?.rows === "number" ? done.rows + 1 : tail.at(-1)?.seq ?? 0,
+    };
+  } finally {
+    file.close();
   }
 }
