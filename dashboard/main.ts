@@ -145,10 +145,18 @@ function exportButtons(caption: HTMLElement, fig: HTMLElement, name: string) {
     b.textContent = kind;
     b.title = `download this panel as ${kind}`;
     b.onclick = () => {
-      const svg = fig.querySelector("svg") as SVGSVGElement | null;
-      if (!svg) return setStatus("this panel has no chart to export", true);
-      if (kind === "SVG") downloadSvg(svg, name);
-      else downloadPng(svg, name).catch((e) => setStatus(String(e), true));
+      // the chart is the largest SVG (a legend's swatches are small ones beside it)
+      const svg = [...fig.querySelectorAll("svg")].sort((a, b) =>
+        b.clientWidth * b.clientHeight - a.clientWidth * a.clientHeight
+      )[0] ?? null;
+      if (!svg) {
+        return setStatus("this panel has no chart to export", true);
+      }
+      if (kind === "SVG") {
+        downloadSvg(svg, name);
+      } else {downloadPng(svg, name).catch((e) =>
+          setStatus(String(e), true)
+        );}
     };
     caption.append(b);
   }
@@ -454,8 +462,9 @@ async function init() {
       Number.isInteger(hashSlide) && hashSlide >= 1 && hashSlide <= talk.talk.slides.length
         ? hashSlide - 1
         : talk.slide;
-    if (hash.has("slide") && !presenter) {
-      followTalk = false; // a link to a slide shows that slide, not whatever is live
+    if (hash.has("slide") && !presenter && want !== talk.slide) {
+      // a link to another slide than the live one shows that slide, not the live one
+      followTalk = false;
       $<HTMLInputElement>("#follow-talk").checked = false;
     }
     // The presenter's page puts the talk where its address says (or where it was);

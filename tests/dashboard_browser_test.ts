@@ -3,37 +3,10 @@
  * playwright-core): it opens, starts a run from the generated controls, and
  * the q_l panel fills with simulation points; a second window sees the same run.
  */
-import { chromium } from "playwright-core";
 import { assert } from "./assert.ts";
 import { ensureBundle } from "../src/server/assets.ts";
 import { startServer } from "./helpers/server.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
-// Generous: the first page load on a busy 2-core CI machine, plus tfjs start-up.
-const WAIT_MS = 60_000;
-
-// Without Chromium (a fresh machine before `apt-get install -y chromium`) these tests
-// are reported as ignored, not passed; .ci/run installs it and fails if it cannot.
-const NO_BROWSER = (() => {
-  try {
-    return !Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    console.warn(`${CHROMIUM} not found: browser tests ignored (apt-get install -y chromium)`);
-    return true;
-  }
-})();
-
-type Browser = Awaited<ReturnType<typeof chromium.launch>>;
+import { type Browser, launch, NO_BROWSER, WAIT_MS } from "./helpers/browser.ts";
 
 /** A test against a fresh server and a fresh headless Chromium, both closed afterwards. */
 function browserTest(name: string, fn: (browser: Browser, base: string) => Promise<void>) {
@@ -45,7 +18,7 @@ function browserTest(name: string, fn: (browser: Browser, base: string) => Promi
     async fn() {
       await ensureBundle();
       const srv = startServer();
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      const browser = await launch();
       try {
         await fn(browser, srv.base);
       } finally {

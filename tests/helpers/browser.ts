@@ -1,0 +1,36 @@
+/**
+ * Headless Chromium from Debian, driven by playwright-core, for the browser
+ * tests. Without Chromium (a fresh machine before `apt-get install -y
+ * chromium`) the tests are reported as ignored, not passed; .ci/run installs it
+ * and fails if it cannot.
+ */
+import { chromium } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+/** Generous: the first page load on a busy 2-core CI machine, plus tfjs start-up. */
+export const WAIT_MS = 60_000;
+
+export const NO_BROWSER = (() => {
+  try {
+    return !Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    console.warn(`${CHROMIUM} not found: browser tests ignored (apt-get install -y chromium)`);
+    return true;
+  }
+})();
+
+export type Browser = Awaited<ReturnType<typeof chromium.launch>>;
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
