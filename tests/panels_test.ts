@@ -10,6 +10,7 @@ import { heatmapPanel } from "../dashboard/panels/heatmap.ts";
 import { histogramPanel } from "../dashboard/panels/histogram.ts";
 import { formatValue, tablePanel } from "../dashboard/panels/table.ts";
 import { type Row, Store, thin } from "../dashboard/store.ts";
+import { genericPanels } from "../dashboard/generic.ts";
 
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
 const doc = document as unknown as Document;
@@ -188,4 +189,42 @@ Deno.test("histogramPanel() draws one bar per bin in one facet per point, negati
   assert(count(el, "rect") >= 8 + 2, "eight bars besides the two facets' frames");
   assertEquals((html(el).match(/fill="#c0392b"/g) ?? []).length, 4);
   assert(html(el).includes("point 0 · error 0.410") && html(el).includes("point 3 · error 0.0500"));
+});
+
+Deno.test("genericPanels(): one series per numeric field of an unknown pipeline's stream, x = step when present", () => {
+  const r = (stream: string, fields: Record<string, unknown>, seq: number) =>
+    ({ run: "x", pipeline: "pytorch", stream, seq, ...fields }) as Row;
+  const streams = new Map<string, Row[]>([
+    ["loss", [r("loss", { step: 0, loss: 1, lr: 0.1 }, 1)]],
+    ["note", [r("note", { text: "hello" }, 2)]],
+    ["acc", [r("acc", { acc: 0.5 }, 3)]],
+  ]);
+  assertEquals(genericPanels(streams), [
+    { kind: "series", id: "loss.loss", title: "loss: loss", stream: "loss", x: "step", y: "loss" },
+    { kind: "series", id: "loss.lr", title: "loss: lr", stream: "loss", x: "step", y: "lr" },
+    { kind: "table", id: "note", title: "note", stream: "note" },
+    { kind: "series", id: "acc", title: "acc", stream: "acc", x: "seq", y: "acc" },
+  ]);
+});
+
+Deno.test("Store.loadLog(): a fetched log becomes the run's rows; newer live rows are kept after it", () => {
+  const store = new Store();
+  const r = (stream: string, seq: number, extra: Record<string, unknown> = {}) =>
+    ({ run: "a", pipeline: "p", stream, seq, ...extra }) as Row;
+  store.add(r("loss", 5, { step: 5 })); // a late viewer's first live row
+  store.loadLog("a", [r("meta", 0), r("loss", 1, { step: 1 }), r("loss", 2, { step: 2 })]);
+  const view = store.runs.get("a")!;
+  assertEquals(view.streams.get("loss")!.map((x) => x.step), [1, 2, 5]);
+  assert(view.meta !== null);
+  store.loadLog("a", [
+    r("meta", 0),
+    r("loss", 1, { step: 1 }),
+    r("loss", 2, { step: 2 }),
+    r("loss", 5, { step: 5 }),
+  ]);
+  assertEquals(
+    store.runs.get("a")!.streams.get("loss")!.map((x) => x.step),
+    [1, 2, 5],
+    "no duplicates",
+  );
 });

@@ -198,6 +198,7 @@ Deno.test("unknown routes, runs and files are 404 with a message; paths never re
       "/%2e%2e/main.ts",
       "/dist/app.js",
       "/api/runs/..%2f..%2fdeno/events.ndjson",
+      "/api/runs/..%2f..%2fdeno/rows.csv",
     ]
   ) {
     const res = await app.request(path);
