@@ -14,12 +14,17 @@ import { formValues, type JsonSchema, paramsForm } from "./controls.ts";
 import { downloadPng, downloadSvg } from "./export.ts";
 import { genericPanels } from "./generic.ts";
 import { heatmapPanel } from "./panels/heatmap.ts";
-import { seriesPanel } from "./panels/series.ts";
+import { frameValue, seriesPanel } from "./panels/series.ts";
 import { histogramPanel } from "./panels/histogram.ts";
 import { tablePanel } from "./panels/table.ts";
 import { type Row, Store } from "./store.ts";
 
 const REDRAW_MS = 100; // at most ten redraws a second, however fast rows arrive
+/** one frame of an animated panel (a diffusion's particles through t) */
+const FRAME_MS = 700;
+/** whether the panels on screen include an animated one (then redraw every frame) */
+let animating = false;
+setInterval(() => animating && scheduleRedraw(), FRAME_MS);
 
 interface TalkInfo {
   talk: {
@@ -163,6 +168,7 @@ function exportButtons(caption: HTMLElement, fig: HTMLElement, name: string) {
 }
 
 function redraw() {
+  animating = false;
   if (shownSlide !== null && talk) selected = talk.runs[shownSlide] ?? null;
   else if (follow) selected = store.latest();
   redrawPicker();
@@ -225,10 +231,16 @@ function redraw() {
     const rows = view.streams.get(spec.stream) ?? [];
     const caption = document.createElement("figcaption");
     caption.textContent = spec.title;
+    const frame = Math.floor(performance.now() / FRAME_MS);
+    if (spec.kind === "series" && spec.animate) {
+      animating = true;
+      const value = frameValue(rows, spec.animate, frame);
+      if (value !== undefined) caption.append(` · ${spec.animate} = ${value}`);
+    }
     let body: Element;
     if (spec.kind === "series") {
       const overlay = spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [];
-      body = seriesPanel(rows, spec, { width, overlay });
+      body = seriesPanel(rows, spec, { width, overlay, frame });
     } else if (spec.kind === "table") body = tablePanel(rows, spec);
     else if (spec.kind === "histogram") body = histogramPanel(rows, spec, { width });
     else {

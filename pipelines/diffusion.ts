@@ -232,13 +232,15 @@ export default definePipeline({
     {
       kind: "series",
       id: "particles",
-      title: "Held-out data (forward, t = 0) and the model's samples (reverse, t = 0)",
+      title:
+        "Particles at step t: data diffused forward (left), the model's samples run in reverse (right)",
       stream: "samples",
       x: "x",
       y: "y",
       points: true,
       group: "direction",
-      filter: { field: "t", value: 0 },
+      facet: "direction",
+      animate: "t",
     },
     {
       kind: "series",

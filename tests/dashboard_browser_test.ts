@@ -3,7 +3,7 @@
  * playwright-core): it opens, starts a run from the generated controls, and
  * the q_l panel fills with simulation points; a second window sees the same run.
  */
-import { assert } from "./assert.ts";
+import { assert, assertEquals } from "./assert.ts";
 import { ensureBundle } from "../src/server/assets.ts";
 import { startServer } from "./helpers/server.ts";
 import { type Browser, launch, NO_BROWSER, WAIT_MS } from "./helpers/browser.ts";
@@ -154,5 +154,62 @@ browserTest(
     Deno.mkdirSync("tests/artifacts", { recursive: true });
     await page.screenshot({ path: "tests/artifacts/loss-landscape.png", fullPage: true });
     assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
+  },
+);
+
+browserTest(
+  "dashboard: diffusion's particles animate through t, forward and reverse side by side, beside K and the entropy",
+  async (browser, base) => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(base + "/");
+    await page.waitForFunction(
+      () => document.querySelector("#pipeline option[value=diffusion]") !== null,
+      null,
+      { timeout: WAIT_MS },
+    );
+    await page.selectOption("#pipeline", "diffusion");
+    // a short training: the panels, not the fit, are under test here
+    for (
+      const [name, value] of Object.entries({
+        train_steps: "60",
+        evals: "3",
+        particles: "150",
+        train_size: "500",
+        test_size: "100",
+      })
+    ) await page.fill(`input[name=${name}]`, value);
+    await page.click("#start");
+    await page.waitForFunction(
+      () => document.querySelector("#run-info")?.textContent?.includes(" ok"),
+      null,
+      { timeout: WAIT_MS },
+    );
+    const particles = 'figure[data-panel="particles"]';
+    // the caption names the frame; within a few frames it has shown more than one t
+    const seen = new Set<string>();
+    for (let i = 0; i < 40 && seen.size < 3; i++) {
+      const caption = await page.locator(`${particles} figcaption`).textContent();
+      const t = caption?.match(/t = (\d+)/)?.[1];
+      if (t) seen.add(t);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert(seen.size >= 3, `frames seen: ${[...seen]}`);
+    // side by side: one facet per direction, each with its particles (150 per direction)
+    const dots = await page.locator(`${particles} svg circle`).count();
+    assertEquals(dots, 300);
+    // Plot labels the facets along an fx axis: forward and reverse
+    const facets = await page.locator(`${particles} svg g[aria-label="fx-axis tick label"] text`)
+      .allTextContents();
+    assertEquals(facets, ["forward", "reverse"]);
+    assert(await page.locator('figure[data-panel="bound"] svg path').count() >= 1, "K drawn");
+    assert(
+      await page.locator('figure[data-panel="entropy"] svg path').count() >= 2,
+      "entropy curves",
+    );
+    Deno.mkdirSync("tests/artifacts", { recursive: true });
+    await page.screenshot({ path: "tests/artifacts/diffusion.png", fullPage: true });
+    assertEquals(errors, []);
   },
 );

@@ -5,7 +5,7 @@
  */
 import { parseHTML } from "linkedom";
 import { assert, assertEquals } from "./assert.ts";
-import { seriesPanel } from "../dashboard/panels/series.ts";
+import { frameValue, seriesPanel } from "../dashboard/panels/series.ts";
 import { heatmapPanel } from "../dashboard/panels/heatmap.ts";
 import { histogramPanel } from "../dashboard/panels/histogram.ts";
 import { formatValue, tablePanel } from "../dashboard/panels/table.ts";
@@ -227,4 +227,56 @@ Deno.test("Store.loadLog(): a fetched log becomes the run's rows; newer live row
     [1, 2, 5],
     "no duplicates",
   );
+});
+
+Deno.test("an animated panel draws one value of t per frame, highest first, holding at the lowest, on fixed axes", () => {
+  const rows: Row[] = [];
+  let n = 0;
+  for (const t of [0, 20, 40]) {
+    for (const direction of ["forward", "reverse"]) {
+      for (let i = 0; i < 3; i++) {
+        // spread grows with t, as noise does
+        rows.push(
+          {
+            run: "d",
+            pipeline: "diffusion",
+            stream: "samples",
+            seq: n++,
+            t,
+            direction,
+            x: (i - 1) * (1 + t),
+            y: i,
+          } as Row,
+        );
+      }
+    }
+  }
+  assertEquals([0, 1, 2, 3, 4, 5, 6].map((f) => frameValue(rows, "t", f)), [
+    40,
+    20,
+    0,
+    0,
+    0,
+    0,
+    40,
+  ]);
+  const spec = {
+    kind: "series" as const,
+    id: "particles",
+    title: "p",
+    stream: "samples",
+    x: "x",
+    y: "y",
+    points: true,
+    group: "direction",
+    facet: "direction",
+    animate: "t",
+  };
+  const last = seriesPanel(rows, spec, { document: doc, frame: 2 });
+  const first = seriesPanel(rows, spec, { document: doc, frame: 0 });
+  assertEquals(count(last, "circle"), 6, "t = 0: three particles in each direction");
+  // the x axis spans every frame (−41 … 41) at t = 0 too, so the picture does not jump
+  const ticks = (el: Element) => (html(el).match(/>(−?\d+)</g) ?? []).join();
+  assertEquals(ticks(last), ticks(first));
+  assert(ticks(last).includes("40"), ticks(last));
 });

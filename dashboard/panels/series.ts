@@ -11,7 +11,7 @@ const num = (r: Row, k: string) => (typeof r[k] === "number" ? (r[k] as number) 
 /** The frame every series panel shares: size, grid, axes; colour and marks vary. */
 function plotSeries(
   spec: SeriesSpec,
-  opts: PanelOptions,
+  opts: PanelOptions & { xDomain?: number[]; yDomain?: number[] },
   color: Plot.ScaleOptions,
   marks: Plot.Markish[],
 ): Element {
@@ -22,11 +22,11 @@ function plotSeries(
     marginLeft: 56,
     grid: true,
     style: { fontSize: "14px" },
-    x: { label: spec.x, type: spec.xLog ? "log" : "linear" },
+    x: { label: spec.x, type: spec.xLog ? "log" : "linear", domain: opts.xDomain },
     // log axes: plain numbers (Plot's default SI prefixes would print a loss of 0.48 as "480m")
     y: spec.yLog
       ? { label: spec.yLabel ?? spec.y, type: "log", tickFormat: "~g" }
-      : { label: spec.yLabel ?? spec.y },
+      : { label: spec.yLabel ?? spec.y, domain: opts.yDomain },
     color,
     marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
   }) as unknown as Element;
@@ -41,10 +41,21 @@ function colourDomain(keys: Iterable<string>): string[] {
 export function seriesPanel(
   rows: readonly Row[],
   spec: SeriesSpec,
-  opts: PanelOptions & { overlay?: readonly Row[] } = {},
+  opts: PanelOptions & { overlay?: readonly Row[]; xDomain?: number[]; yDomain?: number[] } = {},
 ): Element {
   const f = spec.filter;
   if (f) rows = rows.filter((r) => r[f.field] === f.value);
+  if (spec.animate) {
+    // Axes from every frame, so the picture does not jump as the particles spread.
+    const extent = (k: string) => {
+      const v = rows.map((r) => num(r, k)).filter(Number.isFinite);
+      return v.length ? [Math.min(...v), Math.max(...v)] : undefined;
+    };
+    const value = frameValue(rows, spec.animate, opts.frame ?? 0);
+    const field = spec.animate;
+    opts = { ...opts, xDomain: extent(spec.x), yDomain: extent(spec.y) };
+    rows = rows.filter((r) => r[field] === value);
+  }
   if (spec.points) return scatterPanel(rows, opts.overlay ?? [], spec, opts);
   if (spec.group) return groupedPanel(rows, spec, spec.group, opts);
   const by = spec.by;
@@ -116,7 +127,7 @@ function scatterPanel(
   rows: readonly Row[],
   overlay: readonly Row[],
   spec: SeriesSpec,
-  opts: PanelOptions,
+  opts: PanelOptions & { xDomain?: number[]; yDomain?: number[] },
 ): Element {
   const marks: Plot.Markish[] = [];
   const o = spec.overlay;
@@ -127,7 +138,9 @@ function scatterPanel(
   if (spec.group) {
     // particles: one colour per group (data against model samples), small and translucent
     const g = spec.group;
-    marks.push(Plot.dot(rows, { x: spec.x, y: spec.y, r: 1.8, fill: g, fillOpacity: 0.5 }));
+    marks.push(
+      Plot.dot(rows, { x: spec.x, y: spec.y, r: 1.8, fill: g, fillOpacity: 0.5, fx: spec.facet }),
+    );
     const keys = [...new Set(rows.map((r) => String(r[g])))].sort();
     return plotSeries(spec, opts, { legend: true, domain: keys }, marks);
   }
@@ -146,4 +159,21 @@ function scatterPanel(
     domain: ["theory", "simulation"],
     range: ["#1f5fa8", "#e0662b"],
   }, marks);
+}
+
+/** Frames an animation holds at its last value before it starts again. */
+const HOLD = 3;
+
+/**
+ * The value of `field` that frame `frame` of an animation shows: the distinct
+ * values from highest to lowest (a diffusion's t: noise to data), then the
+ * lowest held for a few frames, then again from the top.
+ */
+export function frameValue(rows: readonly Row[], field: string, frame: number): unknown {
+  const values = [...new Set(rows.map((r) => r[field]))].sort((a, b) =>
+    typeof a === "number" && typeof b === "number" ? b - a : String(b).localeCompare(String(a))
+  );
+  if (!values.length) return undefined;
+  const i = Math.max(0, frame) % (values.length + HOLD);
+  return values[Math.min(i, values.length - 1)];
 }

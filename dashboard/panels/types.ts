@@ -14,4 +14,6 @@ export interface PanelOptions {
   readonly height?: number;
   /** draw the colour legend (default true) */
   readonly legend?: boolean;
+  /** an animated panel's clock: which frame to draw (frames cycle) */
+  readonly frame?: number;
 }

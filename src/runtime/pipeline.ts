@@ -56,6 +56,13 @@ export type PanelSpec =
     readonly overlay?: { readonly stream: string; readonly x: string; readonly y: string };
     /** draw only the rows whose `field` equals `value` (one frame of a particle stream) */
     readonly filter?: { readonly field: string; readonly value: string | number };
+    /**
+     * an animation: draw one value of this field at a time, highest first (noise
+     * to data for a diffusion's t), holding at the lowest, axes fixed over all frames
+     */
+    readonly animate?: string;
+    /** with `points` and `group`: side-by-side small multiples, one per value of this field */
+    readonly facet?: string;
   }
   | {
     /** histograms (an eigenvalue spectrum), one small multiple per value of `group` */
