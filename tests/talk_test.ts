@@ -189,6 +189,13 @@ Deno.test({
     const { run: again } = await res.json();
     await until(() => second.runs.get(again)?.status === "ok");
     assertEquals(second.runs.get(again)!.rows, original.length);
+    // a replay of that replay plays the same recording, and its log is readable
+    const res2 = await second.app.request(`/api/runs/${again}/replay`, { method: "POST" });
+    const { run: third } = await res2.json();
+    assertEquals(second.runs.get(third)!.replay_of, run);
+    const csv = await (await second.app.request(`/api/runs/${third}/rows.csv?stream=cell,"x`))
+      .text();
+    assertEquals(csv.trim().split("\n").length, 1 + 36, "header and the 6 × 6 cells");
     assertEquals(
       (await second.app.request(`/api/runs/${run}/replay`, {
         method: "POST",

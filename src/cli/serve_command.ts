@@ -117,8 +117,10 @@ async function watchFiles(
   const dir = new URL("../../pipelines/", import.meta.url).pathname;
   const talkFile = talk ? await Deno.realPath(talk.path) : null;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const paths = talkFile ? [dir, talkFile] : [dir];
-  for await (const ev of Deno.watchFs(paths)) {
+  // The talk file's directory, not the file: editors that save by renaming a new file
+  // over the old one would leave a watch on the file itself watching nothing.
+  const paths = talkFile ? [dir, talkFile.slice(0, talkFile.lastIndexOf("/"))] : [dir];
+  for await (const ev of Deno.watchFs(paths, { recursive: false })) {
     for (const path of ev.paths) {
       const name = path.split("/").pop() ?? "";
       const isTalk = path === talkFile;
@@ -227,7 +229,7 @@ export async function serveCommand(
       );
     }
     const f = parseServeFlags(rest, ["--port", "--host", "--rate", "--speed", "--log-dir"]);
-    if (file === "-") return await replayStdin({ ...f, logDir: f.logDir });
+    if (file === "-") return await replayStdin(f);
     let text: string;
     try {
       text = await Deno.readTextFile(file);

@@ -176,8 +176,9 @@ export function createApp(opts: AppOptions): Hono {
     const picked = rows.filter((r) => !streams || streams.has(r.stream));
     return c.body(toCsv(picked), 200, {
       "content-type": "text/csv; charset=utf-8",
+      // stream names come from the query: only safe characters reach the header
       "content-disposition": `attachment; filename="${run}${
-        streams ? `-${[...streams].join("-")}` : ""
+        streams ? `-${[...streams].join("-").replace(/[^A-Za-z0-9_-]/g, "_")}` : ""
       }.csv"`,
     });
   });

@@ -123,7 +123,8 @@ export class Runs {
       paramsOf(rows, def),
       def?.streams ?? {},
       paced(renamed, Math.min(rate, 1e6)),
-      source,
+      // a replay of a replay plays the same recording
+      this.#records.get(source)?.replay_of ?? source,
     );
   }
 
