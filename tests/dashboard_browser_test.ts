@@ -29,23 +29,56 @@ function browserTest(name: string, fn: (browser: Browser, base: string) => Promi
   });
 }
 
+type Page = Awaited<ReturnType<Browser["newPage"]>>;
+
+/**
+ * Open the dashboard, choose `pipeline`, set its generated controls (inputs and
+ * selects alike) and start the run. Page errors are collected for the test to check.
+ */
+async function startFromControls(
+  browser: Browser,
+  base: string,
+  pipeline: string,
+  fields: Record<string, string>,
+  height = 900,
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + "/");
+  await page.waitForFunction(
+    (id) => document.querySelector(`#pipeline option[value=${id}]`) !== null,
+    pipeline,
+    { timeout: WAIT_MS },
+  );
+  await page.selectOption("#pipeline", pipeline);
+  for (const [name, value] of Object.entries(fields)) {
+    const control = page.locator(`#params [name=${name}]`);
+    if (await control.evaluate((e) => e.tagName === "SELECT")) await control.selectOption(value);
+    else await control.fill(value);
+  }
+  await page.click("#start");
+  return { page, errors };
+}
+
+/** Wait until the run on screen has finished ok. */
+function runFinished(page: Page): Promise<unknown> {
+  return page.waitForFunction(
+    () => document.querySelector("#run-info")?.textContent?.includes(" ok"),
+    null,
+    { timeout: WAIT_MS },
+  );
+}
+
 browserTest(
   "dashboard: starting a run from the controls fills the q_l panel with theory and simulation; a second window sees it",
   async (browser, base) => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(base + "/");
-    await page.waitForFunction(
-      () => document.querySelector("#params form input[name=depth]") !== null,
-      null,
-      { timeout: WAIT_MS },
-    );
     // A small run, so the test is quick; controls are generated from the schema.
-    await page.fill("input[name=depth]", "12");
-    await page.fill("input[name=width]", "300");
-    await page.fill("input[name=draws]", "2");
-    await page.click("#start");
+    const { page, errors } = await startFromControls(browser, base, "signal-propagation", {
+      depth: "12",
+      width: "300",
+      draws: "2",
+    });
     await page.waitForFunction(
       () => document.querySelectorAll('figure[data-panel="qmap"] svg circle').length >= 13,
       null,
@@ -53,11 +86,7 @@ browserTest(
     );
     const lines = await page.locator('figure[data-panel="qmap"] svg path').count();
     assert(lines >= 1, "the theory line is drawn");
-    await page.waitForFunction(
-      () => document.querySelector("#run-info")?.textContent?.includes(" ok"),
-      null,
-      { timeout: WAIT_MS },
-    );
+    await runFinished(page);
     Deno.mkdirSync("tests/artifacts", { recursive: true });
     await page.screenshot({ path: "tests/artifacts/dashboard.png", fullPage: true });
     const table = await page.locator('figure[data-panel="fixed-point"] table').textContent();
@@ -78,16 +107,7 @@ browserTest(
 browserTest(
   "dashboard: the phase diagram's heatmap fills in cell by cell with the critical line over it",
   async (browser, base) => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
-    await page.goto(base + "/");
-    await page.waitForFunction(
-      () => document.querySelector("#pipeline option[value=phase-diagram]") !== null,
-      null,
-      { timeout: WAIT_MS },
-    );
-    await page.selectOption("#pipeline", "phase-diagram");
-    await page.fill("input[name=grid]", "40");
-    await page.click("#start");
+    const { page } = await startFromControls(browser, base, "phase-diagram", { grid: "40" }, 800);
     // 40 × 40 cells drawn as rects, and the critical line as a path.
     await page.waitForFunction(
       () => document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= 1600,
@@ -110,39 +130,22 @@ browserTest(
 browserTest(
   "dashboard: loss-landscape draws critical points over the theory curve, spectra and the optimizers",
   async (browser, base) => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(base + "/");
-    await page.waitForFunction(
-      () => document.querySelector("#pipeline option[value=loss-landscape]") !== null,
-      null,
-      { timeout: WAIT_MS },
-    );
-    await page.selectOption("#pipeline", "loss-landscape");
     // the small memorisation net of tests/loss_landscape_test.ts: seconds, not minutes
-    await page.selectOption("select[name=task]", "memorize");
-    for (
-      const [name, value] of Object.entries({
-        samples: "12",
-        inputs: "3",
-        outputs: "2",
-        hidden: "3",
-        critical_points: "6",
-        grad_tol: "1e-8",
-        max_iterations: "200",
-        sgd_steps: "40",
-        batch: "4",
-        newton_steps: "5",
-        krylov: "10",
-      })
-    ) await page.fill(`input[name=${name}]`, value);
-    await page.click("#start");
-    await page.waitForFunction(
-      () => document.querySelector("#run-info")?.textContent?.includes(" ok"),
-      null,
-      { timeout: WAIT_MS },
-    );
+    const { page, errors } = await startFromControls(browser, base, "loss-landscape", {
+      task: "memorize",
+      samples: "12",
+      inputs: "3",
+      outputs: "2",
+      hidden: "3",
+      critical_points: "6",
+      grad_tol: "1e-8",
+      max_iterations: "200",
+      sgd_steps: "40",
+      batch: "4",
+      newton_steps: "5",
+      krylov: "10",
+    }, 1000);
+    await runFinished(page);
     const dots = await page.locator('figure[data-panel="index-error"] svg circle').count();
     assert(dots >= 1, "critical points drawn");
     const theory = await page.locator('figure[data-panel="index-error"] svg path').count();
@@ -160,32 +163,15 @@ browserTest(
 browserTest(
   "dashboard: diffusion's particles animate through t, forward and reverse side by side, beside K and the entropy",
   async (browser, base) => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(base + "/");
-    await page.waitForFunction(
-      () => document.querySelector("#pipeline option[value=diffusion]") !== null,
-      null,
-      { timeout: WAIT_MS },
-    );
-    await page.selectOption("#pipeline", "diffusion");
     // a short training: the panels, not the fit, are under test here
-    for (
-      const [name, value] of Object.entries({
-        train_steps: "60",
-        evals: "3",
-        particles: "150",
-        train_size: "500",
-        test_size: "100",
-      })
-    ) await page.fill(`input[name=${name}]`, value);
-    await page.click("#start");
-    await page.waitForFunction(
-      () => document.querySelector("#run-info")?.textContent?.includes(" ok"),
-      null,
-      { timeout: WAIT_MS },
-    );
+    const { page, errors } = await startFromControls(browser, base, "diffusion", {
+      train_steps: "60",
+      evals: "3",
+      particles: "150",
+      train_size: "500",
+      test_size: "100",
+    }, 1000);
+    await runFinished(page);
     const particles = 'figure[data-panel="particles"]';
     // the caption names the frame; within a few frames it has shown more than one t
     const seen = new Set<string>();

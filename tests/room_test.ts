@@ -11,6 +11,7 @@ import { startServer } from "./helpers/server.ts";
 import { Hub } from "../src/server/hub.ts";
 import { Runs } from "../src/server/runs.ts";
 import type { Row } from "../src/runtime/run.ts";
+import { serveProcess } from "./helpers/serve_process.ts";
 
 const row = (seq: number) =>
   ({
@@ -86,8 +87,7 @@ Deno.test("1,000 connect/disconnect cycles leave no subscriptions and no timers"
   try {
     for (let batch = 0; batch < 20; batch++) {
       await Promise.all(Array.from({ length: 50 }, async () => {
-        const ctl = new AbortController();
-        const res = await fetch(`${srv.base}/api/events`, { signal: ctl.signal });
+        const res = await fetch(`${srv.base}/api/events`);
         const reader = res.body!.getReader();
         await reader.read();
         await reader.cancel();
@@ -116,32 +116,12 @@ Deno.test({
         slides: [{ title: "long", pipeline: "phase-diagram", params: { grid: 300 } }],
       }),
     );
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        new URL("../main.ts", import.meta.url).pathname,
-        "watch",
-        talk,
-        "--port",
-        "0",
-        "--token",
-        "t",
-        "--log-dir",
-        `${dir}/runs`,
-      ],
-      stderr: "piped",
-      stdout: "null",
-    }).spawn();
-    const err = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    const server = await serveProcess(
+      ["watch", talk, "--port", "0", "--token", "t", "--log-dir", `${dir}/runs`],
+      /audience: +(\S+)/,
+    );
     try {
-      let text = "";
-      while (!/audience: +(\S+)/.test(text)) {
-        const { value, done } = await err.read();
-        if (done) throw new Error(text);
-        text += value;
-      }
-      const base = text.match(/audience: +(\S+)/)![1];
+      const base = server.banner.match(/audience: +(\S+)/)![1];
       const res = await fetch(`${base}api/talk/slide`, {
         method: "PUT",
         headers: { authorization: "Bearer t" },
@@ -154,8 +134,7 @@ Deno.test({
         const info = await (await fetch(`${base}api/runs/${run}`)).json();
         if (info.rows > 2000) break;
       }
-      child.kill("SIGKILL");
-      await child.status;
+      await server.stop("SIGKILL");
       const log = await Deno.readTextFile(`${dir}/runs/${run}.ndjson`);
       assert(log.endsWith("\n"), "the log ends with a whole line");
       const rows = log.trimEnd().split("\n").map((l) => JSON.parse(l));
@@ -166,10 +145,7 @@ Deno.test({
       assertEquals(await runs.loadRecorded(), 1);
       assertEquals(runs.get(run)?.status, "interrupted");
     } finally {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-      await err.cancel().catch(() => {});
+      await server.stop();
       Deno.removeSync(dir, { recursive: true });
     }
   },

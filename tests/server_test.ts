@@ -1,25 +1,10 @@
 import { assert, assertEquals } from "./assert.ts";
-import { PIPELINES } from "../pipelines/mod.ts";
-import { createApp } from "../src/server/app.ts";
-import { Hub } from "../src/server/hub.ts";
-import { Runs } from "../src/server/runs.ts";
 import type { Row } from "../src/runtime/run.ts";
 import { SseReader } from "./helpers/sse.ts";
-import { startServer } from "./helpers/server.ts";
+import { startServer, testApp } from "./helpers/server.ts";
 
-function appWith(opts: { token?: string; heartbeatMs?: number; maxBacklogRows?: number } = {}) {
-  const hub = new Hub();
-  const runs = new Runs(hub, { backend: "cpu", logDir: null });
-  const app = createApp({
-    hub,
-    runs,
-    pipelines: () => PIPELINES,
-    token: opts.token ?? null,
-    logDir: null,
-    ...opts,
-  });
-  return { hub, runs, app };
-}
+const appWith = (opts: { token?: string; heartbeatMs?: number; maxBacklogRows?: number } = {}) =>
+  testApp({ backend: "cpu", logDir: null, ...opts });
 
 const rows = (stream: string, seqs: number[]) => ({
   run: "r1",

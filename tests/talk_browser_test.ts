@@ -7,6 +7,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { ensureBundle } from "../src/server/assets.ts";
 import { launch, NO_BROWSER, WAIT_MS } from "./helpers/browser.ts";
+import { serveProcess } from "./helpers/serve_process.ts";
 
 const TALK = {
   title: "browser test talk",
@@ -25,11 +26,8 @@ const TALK = {
 async function startWatch(dir: string) {
   const talkFile = `${dir}/talk.json`;
   await Deno.writeTextFile(talkFile, JSON.stringify(TALK));
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../main.ts", import.meta.url).pathname,
+  const server = await serveProcess(
+    [
       "watch",
       talkFile,
       "--port",
@@ -41,26 +39,12 @@ async function startWatch(dir: string) {
       "--backend",
       "cpu",
     ],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const err = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/presenter: (\S+)/.test(text)) {
-    const { value, done } = await err.read();
-    if (done) throw new Error(`watch exited: ${text}`);
-    text += value;
-  }
-  // keep draining stderr so the child never blocks on a full pipe
-  (async () => {
-    try {
-      while (!(await err.read()).done) { /* drain */ }
-    } catch { /* closed */ }
-  })();
+    /presenter: (\S+)/,
+  );
   return {
-    audience: text.match(/audience: +(\S+)/)![1],
-    presenter: text.match(/presenter: (\S+)/)![1],
-    child,
+    audience: server.banner.match(/audience: +(\S+)/)![1],
+    presenter: server.banner.match(/presenter: (\S+)/)![1],
+    server,
   };
 }
 
@@ -75,7 +59,7 @@ Deno.test({
   async fn() {
     await ensureBundle();
     const dir = Deno.makeTempDirSync({ prefix: "statmech-talk-" });
-    const { audience, presenter, child } = await startWatch(dir);
+    const { audience, presenter, server } = await startWatch(dir);
     const browser = await launch();
     try {
       const errors: string[] = [];
@@ -184,8 +168,7 @@ Deno.test({
       assertEquals(errors, []);
     } finally {
       await browser.close();
-      child.kill();
-      await child.status;
+      await server.stop("SIGTERM");
       Deno.removeSync(dir, { recursive: true });
     }
   },

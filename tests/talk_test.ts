@@ -4,14 +4,12 @@
  */
 import { assert, assertEquals } from "./assert.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
-import { createApp } from "../src/server/app.ts";
-import { Hub } from "../src/server/hub.ts";
-import { Runs } from "../src/server/runs.ts";
-import { TalkState } from "../src/server/talk_state.ts";
 import { loadTalk, parseTalk, TalkError } from "../src/talk/talk.ts";
 import { parseIngest } from "../src/server/ingest.ts";
 import { toCsv } from "../src/server/export.ts";
 import type { Row } from "../src/runtime/run.ts";
+import { serveProcess } from "./helpers/serve_process.ts";
+import { testApp, type TestAppOptions } from "./helpers/server.ts";
 
 /** Two quick slides: the phase diagram on a 6×6 grid, signal propagation on a small net. */
 const TALK = JSON.stringify({
@@ -27,26 +25,8 @@ const TALK = JSON.stringify({
   ],
 });
 
-function appWith(opts: { token?: string; talk?: string; offline?: boolean; logDir?: string } = {}) {
-  const logDir = opts.logDir ?? Deno.makeTempDirSync({ prefix: "statmech-talk-" });
-  const hub = new Hub();
-  const runs = new Runs(hub, { backend: "cpu", logDir, batchMs: 5 });
-  const talk = opts.talk
-    ? new TalkState(parseTalk(opts.talk, "test", PIPELINES), runs, hub, {
-      pipelines: () => PIPELINES,
-      offline: opts.offline ? { speed: 1000 } : null,
-    })
-    : null;
-  const app = createApp({
-    hub,
-    runs,
-    pipelines: () => PIPELINES,
-    token: opts.token ?? null,
-    logDir,
-    talk,
-  });
-  return { hub, runs, app, logDir, talk };
-}
+/** The app in-process on cpu, with short batches so tests see rows quickly. */
+const appWith = (opts: TestAppOptions = {}) => testApp({ backend: "cpu", batchMs: 5, ...opts });
 
 const auth = { authorization: "Bearer sesame", "content-type": "application/json" };
 
@@ -335,22 +315,14 @@ Deno.test({
       stdout: "piped",
       stderr: "null",
     }).spawn();
-    const viewer = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", main, "replay", "-", "--port", "0", "--log-dir", logDir],
-      stdin: "piped",
-      stderr: "piped",
-      stdout: "null",
-    }).spawn();
-    const piping = producer.stdout.pipeTo(viewer.stdin);
+    const viewer = await serveProcess(
+      ["replay", "-", "--port", "0", "--log-dir", logDir],
+      /http:\/\/[\d.]+:\d+\//,
+      "piped",
+    );
+    const piping = producer.stdout.pipeTo(viewer.child.stdin);
     try {
-      const err = viewer.stderr.pipeThrough(new TextDecoderStream()).getReader();
-      let text = "";
-      while (!/http:\/\/[\d.]+:\d+\//.test(text)) {
-        const { value, done } = await err.read();
-        if (done) throw new Error(`replay exited: ${text}`);
-        text += value;
-      }
-      const base = text.match(/http:\/\/[\d.]+:\d+\//)![0];
+      const base = viewer.banner.match(/http:\/\/[\d.]+:\d+\//)![0];
       await piping;
       let runs: { rows: number; status: string; pipeline: string }[] = [];
       for (let i = 0; i < 200 && !(runs[0]?.status === "ok"); i++) {
@@ -362,10 +334,8 @@ Deno.test({
       assertEquals(runs[0].status, "ok");
       // meta + 64 cells + critical line rows + done, all of them
       assert(runs[0].rows >= 66, `${runs[0].rows} rows`);
-      await err.cancel();
     } finally {
-      viewer.kill();
-      await viewer.status;
+      await viewer.stop("SIGTERM");
       await producer.status;
       Deno.removeSync(logDir, { recursive: true });
     }

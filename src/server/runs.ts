@@ -345,8 +345,8 @@ async function summarizeLog(path: string, run: string): Promise<RunRecord | unde
       }
       return new TextDecoder().decode(buf.subarray(0, got));
     };
-    const headText = await readAt(0, Math.min(size, 64 * 1024));
-    const head = parseRows(headText.slice(0, headText.lastIndexOf("\n") + 1));
+    // parseRows skips the line cut off at either end of a slice
+    const head = parseRows(await readAt(0, Math.min(size, 64 * 1024)));
     const meta = head.find((r) => r.stream === "meta");
     if (!meta) return undefined;
     const tail = parseRows(await readAt(Math.max(0, size - 8 * 1024), Math.min(size, 8 * 1024)));
