@@ -10,7 +10,8 @@ import type { Tf } from "../compute/backend.ts";
 import type { Svd } from "../numerics/svd.ts";
 import type { Rng } from "../random/rng.ts";
 import { type Init, initialWeights } from "./init.ts";
-import { LinearNet } from "./network.ts";
+import { LinearNet, type StepResult } from "./network.ts";
+import { FusedLinearNet } from "./fused_net.ts";
 
 /** The data as the network sees it: Σ31 (outputs × inputs), Σ11 (null: identity), ½ tr Σ33, the optimum. */
 export interface Correlations {
@@ -57,8 +58,19 @@ export async function trainingTime(
   tick: () => Promise<void>,
 ): Promise<TrialResult> {
   const dims = [data.inputs, ...Array(spec.depth - 1).fill(spec.width), data.outputs];
-  const w = initialWeights({ dims, init: spec.init, a0: spec.a0, initStd: 0 }, rng, data.modes);
-  const net = new LinearNet(tf, dims, w, data.sigma31, data.sigma11, data.trace33);
+  // Only losses are reported, so an orthogonal start may be written in the frame where its
+  // hidden layers are the identity: the same training, without D Gram–Schmidts (init.ts).
+  const w = initialWeights(
+    { dims, init: spec.init, a0: spec.a0, initStd: 0, identityFrame: true },
+    rng,
+    data.modes,
+  );
+  // On WebGPU tfjs steps the net; elsewhere the in-place SIMD loops are several times faster
+  // than tfjs-wasm for wide layers (kernels.ts).
+  const net: { step(lr: number, measure: boolean): StepResult; dispose(): void } =
+    tf.getBackend() === "webgpu"
+      ? new LinearNet(tf, dims, w, data.sigma31, data.sigma11, data.trace33)
+      : await FusedLinearNet.create(dims, w, data.sigma31, data.sigma11, data.trace33);
   const zero = data.trace33 / 2;
   const target = data.bestLoss + spec.threshold * (zero - data.bestLoss);
   try {

@@ -85,18 +85,27 @@ export class LinearNet {
           tf.sum(wTot.matMul(this.#sigma11).mul(wTot)).div(2),
         )
         : tf.sum(tf.square(e)).div(2);
-      let c = e; // C_0 = E
+      // C_l = E B_lᵀ is carried transposed, Cᵀ_l = W_l Cᵀ_{l−1}, so every product reads
+      // W_l as stored: tfjs-wasm's matMul with transposeB, or an explicit 1000 × 1000
+      // transpose, costs more than the rest of the layer (README "Measured").
+      let ct = e.transpose(); // Cᵀ_0 = Eᵀ
       const next: Tensor[] = [];
       const measures: Tensor[] = [loss];
       for (let l = 1; l <= D; l++) {
         const w = this.#w[l - 1];
-        const g = A[l] ? A[l]!.transpose().matMul(c) : c; // A_lᵀ C_{l−1}
-        const delta = g.mul(lr);
-        next.push(w.add(delta));
-        if (measureNorms) measures.push(tf.norm(delta), tf.norm(next[l - 1]));
-        // C_l = C_{l−1} W_lᵀ. An explicit transpose: tfjs-wasm's matMul with
-        // transposeB = true takes a path ~100× slower (measured 140 ms for 64×1000·1000×1000).
-        c = c.matMul(w.transpose());
+        const a = A[l];
+        const c = ct;
+        // Its own scope, so each n × n step ΔW is freed before the next layer's is made:
+        // kept to the end of the step, a depth-100 net holds 3 × 400 MB and runs 2–3× slower.
+        const kept = tf.tidy(() => {
+          // λ A_lᵀ C_{l−1}, with λ applied to the thin factor rather than the n × n product
+          const delta = a ? a.transpose().mul(lr).matMul(c.transpose()) : c.transpose().mul(lr);
+          const updated = w.add(delta);
+          return measureNorms ? [updated, tf.norm(delta), tf.norm(updated)] : [updated];
+        });
+        next.push(kept[0]);
+        measures.push(...kept.slice(1));
+        ct = w.matMul(c);
       }
       return { next, stats: tf.stack(measures) };
     });
