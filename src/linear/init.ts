@@ -78,24 +78,36 @@ export function initialWeights(spec: InitSpec, rng: Rng, svd?: Svd): Float64Arra
     // Modes that fit through every layer: rank of Σ31 and the narrowest layer.
     const k = svd.s.length;
     const r = Math.min(k, ...dims.slice(1, -1), svd.s.filter((x) => x > 1e-12 * svd.s[0]).length);
-    // R_l: n_l × r with orthonormal columns; the hidden ones are the first r unit vectors.
-    const basis = (l: number) => (i: number, m: number): number => {
-      if (l === 0) return svd.v.data[i * k + m];
-      if (l === depth) return svd.u.data[i * k + m];
-      return i === m ? 1 : 0;
+    // R_l: n_l × r with orthonormal columns (row-major); the hidden ones are the first r unit
+    // vectors, so W_l = Σ_m R_l[:, m] b R_{l−1}[:, m]ᵀ visits only R_l's nonzero entries.
+    const basis = (l: number): Float64Array => {
+      const n = dims[l];
+      const R = new Float64Array(n * r);
+      for (let i = 0; i < n; i++) {
+        for (let m = 0; m < r; m++) {
+          R[i * r + m] = l === 0
+            ? svd.v.data[i * k + m]
+            : l === depth
+            ? svd.u.data[i * k + m]
+            : Number(i === m);
+        }
+      }
+      return R;
     };
+    let below = basis(0);
     for (let l = 1; l <= depth; l++) {
       const [nOut, nIn] = [dims[l], dims[l - 1]];
-      const above = basis(l), below = basis(l - 1);
+      const above = basis(l);
       const w = new Float64Array(nOut * nIn);
       for (let i = 0; i < nOut; i++) {
-        for (let j = 0; j < nIn; j++) {
-          let x = 0;
-          for (let m = 0; m < r; m++) x += above(i, m) * below(j, m);
-          w[i * nIn + j] = gain * x;
+        for (let m = 0; m < r; m++) {
+          const x = gain * above[i * r + m];
+          if (x === 0) continue;
+          for (let j = 0; j < nIn; j++) w[i * nIn + j] += x * below[j * r + m];
         }
       }
       out.push(w);
+      below = above;
     }
     return out;
   }
