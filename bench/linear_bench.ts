@@ -52,7 +52,6 @@ Deno.bench({
   warmup: 2,
   fn: () => void deep.step(1e-6, false),
 });
-deep.dispose();
 
 const fused = await FusedLinearNet.create(mnistDims, mnistWeights, s31, x, 1);
 Deno.bench({

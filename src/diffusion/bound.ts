@@ -61,6 +61,32 @@ export function nullLogLikelihood(
 }
 
 /**
+ * K's terms outside the KL sum, mean per example (nats):
+ * H_q(X^T|X^0) − H_q(X^1|X^0) − H_p(X^T), with H_p(X^T) the cross-entropy of the
+ * prior π on q(x^T|x^0), exact per example.
+ */
+export function edgeTerms(
+  beta: Float64Array,
+  ab: Float64Array,
+  x0: Float64Array,
+  d: number,
+  binomial: boolean,
+): number {
+  const T = beta.length;
+  if (binomial) {
+    // π = Bernoulli(½) per bit: H_p(X^T) = d log 2 whatever x^T is
+    return d * bernoulliEntropy((1 - ab[T]) / 2) - d * bernoulliEntropy(beta[0] / 2) -
+      d * Math.log(2);
+  }
+  let sq = 0;
+  for (const v of x0) sq += v * v;
+  // −E log N(x^T; 0, I) with E‖x^T‖² = ᾱ_T ‖x^0‖² + d (1 − ᾱ_T)
+  const crossPrior = 0.5 * d * Math.log(2 * Math.PI) +
+    0.5 * (ab[T] * sq / (x0.length / d) + d * (1 - ab[T]));
+  return gaussianEntropy(d, 1 - ab[T]) - gaussianEntropy(d, beta[0]) - crossPrior;
+}
+
+/**
  * K on held-out x^0: every t = 2…T once per example (x^t drawn from q(x^t|x^0)),
  * so the only noise is that draw; past `maxSteps` steps, that many random t. H_p(X^T) is the cross-entropy of the prior
  * π on q(x^T|x^0), exact per example.
@@ -94,19 +120,7 @@ export function bound(
       for (const k of model.kl(theta, batch)) klSum += (k * (T - 1)) / maxSteps;
     }
   }
-  let edge: number;
-  if (binomial) {
-    // π = Bernoulli(½) per bit: H_p(X^T) = d log 2 whatever x^T is
-    edge = d * bernoulliEntropy((1 - ab[T]) / 2) - d * bernoulliEntropy(model.beta[0] / 2) -
-      d * Math.log(2);
-  } else {
-    let sq = 0;
-    for (const v of x0) sq += v * v;
-    // −E log N(x^T; 0, I) with E‖x^T‖² = ᾱ_T ‖x^0‖² + d (1 − ᾱ_T)
-    const crossPrior = 0.5 * d * Math.log(2 * Math.PI) +
-      0.5 * (ab[T] * sq / count + d * (1 - ab[T]));
-    edge = gaussianEntropy(d, 1 - ab[T]) - gaussianEntropy(d, model.beta[0]) - crossPrior;
-  }
+  const edge = edgeTerms(model.beta, ab, x0, d, binomial);
   const kNats = -klSum / count + edge;
   return {
     kBits: kNats / Math.LN2,
