@@ -12,6 +12,7 @@ import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
 import { ReverseModel } from "../src/diffusion/model.ts";
 import { bound, forwardSample, nullLogLikelihood } from "../src/diffusion/bound.ts";
 import { heartbeat, swissRoll } from "../src/diffusion/data.ts";
+import { gaussianCeiling } from "../src/diffusion/ceiling.ts";
 import { Rng } from "../src/random/rng.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
 import { runPipeline } from "../src/runtime/run.ts";
@@ -186,6 +187,46 @@ Deno.test("reverse model: the gradient of the KL objective matches central diffe
   }
 });
 
+Deno.test("ceiling: on Gaussian data, whose every reverse step is Gaussian, it is the exact log-likelihood", async () => {
+  // x^0 ~ N(0, σ² I): the true reverse kernels are Gaussian, so moment matching finds them
+  // and K is tight up to KL(q(x^T) ‖ π) (2e-4 nats here). Above the exact value only by
+  // sampling noise (≈ 0.02 bits); below it by the empirical posterior's lumpiness, 1,500
+  // points ≈ 0.03 apart against √β_1 = 0.16 (0.05–0.09 bits over three seeds).
+  const rng = new Rng(2);
+  const sigma = 0.5;
+  const draw = (n: number) => {
+    const x = new Float64Array(2 * n);
+    rng.fillNormal(x, sigma);
+    return x;
+  };
+  const train = draw(1500), test = draw(300);
+  let exact = 0;
+  for (const v of test) {
+    exact += -0.5 * Math.log(2 * Math.PI * sigma * sigma) - v * v / (2 * sigma * sigma);
+  }
+  exact /= 300 * Math.LN2;
+  const c = await gaussianCeiling(makeSchedule("paper", 40, false, 0, 0), train, test, 2, rng);
+  assert(c <= exact + 0.05 && c >= exact - 0.2, `ceiling ${c} bits against exact ${exact}`);
+});
+
+Deno.test("ceiling: on the Swiss roll it lies above the forward kernel's K (the null) and rises as β_1 falls", async () => {
+  const rng = new Rng(8);
+  const train = swissRoll(1500, rng), test = swissRoll(200, rng);
+  const nullBits = nullLogLikelihood(test, 2, false) / Math.LN2;
+  const paper = await gaussianCeiling(makeSchedule("paper", 40, false, 0, 0), train, test, 2, rng);
+  const small = await gaussianCeiling(
+    makeSchedule("geometric", 40, false, 1e-4, 0.3),
+    train,
+    test,
+    2,
+    rng,
+  );
+  // the forward kernel is one Gaussian reverse kernel and scores the null exactly
+  assert(paper > nullBits + 0.5, `paper schedule: ceiling ${paper}, null ${nullBits}`);
+  // −H_q(X^1|X^0) = −log(2πe β_1) grows as β_1 shrinks, and the roll is a curve: no limit
+  assert(small > paper + 2, `β_1 = 1e-4: ceiling ${small}; paper schedule (β_1 = 0.026) ${paper}`);
+});
+
 Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad schedules are clear errors", async () => {
   const params = resolveRunParams(diffusion, {
     steps: 8,
@@ -202,6 +243,9 @@ Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad 
   assertEquals(rows.at(-1)!.status, "ok");
   const of = (s: string) => rows.filter((r) => r.stream === s);
   assertEquals(of("bound").length, 4); // step 0 and three evaluations
+  for (const r of of("bound")) {
+    assert(typeof r.ceiling_bits === "number", "the ceiling on every bound row");
+  }
   assert(of("loss").length > 0);
   const entropy = of("entropy");
   assertEquals(entropy.length, 2 * 9); // t = 0…8, both directions

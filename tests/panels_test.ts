@@ -170,6 +170,37 @@ Deno.test("seriesPanel() with points: every row a dot, the overlay stream a theo
   assert(!/stroke-width="2.5"/.test(html(bare)));
 });
 
+Deno.test("seriesPanel() with lines: each extra field of the rows a dashed line in the legend, null values skipped", () => {
+  const rows = [0, 100, 200].map((step, i) =>
+    row("bound", {
+      step,
+      K_bits: -4 + 0.2 * i,
+      reference_bits: 2.35,
+      ceiling_bits: i === 0 ? null : -3.2,
+    })
+  );
+  const el = seriesPanel(rows, {
+    kind: "series",
+    id: "bound",
+    title: "K",
+    stream: "bound",
+    x: "step",
+    y: "K_bits",
+    lines: ["reference_bits", "ceiling_bits"],
+  }, { document: doc });
+  // Plot sets a mark's dash on its group; each group holds that line's path
+  const dashed = [...el.querySelectorAll('[stroke-dasharray="6 4"]')];
+  assertEquals(dashed.length, 2);
+  // vertices per line: the reference through all three rows, the ceiling through the two with a value
+  const vertices = dashed.map((g) =>
+    (g.querySelector("path")?.getAttribute("d") ?? "").split("L").length
+  );
+  assertEquals(vertices.sort(), [2, 3]);
+  for (const name of ["K_bits", "reference_bits", "ceiling_bits"]) {
+    assert(html(el).includes(name), `legend names ${name}`);
+  }
+});
+
 Deno.test("histogramPanel() draws one bar per bin in one facet per point, negative bins red", () => {
   const bins = (point: number, error: number) =>
     [[-1, -0.5, 2], [-0.5, 0, 3], [0, 0.5, 10], [0.5, 1, 4]].map(([lo, hi, c]) =>

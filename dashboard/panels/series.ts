@@ -59,9 +59,11 @@ export function seriesPanel(
   if (spec.points) return scatterPanel(rows, opts.overlay ?? [], spec, opts);
   if (spec.group) return groupedPanel(rows, spec, spec.group, opts);
   const by = spec.by;
+  const extra = spec.lines ?? [];
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
-    const key = by ? String(r[by]) : "value";
+    // with extra lines the main one is named by its field, to tell them apart in the legend
+    const key = by ? String(r[by]) : extra.length ? spec.y : "value";
     let g = groups.get(key);
     if (!g) groups.set(key, g = []);
     g.push(r);
@@ -74,9 +76,23 @@ export function seriesPanel(
       marks.push(Plot.dot(data, { ...style, r: 3.5, fill: () => key, fillOpacity: 0.6 }));
     } else marks.push(Plot.line(data, { ...style, strokeWidth: 2.5 }));
   }
+  // more fields of the same rows (a reference value, a bound), each a dashed line named by its field
+  const sorted = extra.length
+    ? thin(rows.slice().sort((a, b) => num(a, spec.x) - num(b, spec.x)))
+    : [];
+  for (const field of extra) {
+    marks.push(Plot.line(sorted.filter((r) => Number.isFinite(num(r, field))), {
+      x: spec.x,
+      y: field,
+      stroke: () => field,
+      strokeWidth: 2,
+      strokeDasharray: "6 4",
+    }));
+  }
+  const keys = [...groups.keys()];
   return plotSeries(spec, opts, {
-    legend: by !== undefined && groups.size > 0,
-    domain: by === "source" ? colourDomain(groups.keys()) : [...groups.keys()].sort(),
+    legend: (by !== undefined && groups.size > 0) || extra.length > 0,
+    domain: [...(by === "source" ? colourDomain(keys) : keys.sort()), ...extra],
     range: ["#1f5fa8", "#e0662b", "#4a9e5c", "#8a5bb0"],
   }, marks);
 }

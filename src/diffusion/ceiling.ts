@@ -8,7 +8,9 @@
  * KL terms of K). q(x^0|x^t) is taken over a sample of training points, weighted by
  * q(x^t|x^0): the posterior of the empirical data distribution. So the number says
  * what the schedule allows, independent of the network: a model below it lacks
- * capacity or training; a target above it needs another schedule.
+ * capacity or training; a target above it needs another schedule. With few training
+ * points against √β_1 the empirical posterior is lumpy and the estimate errs low
+ * (tests/diffusion_test.ts: 0.05–0.09 bits on a Gaussian with 1,500 points).
  *
  * @module
  */
@@ -16,14 +18,19 @@ import type { Rng } from "../random/rng.ts";
 import { edgeTerms, forwardSample } from "./bound.ts";
 import { alphaBar, gaussianPosterior } from "./schedule.ts";
 
-/** K (bits per example) on held-out `test` with moment-matched reverse kernels from `train`. */
-export function gaussianCeiling(
+/**
+ * K (bits per example) on held-out `test` with moment-matched reverse kernels from
+ * `train`. O(T · |train| · |test| · d): about 1.5 s for 40 steps, 2,000 × 500 points, so
+ * `tick` is awaited after each step to keep a server responsive.
+ */
+export async function gaussianCeiling(
   beta: Float64Array,
   train: Float64Array,
   test: Float64Array,
   d: number,
   rng: Rng,
-): number {
+  tick: () => Promise<void> = () => Promise.resolve(),
+): Promise<number> {
   const ab = alphaBar(beta);
   const T = beta.length;
   const n = train.length / d;
@@ -70,6 +77,7 @@ export function gaussianCeiling(
           (post.variance + diff * diff) / (2 * pVar) - 0.5;
       }
     }
+    await tick();
   }
   return (-klSum / count + edgeTerms(beta, ab, test, d, false)) / Math.LN2;
 }

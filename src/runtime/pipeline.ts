@@ -52,8 +52,10 @@ export type PanelSpec =
     readonly yLog?: boolean;
     /** draw every row of the stream as a point (a scatter), whatever `by` says */
     readonly points?: boolean;
-    /** a curve from another stream drawn over the points (a theory line), sorted by x */
+    /** with `points`: a curve from another stream drawn over the points (a theory line), sorted by x */
     readonly overlay?: { readonly stream: string; readonly x: string; readonly y: string };
+    /** more fields of the same rows, each drawn as its own dashed line and named in the legend (a reference, a bound) */
+    readonly lines?: readonly string[];
     /** draw only the rows whose `field` equals `value` (one frame of a particle stream) */
     readonly filter?: { readonly field: string; readonly value: string | number };
     /**
