@@ -190,6 +190,11 @@ browserTest(
       .allTextContents();
     assertEquals(facets, ["forward", "reverse"]);
     assert(await page.locator('figure[data-panel="bound"] svg path').count() >= 1, "K drawn");
+    // beside K, dashed: the paper's value and the schedule's ceiling
+    assertEquals(
+      await page.locator('figure[data-panel="bound"] svg [stroke-dasharray="6 4"] path').count(),
+      2,
+    );
     assert(
       await page.locator('figure[data-panel="entropy"] svg path').count() >= 2,
       "entropy curves",
