@@ -13,7 +13,7 @@
  *   Q_2 … Q_{D−1} into I, and the outer layers that result, Q_1 and Q_D O_{D−1}ᵀ, are again
  *   independent random (semi-)orthogonal matrices. Same training, two Gram–Schmidts instead
  *   of D (1.9 s each at width 1000); hidden representations are rotated, so only for runs
- *   that report nothing layer-internal (tests/linear_training_test.ts checks the equivalence);
+ *   that report nothing layer-internal (tests/linear_fused_test.ts checks the equivalence);
  * - gaussian: i.i.d. N(0, a0^{2/D}/n_{l−1}), norm-preserving on average only;
  * - small: i.i.d. N(0, init_std²).
  *

@@ -65,7 +65,7 @@ export async function trainingTime(
     rng,
     data.modes,
   );
-  // On WebGPU tfjs steps the net; elsewhere the in-place SIMD loops are several times faster
+  // On WebGPU tfjs steps the net; elsewhere the in-place SIMD loops are 2–3× faster
   // than tfjs-wasm for wide layers (kernels.ts).
   const net: { step(lr: number, measure: boolean): StepResult; dispose(): void } =
     tf.getBackend() === "webgpu"
