@@ -15,7 +15,6 @@
  *
  * @module
  */
-import initWabt from "wabt";
 
 const WAT = `(module
   (import "env" "memory" (memory 1 65536))
@@ -155,6 +154,8 @@ export interface Kernels {
 let compiled: Promise<WebAssembly.Module> | undefined;
 
 async function compile(): Promise<WebAssembly.Module> {
+  // imported here, not at the top: `list` and the server load every pipeline, and need no wabt
+  const { default: initWabt } = await import("wabt");
   const wabt = await initWabt();
   const parsed = wabt.parseWat("linear_kernels.wat", WAT, { simd: true, bulk_memory: true });
   try {
