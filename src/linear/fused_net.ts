@@ -3,7 +3,7 @@
  * kernels.ts instead of tfjs: the same full-batch gradient descent on
  * L = ½ Σ_μ ‖y_μ − W_tot x_μ‖² through Σ31 and Σ11, the same A/C bookkeeping,
  * with every weight updated in place. Used where tfjs would run on wasm or cpu;
- * tests/linear_training_test.ts holds the two to the same trajectory.
+ * tests/linear_fused_test.ts holds the two to the same trajectory.
  *
  * Per step: A_{l−1} = A_l W_l from A_D = I down (one read of each W), then
  * E = Σ31 − W_tot Σ11, then up the layers C_l = C_{l−1} W_lᵀ and
@@ -92,7 +92,7 @@ export class FusedLinearNet {
     }
   }
 
-  /** W_tot = W_D ⋯ W_1 as of the last step's start (outputs × inputs, float64). */
+  /** W_tot = W_D ⋯ W_1 as the weights stand (outputs × inputs, float64). */
   total(): Float64Array {
     this.#topDown();
     return this.#unpad(this.#a[0], this.#s[0], this.#m, this.#n0);
