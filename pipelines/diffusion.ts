@@ -21,7 +21,7 @@ import { bound, forwardSample } from "../src/diffusion/bound.ts";
 import { Adam } from "../src/optim/adam.ts";
 import { knnEntropy } from "../src/diffusion/entropy.ts";
 import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
-import { gaussianCeiling } from "../src/diffusion/ceiling.ts";
+import { gaussianCeiling, sampleIdealReverse } from "../src/diffusion/ceiling.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
 /** Table 1: the Swiss roll's K in bits per example */
@@ -214,10 +214,11 @@ export default definePipeline({
     },
     entropy: {
       doc:
-        "Entropy of the marginal at each t along the forward process (data noised) and the learned reverse one (noise denoised), nats; and the forward schedule's bounds on H_q(X^{t−1}|X^t).",
+        "Entropy of the marginal at each t along the forward process (data noised), the learned reverse one (noise denoised) and, for Gaussian data, the ideal reverse one behind the ceiling, nats; and the forward schedule's bounds on H_q(X^{t−1}|X^t).",
       fields: {
         t: "step",
-        direction: '"forward" or "reverse"',
+        direction:
+          '"forward", "reverse" (the model) or "ideal" (Gaussian data: the moment-matched reverse kernels of the ceiling)',
         beta: "β_t",
         entropy:
           "Swiss roll: Kozachenko–Leonenko 3-NN estimate from the particles; heartbeat forward: exact; heartbeat reverse: null (20 bits need ≫ 2^20 samples)",
@@ -231,7 +232,8 @@ export default definePipeline({
         "Particles at t = 0, T/4, T/2, 3T/4, T in each direction (the Swiss roll's x, y; a heartbeat's bins as x = bin, y = bit).",
       fields: {
         t: "step",
-        direction: '"forward" (data, noised) or "reverse" (the model, from noise)',
+        direction:
+          '"forward" (data, noised), "reverse" (the model, from noise) or "ideal" (the ceiling\'s kernels, from the same noise)',
         particle: "particle index",
         x: "first coordinate",
         y: "second coordinate",
@@ -243,7 +245,7 @@ export default definePipeline({
       kind: "series",
       id: "particles",
       title:
-        "Particles at step t: data diffused forward (left), the model's samples run in reverse (right)",
+        "Particles at step t: data diffused forward; from noise, the ideal reverse process this schedule allows, and the model's",
       stream: "samples",
       x: "x",
       y: "y",
@@ -255,7 +257,8 @@ export default definePipeline({
     {
       kind: "series",
       id: "entropy",
-      title: "Entropy of each step's marginal, forward and reverse (nats)",
+      title:
+        "Entropy of each step's marginal (nats): forward, the model's reverse, the ideal reverse this schedule allows",
       stream: "entropy",
       x: "t",
       y: "entropy",
@@ -419,6 +422,24 @@ export default definePipeline({
         reverse.push(...particles(t, "reverse", x));
       });
       yield* reverse;
+      if (binomial) return;
+      // The ideal reverse kernels behind the ceiling, from the same noise: the structure this
+      // schedule lets a Gaussian reverse process rebuild, beside what the network rebuilt.
+      const ideal: Emit[] = [];
+      await sampleIdealReverse(
+        beta,
+        train.subarray(0, Math.min(p.train_size, CEILING_TRAIN) * d),
+        xT,
+        d,
+        ctx.rng,
+        (t, x) => {
+          if (t % every !== 0 && t !== T && !frames.has(t)) return;
+          ideal.push(entropyRow(t, "ideal", knnEntropy(x, d, 3)));
+          ideal.push(...particles(t, "ideal", x));
+        },
+        ctx.tick,
+      );
+      yield* ideal;
     });
   },
 });

@@ -184,11 +184,11 @@ browserTest(
     assert(seen.size >= 3, `frames seen: ${[...seen]}`);
     // side by side: one facet per direction, each with its particles (150 per direction)
     const dots = await page.locator(`${particles} svg circle`).count();
-    assertEquals(dots, 300);
-    // Plot labels the facets along an fx axis: forward and reverse
+    assertEquals(dots, 450);
+    // Plot labels the facets along an fx axis: forward, the ideal reverse, the model's
     const facets = await page.locator(`${particles} svg g[aria-label="fx-axis tick label"] text`)
       .allTextContents();
-    assertEquals(facets, ["forward", "reverse"]);
+    assertEquals(facets, ["forward", "ideal", "reverse"]);
     assert(await page.locator('figure[data-panel="bound"] svg path').count() >= 1, "K drawn");
     // beside K, dashed: the paper's value and the schedule's ceiling
     assertEquals(

@@ -27,6 +27,8 @@ function plotSeries(
     y: spec.yLog
       ? { label: spec.yLabel ?? spec.y, type: "log", tickFormat: "~g" }
       : { label: spec.yLabel ?? spec.y, domain: opts.yDomain },
+    // facets are named by their tick labels; the field's name above them collides with one
+    ...(spec.facet ? { fx: { label: null } } : {}),
     color,
     marks: [Plot.frame({ strokeOpacity: 0.2 }), ...marks],
   }) as unknown as Element;

@@ -12,11 +12,65 @@
  * points against √β_1 the empirical posterior is lumpy and the estimate errs low
  * (tests/diffusion_test.ts: 0.05–0.09 bits on a Gaussian with 1,500 points).
  *
+ * The same kernels run from noise (`sampleIdealReverse`) are the reverse process at its
+ * best under the schedule: their marginals retrace the forward ones, entropy falling as
+ * structure returns — the picture a trained network is measured against.
+ *
  * @module
  */
 import type { Rng } from "../random/rng.ts";
 import { edgeTerms, forwardSample } from "./bound.ts";
 import { alphaBar, gaussianPosterior } from "./schedule.ts";
+
+/**
+ * Mean and per-dimension variance of the true reverse q(x^{t−1}|x^t) at one x^t (row
+ * `off` of `xt`), from the empirical posterior over `train` (weights q(x^t|x^0_i)).
+ * Writes into `mean` and `variance` (length d).
+ */
+function reverseMoments(
+  beta: Float64Array,
+  ab: Float64Array,
+  t: number,
+  train: Float64Array,
+  xt: Float64Array,
+  off: number,
+  d: number,
+  logw: Float64Array,
+  mean: Float64Array,
+  variance: Float64Array,
+): void {
+  const post = gaussianPosterior(beta, ab, t);
+  const s = Math.sqrt(ab[t]), v = 1 - ab[t];
+  const n = train.length / d;
+  let top = -Infinity;
+  for (let i = 0; i < n; i++) {
+    let r2 = 0;
+    for (let k = 0; k < d; k++) {
+      const z = xt[off + k] - s * train[i * d + k];
+      r2 += z * z;
+    }
+    logw[i] = -r2 / (2 * v); // log q(x^t | x^0_i) up to a constant
+    if (logw[i] > top) top = logw[i];
+  }
+  mean.fill(0);
+  variance.fill(0); // E_w[x0²] until the end
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = Math.exp(logw[i] - top);
+    total += w;
+    for (let k = 0; k < d; k++) {
+      const x = train[i * d + k];
+      mean[k] += w * x;
+      variance[k] += w * x * x;
+    }
+  }
+  for (let k = 0; k < d; k++) {
+    const m0 = mean[k] / total;
+    const var0 = Math.max(0, variance[k] / total - m0 * m0);
+    mean[k] = post.a * m0 + post.b * xt[off + k];
+    variance[k] = post.variance + post.a * post.a * var0;
+  }
+}
 
 /**
  * K (bits per example) on held-out `test` with moment-matched reverse kernels from
@@ -33,51 +87,62 @@ export async function gaussianCeiling(
 ): Promise<number> {
   const ab = alphaBar(beta);
   const T = beta.length;
-  const n = train.length / d;
   const count = test.length / d;
-  const logw = new Float64Array(n);
-  const mean0 = new Float64Array(d), sq0 = new Float64Array(d);
+  const logw = new Float64Array(train.length / d);
+  const mean = new Float64Array(d), variance = new Float64Array(d);
   let klSum = 0;
   for (let t = 2; t <= T; t++) {
     const post = gaussianPosterior(beta, ab, t);
     const xt = forwardSample(test, t, ab, false, d, rng);
-    const s = Math.sqrt(ab[t]), v = 1 - ab[t];
     for (let e = 0; e < count; e++) {
-      // log q(x^t | x^0_i) up to a constant, then normalised weights
-      let top = -Infinity;
-      for (let i = 0; i < n; i++) {
-        let r2 = 0;
-        for (let k = 0; k < d; k++) {
-          const z = xt[e * d + k] - s * train[i * d + k];
-          r2 += z * z;
-        }
-        logw[i] = -r2 / (2 * v);
-        if (logw[i] > top) top = logw[i];
-      }
-      mean0.fill(0);
-      sq0.fill(0);
-      let total = 0;
-      for (let i = 0; i < n; i++) {
-        const w = Math.exp(logw[i] - top);
-        total += w;
-        for (let k = 0; k < d; k++) {
-          const x = train[i * d + k];
-          mean0[k] += w * x;
-          sq0[k] += w * x * x;
-        }
-      }
+      reverseMoments(beta, ab, t, train, xt, e * d, d, logw, mean, variance);
       for (let k = 0; k < d; k++) {
-        const m0 = mean0[k] / total;
-        const var0 = Math.max(0, sq0[k] / total - m0 * m0);
-        const x = xt[e * d + k];
-        const pMean = post.a * m0 + post.b * x;
-        const pVar = post.variance + post.a * post.a * var0;
-        const diff = post.a * test[e * d + k] + post.b * x - pMean;
-        klSum += 0.5 * Math.log(pVar / post.variance) +
-          (post.variance + diff * diff) / (2 * pVar) - 0.5;
+        const diff = post.a * test[e * d + k] + post.b * xt[e * d + k] - mean[k];
+        klSum += 0.5 * Math.log(variance[k] / post.variance) +
+          (post.variance + diff * diff) / (2 * variance[k]) - 0.5;
       }
     }
     await tick();
   }
   return (-klSum / count + edgeTerms(beta, ab, test, d, false)) / Math.LN2;
+}
+
+/**
+ * Runs the reverse chain of those ideal kernels from x^T, calling `visit(t, x)` at
+ * t = T…0: what any network of the paper's form would draw at best under this schedule.
+ * The last step is the forward kernel, as for the model (model.ts `sample`).
+ */
+export async function sampleIdealReverse(
+  beta: Float64Array,
+  train: Float64Array,
+  xT: Float64Array,
+  d: number,
+  rng: Rng,
+  visit: (t: number, x: Float64Array) => void,
+  tick: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
+  const ab = alphaBar(beta);
+  const T = beta.length;
+  const count = xT.length / d;
+  const logw = new Float64Array(train.length / d);
+  const mean = new Float64Array(d), variance = new Float64Array(d);
+  let x = xT.slice();
+  visit(T, x);
+  for (let t = T; t >= 1; t--) {
+    const next = new Float64Array(x.length);
+    for (let e = 0; e < count; e++) {
+      if (t === 1) {
+        for (let k = 0; k < d; k++) {
+          next[e * d + k] = Math.sqrt(1 - beta[0]) * x[e * d + k] +
+            Math.sqrt(beta[0]) * rng.normal();
+        }
+        continue;
+      }
+      reverseMoments(beta, ab, t, train, x, e * d, d, logw, mean, variance);
+      for (let k = 0; k < d; k++) next[e * d + k] = mean[k] + Math.sqrt(variance[k]) * rng.normal();
+    }
+    x = next;
+    visit(t - 1, x);
+    await tick();
+  }
 }
