@@ -279,6 +279,27 @@ Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad 
   for (const r of entropy) assert(Number.isFinite(r.entropy as number));
   assertEquals(of("samples").filter((r) => r.t === 0).length, 3 * 40);
 
+  // past T = 200 the ceiling and the ideal chain (cost ∝ T) are skipped, and say so
+  const long = await firstValueFrom(
+    runPipeline(diffusion, {
+      params: resolveRunParams(diffusion, {
+        steps: 201,
+        train_steps: 2,
+        batch: 5,
+        train_size: 50,
+        test_size: 10,
+        evals: 1,
+        particles: 20,
+      }),
+      runId: "d2",
+      backend: "wasm",
+      logDir: null,
+    }).pipe(toArray()),
+  );
+  assertEquals(long.at(-1)!.status, "ok");
+  assert(long.filter((r) => r.stream === "bound").every((r) => r.ceiling_bits === null));
+  assertEquals(long.filter((r) => r.direction === "ideal").length, 0);
+
   assertThrows(() => resolveRunParams(diffusion, { steps: 1 }), ParamError, "at least 2");
   assertThrows(() => resolveRunParams(diffusion, { beta_max: 1.5 }), ParamError, "beta_max");
   assertThrows(
