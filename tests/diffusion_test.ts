@@ -1,4 +1,3 @@
-import { firstValueFrom, toArray } from "rxjs";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import {
   alphaBar,
@@ -15,7 +14,7 @@ import { heartbeat, swissRoll } from "../src/diffusion/data.ts";
 import { gaussianCeiling, sampleIdealReverse } from "../src/diffusion/ceiling.ts";
 import { Rng } from "../src/random/rng.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
-import { runPipeline } from "../src/runtime/run.ts";
+import { pipelineRows } from "./helpers/pipeline_rows.ts";
 import { ParamError } from "../src/params/schema.ts";
 import diffusion from "../pipelines/diffusion.ts";
 
@@ -255,7 +254,7 @@ Deno.test("ideal reverse chain: on Gaussian data its marginals are the forward o
 });
 
 Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad schedules are clear errors", async () => {
-  const params = resolveRunParams(diffusion, {
+  const rows = await pipelineRows(diffusion, {
     steps: 8,
     train_steps: 30,
     batch: 20,
@@ -263,10 +262,7 @@ Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad 
     test_size: 50,
     evals: 3,
     particles: 40,
-  });
-  const rows = await firstValueFrom(
-    runPipeline(diffusion, { params, runId: "d", backend: "wasm", logDir: null }).pipe(toArray()),
-  );
+  }, "d");
   assertEquals(rows.at(-1)!.status, "ok");
   const of = (s: string) => rows.filter((r) => r.stream === s);
   assertEquals(of("bound").length, 4); // step 0 and three evaluations
@@ -280,22 +276,15 @@ Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad 
   assertEquals(of("samples").filter((r) => r.t === 0).length, 3 * 40);
 
   // past T = 200 the ceiling and the ideal chain (cost ∝ T) are skipped, and say so
-  const long = await firstValueFrom(
-    runPipeline(diffusion, {
-      params: resolveRunParams(diffusion, {
-        steps: 201,
-        train_steps: 2,
-        batch: 5,
-        train_size: 50,
-        test_size: 10,
-        evals: 1,
-        particles: 20,
-      }),
-      runId: "d2",
-      backend: "wasm",
-      logDir: null,
-    }).pipe(toArray()),
-  );
+  const long = await pipelineRows(diffusion, {
+    steps: 201,
+    train_steps: 2,
+    batch: 5,
+    train_size: 50,
+    test_size: 10,
+    evals: 1,
+    particles: 20,
+  }, "d2");
   assertEquals(long.at(-1)!.status, "ok");
   assert(long.filter((r) => r.stream === "bound").every((r) => r.ceiling_bits === null));
   assertEquals(long.filter((r) => r.direction === "ideal").length, 0);

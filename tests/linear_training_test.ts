@@ -1,5 +1,4 @@
 /** The trained deep linear network against its exact theory (THEORY.md §2). */
-import { firstValueFrom, toArray } from "rxjs";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { useBackend } from "../src/compute/backend.ts";
 import { Rng } from "../src/random/rng.ts";
@@ -9,8 +8,7 @@ import { type Init, initialWeights, randomOrthogonal } from "../src/linear/init.
 import { LinearNet } from "../src/linear/network.ts";
 import { modeStrength, modeStrengthDeep } from "../src/linear/theory.ts";
 import { svd } from "../src/numerics/svd.ts";
-import { resolveRunParams } from "../src/runtime/run_params.ts";
-import { runPipeline } from "../src/runtime/run.ts";
+import { pipelineRows } from "./helpers/pipeline_rows.ts";
 import deepLinear from "../pipelines/deep_linear.ts";
 
 /** Train on the semantic set, returning each top mode's strength at every step. */
@@ -129,15 +127,7 @@ Deno.test("randomOrthogonal() matrices preserve norms exactly (to float64 roundi
   }
 });
 
-const run = async (params: Record<string, unknown>) =>
-  await firstValueFrom(
-    runPipeline(deepLinear, {
-      params: resolveRunParams(deepLinear, params),
-      runId: "t",
-      backend: "wasm",
-      logDir: null,
-    }).pipe(toArray()),
-  );
+const run = (params: Record<string, unknown>) => pipelineRows(deepLinear, params);
 
 Deno.test("deep-linear on the semantic set separates plants from animals before birds from fish", async () => {
   const rows = await run({

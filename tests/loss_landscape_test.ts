@@ -1,7 +1,6 @@
-import { firstValueFrom, toArray } from "rxjs";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
-import { runPipeline } from "../src/runtime/run.ts";
+import { pipelineRows } from "./helpers/pipeline_rows.ts";
 import { ParamError } from "../src/params/schema.ts";
 import lossLandscape, { MAX_KRYLOV_PARAMS, MAX_PARAMS } from "../pipelines/loss_landscape.ts";
 import { downsample } from "../src/landscape/tasks.ts";
@@ -20,17 +19,12 @@ const SMALL = {
 } as const;
 
 Deno.test("loss-landscape: a small run streams theory, optimizers, searches and critical points", async () => {
-  const params = resolveRunParams(lossLandscape, {
+  const rows = await pipelineRows(lossLandscape, {
     ...SMALL,
     sgd_steps: 40,
     newton_steps: 5,
     krylov: 10,
   });
-  const rows = await firstValueFrom(
-    runPipeline(lossLandscape, { params, runId: "t", backend: "wasm", logDir: null }).pipe(
-      toArray(),
-    ),
-  );
   const of = (s: string) => rows.filter((r) => r.stream === s);
   assertEquals(rows.at(-1)!.status, "ok");
   // theory: α(0) = 0 and α non-decreasing in ε
@@ -74,7 +68,7 @@ Deno.test("loss-landscape: a small run streams theory, optimizers, searches and 
 
 Deno.test("loss-landscape: hessian krylov streams SLQ spectra whose expected counts sum to n", async () => {
   // the same 20-parameter net, searched and measured with Hessian-vector products only
-  const params = resolveRunParams(lossLandscape, {
+  const rows = await pipelineRows(lossLandscape, {
     ...SMALL,
     sgd_steps: 20,
     newton_steps: 2,
@@ -82,12 +76,7 @@ Deno.test("loss-landscape: hessian krylov streams SLQ spectra whose expected cou
     hessian: "krylov",
     slq_steps: 10,
     slq_probes: 3,
-  });
-  const rows = await firstValueFrom(
-    runPipeline(lossLandscape, { params, runId: "k", backend: "wasm", logDir: null }).pipe(
-      toArray(),
-    ),
-  );
+  }, "k");
   assertEquals(rows.at(-1)!.status, "ok");
   const points = rows.filter((r) => r.stream === "critical-point");
   assert(points.length >= 1, "at least one search converged");

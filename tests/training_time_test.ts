@@ -1,8 +1,6 @@
-import { firstValueFrom, toArray } from "rxjs";
 import { assert, assertEquals } from "./assert.ts";
 import { logDepths } from "../src/linear/learning_time.ts";
-import { resolveRunParams } from "../src/runtime/run_params.ts";
-import { runPipeline } from "../src/runtime/run.ts";
+import { pipelineRows } from "./helpers/pipeline_rows.ts";
 import trainingTime from "../pipelines/training_time.ts";
 
 Deno.test("logDepths() spreads integer depths in log scale without repeats", () => {
@@ -13,18 +11,13 @@ Deno.test("logDepths() spreads integer depths in log scale without repeats", () 
 
 Deno.test("training-time: with λ ∝ 1/D, orthogonal and decoupled starts learn as fast at depth 16 as at 2; Gaussian starts slow down", async () => {
   // A small tree (16 items, 10 features, width 16) so the whole study takes seconds.
-  const params = resolveRunParams(trainingTime, {
+  const rows = await pipelineRows(trainingTime, {
     levels: 4,
     features: 10,
     width: 16,
     depth_max: 16,
     depth_points: 3,
   });
-  const rows = await firstValueFrom(
-    runPipeline(trainingTime, { params, runId: "t", backend: "wasm", logDir: null }).pipe(
-      toArray(),
-    ),
-  );
   const times = rows.filter((r) => r.stream === "learning-time");
   assertEquals(times.length, 9); // 3 depths × 3 starts, one row as each finishes
   const steps = (init: string, depth: number) =>
