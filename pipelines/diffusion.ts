@@ -323,9 +323,10 @@ export default definePipeline({
       // What the schedule allows any Gaussian reverse kernel, so a K below the paper's can be
       // told apart: a model short of this ceiling, or a ceiling short of the paper (ceiling.ts).
       const withCeiling = !binomial && T <= CEILING_MAX_T;
+      const ceilingTrain = train.subarray(0, Math.min(p.train_size, CEILING_TRAIN) * d);
       const ceiling = !withCeiling ? null : await gaussianCeiling(
         beta,
-        train.subarray(0, Math.min(p.train_size, CEILING_TRAIN) * d),
+        ceilingTrain,
         test.subarray(0, Math.min(p.test_size, CEILING_TEST) * d),
         d,
         ctx.rng,
@@ -431,7 +432,7 @@ export default definePipeline({
       const idealRows: Emit[] = [];
       await sampleIdealReverse(
         beta,
-        train.subarray(0, Math.min(p.train_size, CEILING_TRAIN) * d),
+        ceilingTrain,
         xT,
         d,
         ctx.rng,

@@ -22,15 +22,16 @@ import type { Rng } from "../random/rng.ts";
 import { edgeTerms, forwardSample } from "./bound.ts";
 import { alphaBar, gaussianPosterior } from "./schedule.ts";
 
+type Posterior = ReturnType<typeof gaussianPosterior>;
+
 /**
  * Mean and per-dimension variance of the true reverse q(x^{t−1}|x^t) at one x^t (row
- * `off` of `xt`), from the empirical posterior over `train` (weights q(x^t|x^0_i)).
- * Writes into `mean` and `variance` (length d).
+ * `off` of `xt`), from the empirical posterior over `train` (weights q(x^t|x^0_i)), given
+ * step t's posterior coefficients and ᾱ_t. Writes into `mean` and `variance` (length d).
  */
 function reverseMoments(
-  beta: Float64Array,
-  ab: Float64Array,
-  t: number,
+  post: Posterior,
+  abT: number,
   train: Float64Array,
   xt: Float64Array,
   off: number,
@@ -39,8 +40,7 @@ function reverseMoments(
   mean: Float64Array,
   variance: Float64Array,
 ): void {
-  const post = gaussianPosterior(beta, ab, t);
-  const s = Math.sqrt(ab[t]), v = 1 - ab[t];
+  const s = Math.sqrt(abT), v = 1 - abT;
   const n = train.length / d;
   let top = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -95,7 +95,7 @@ export async function gaussianCeiling(
     const post = gaussianPosterior(beta, ab, t);
     const xt = forwardSample(test, t, ab, false, d, rng);
     for (let e = 0; e < count; e++) {
-      reverseMoments(beta, ab, t, train, xt, e * d, d, logw, mean, variance);
+      reverseMoments(post, ab[t], train, xt, e * d, d, logw, mean, variance);
       for (let k = 0; k < d; k++) {
         const diff = post.a * test[e * d + k] + post.b * xt[e * d + k] - mean[k];
         klSum += 0.5 * Math.log(variance[k] / post.variance) +
@@ -130,16 +130,18 @@ export async function sampleIdealReverse(
   visit(T, x);
   for (let t = T; t >= 1; t--) {
     const next = new Float64Array(x.length);
-    for (let e = 0; e < count; e++) {
-      if (t === 1) {
-        for (let k = 0; k < d; k++) {
-          next[e * d + k] = Math.sqrt(1 - beta[0]) * x[e * d + k] +
-            Math.sqrt(beta[0]) * rng.normal();
-        }
-        continue;
+    if (t === 1) {
+      for (let i = 0; i < x.length; i++) {
+        next[i] = Math.sqrt(1 - beta[0]) * x[i] + Math.sqrt(beta[0]) * rng.normal();
       }
-      reverseMoments(beta, ab, t, train, x, e * d, d, logw, mean, variance);
-      for (let k = 0; k < d; k++) next[e * d + k] = mean[k] + Math.sqrt(variance[k]) * rng.normal();
+    } else {
+      const post = gaussianPosterior(beta, ab, t);
+      for (let e = 0; e < count; e++) {
+        reverseMoments(post, ab[t], train, x, e * d, d, logw, mean, variance);
+        for (let k = 0; k < d; k++) {
+          next[e * d + k] = mean[k] + Math.sqrt(variance[k]) * rng.normal();
+        }
+      }
     }
     x = next;
     visit(t - 1, x);
