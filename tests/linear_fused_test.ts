@@ -72,7 +72,8 @@ Deno.test("FusedLinearNet steps as LinearNet does: loss, per-layer norms, W_tot 
   }
   assert(last < 0.5 * first, `the nets learn (loss ${first} → ${last})`);
   const wa = ref.total().dataSync(), wb = net.total();
-  for (let i = 0; i < wb.length; i++) assertAlmostEquals(wb[i], wa[i], 1e-4, `W_tot[${i}]`);
+  // W_tot's entries are of order one here, so REL serves as an absolute bound
+  for (let i = 0; i < wb.length; i++) assertAlmostEquals(wb[i], wa[i], REL, `W_tot[${i}]`);
   ref.dispose();
 });
 
@@ -117,6 +118,7 @@ Deno.test("an orthogonal start in its identity frame trains exactly as the expli
   const a = await FusedLinearNet.create(dims, q, data.sigma31, data.sigma11, data.trace33);
   const b = await FusedLinearNet.create(dims, framed, data.sigma31, data.sigma11, data.trace33);
   const ta = a.total(), tb = b.total();
+  // the same product of five float32 matrices in two frames: a few roundings of 6e-8
   for (let i = 0; i < ta.length; i++) {
     assertAlmostEquals(tb[i], ta[i], 1e-5, `W_tot[${i}] at start`);
   }
