@@ -22,6 +22,7 @@ import { Adam } from "../src/optim/adam.ts";
 import { knnEntropy } from "../src/diffusion/entropy.ts";
 import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
 import { gaussianCeiling, sampleIdealReverse } from "../src/diffusion/ceiling.ts";
+import { swissRollLimit } from "../src/diffusion/limit.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
 /** Table 1: the Swiss roll's K in bits per example */
@@ -205,6 +206,8 @@ export default definePipeline({
           "K − L_null (null: unit Gaussian; independent Bernoulli bits for the heartbeat)",
         reference_bits:
           "the paper's K (Swiss roll 2.35) or the true log-likelihood (heartbeat −2.322)",
+        limit_bits:
+          "Swiss roll: −H(X^1), the highest K any reverse process reaches under this schedule's β_1, by quadrature (limit.ts); null for the heartbeat",
         ceiling_bits:
           "Gaussian data, T ≤ 200: the highest K any Gaussian reverse kernel reaches under this schedule (each step moment-matched to the true reverse, from training data); null for the heartbeat and longer chains",
       },
@@ -279,11 +282,11 @@ export default definePipeline({
       kind: "series",
       id: "bound",
       title:
-        "Log-likelihood bound K (bits) on held-out data, beside the paper's value (truth for the heartbeat) and the schedule's ceiling",
+        "Log-likelihood bound K (bits) on held-out data, beside the paper's value (truth for the heartbeat), the most any reverse process can reach under this schedule, and the most Gaussian kernels can",
       stream: "bound",
       x: "step",
       y: "K_bits",
-      lines: ["reference_bits", "ceiling_bits"],
+      lines: ["reference_bits", "limit_bits", "ceiling_bits"],
     },
     {
       kind: "series",
@@ -322,6 +325,8 @@ export default definePipeline({
       const reference = binomial ? HEARTBEAT_LOG_LIKELIHOOD / Math.LN2 : PAPER_SWISS_ROLL_K;
       // What the schedule allows any Gaussian reverse kernel, so a K below the paper's can be
       // told apart: a model short of this ceiling, or a ceiling short of the paper (ceiling.ts).
+      // ...and what the schedule allows any reverse process at all: −H(X^1) (limit.ts)
+      const limit = binomial ? null : swissRollLimit(beta[0]).bits;
       const withCeiling = !binomial && T <= CEILING_MAX_T;
       const ceilingTrain = train.subarray(0, Math.min(p.train_size, CEILING_TRAIN) * d);
       const ceiling = !withCeiling ? null : await gaussianCeiling(
@@ -339,6 +344,7 @@ export default definePipeline({
           K_bits: b.kBits,
           K_minus_null_bits: b.kBits - b.nullBits,
           reference_bits: reference,
+          limit_bits: limit,
           ceiling_bits: ceiling,
         };
         return { stream: "bound", row };

@@ -190,10 +190,10 @@ browserTest(
       .allTextContents();
     assertEquals(facets, ["forward", "ideal", "reverse"]);
     assert(await page.locator('figure[data-panel="bound"] svg path').count() >= 1, "K drawn");
-    // beside K, dashed: the paper's value and the schedule's ceiling
+    // beside K, dashed: the paper's value, the schedule's limit and its Gaussian ceiling
     assertEquals(
       await page.locator('figure[data-panel="bound"] svg [stroke-dasharray="6 4"] path').count(),
-      2,
+      3,
     );
     assert(
       await page.locator('figure[data-panel="entropy"] svg path').count() >= 2,

@@ -268,6 +268,8 @@ Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad 
   assertEquals(of("bound").length, 4); // step 0 and three evaluations
   for (const r of of("bound")) {
     assert(typeof r.ceiling_bits === "number", "the ceiling on every bound row");
+    // and the any-kernel limit above it (T = 8 keeps β_1 = 1/8 + 1e-3: a coarse blur)
+    assert((r.limit_bits as number) >= (r.ceiling_bits as number) - 0.3, JSON.stringify(r));
   }
   assert(of("loss").length > 0);
   const entropy = of("entropy");

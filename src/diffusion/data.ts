@@ -37,6 +37,27 @@ const ROLL_MOMENTS = (() => {
 const ROLL_MEAN = ROLL_MOMENTS.mean;
 const ROLL_STD = ROLL_MOMENTS.std;
 
+/** A curve u ∈ [0, 1] → R² with its speed |d point/du| (limit.ts integrates along it). */
+export interface Curve {
+  point(u: number): [number, number];
+  speed(u: number): number;
+}
+
+/** The standardised roll (what `swissRoll` draws with no noise) as a curve of u. */
+export const SWISS_ROLL: Curve = {
+  point(u) {
+    const p = rollPoint(u);
+    return [(p[0] - ROLL_MEAN[0]) / ROLL_STD[0], (p[1] - ROLL_MEAN[1]) / ROLL_STD[1]];
+  },
+  speed(u) {
+    // d/dt (t cos t, t sin t) = (cos t − t sin t, sin t + t cos t), and dt/du = END − START
+    const t = ROLL_START + (ROLL_END - ROLL_START) * u;
+    const dx = (Math.cos(t) - t * Math.sin(t)) / ROLL_STD[0];
+    const dy = (Math.sin(t) + t * Math.cos(t)) / ROLL_STD[1];
+    return (ROLL_END - ROLL_START) * Math.hypot(dx, dy);
+  },
+};
+
 /**
  * n points of the 2-D Swiss roll (t cos t, t sin t), t uniform on [1.5π, 4.5π]
  * (scikit-learn's make_swiss_roll, its x–z plane), plus Gaussian `noise` (in
