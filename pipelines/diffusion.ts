@@ -17,7 +17,7 @@ import {
   SCHEDULES,
 } from "../src/diffusion/schedule.ts";
 import { ReverseModel } from "../src/diffusion/model.ts";
-import { bound, forwardSample } from "../src/diffusion/bound.ts";
+import { bound, forwardSample, klPerStep } from "../src/diffusion/bound.ts";
 import { Adam } from "../src/optim/adam.ts";
 import { knnEntropy } from "../src/diffusion/entropy.ts";
 import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
@@ -212,6 +212,18 @@ export default definePipeline({
           "Gaussian data, T ≤ 200: the highest K any Gaussian reverse kernel reaches under this schedule (each step moment-matched to the true reverse, from training data); null for the heartbeat and longer chains",
       },
     },
+    kl_by_step: {
+      doc:
+        "After training, T ≤ 200: each reverse step's KL term of K on held-out data, the model's beside the ideal Gaussian kernels' — where in time the network falls short of the ceiling.",
+      fields: {
+        t: "step (2…T; step 1 is the forward kernel and has no KL term)",
+        beta: "β_t",
+        model_kl:
+          "E KL(q(x^{t−1}|x^t,x^0) ‖ p(x^{t−1}|x^t)) with the trained network, nats per example",
+        ideal_kl:
+          "the same with the moment-matched kernels behind the ceiling (Gaussian data; null for the heartbeat)",
+      },
+    },
     loss: {
       doc:
         "The training objective: mean KL(q(x^{t−1}|x^t,x^0) ‖ p(x^{t−1}|x^t)) over the batch, nats.",
@@ -290,6 +302,17 @@ export default definePipeline({
     },
     {
       kind: "series",
+      id: "kl-by-step",
+      title:
+        "What each reverse step costs K (KL, nats): the network against the ideal kernels — the shortfall sits next to the data",
+      stream: "kl_by_step",
+      x: "t",
+      y: "model_kl",
+      lines: ["ideal_kl"],
+      yLog: true,
+    },
+    {
+      kind: "series",
       id: "loss",
       title: "Training loss (KL, nats)",
       stream: "loss",
@@ -345,7 +368,7 @@ export default definePipeline({
           K_minus_null_bits: b.kBits - b.nullBits,
           reference_bits: reference,
           limit_bits: limit,
-          ceiling_bits: ceiling,
+          ceiling_bits: ceiling?.bits ?? null,
         };
         return { stream: "bound", row };
       };
@@ -376,6 +399,23 @@ export default definePipeline({
         adam.step(theta, grad, s > 0.7 * p.train_steps ? p.lr / 10 : p.lr);
         if (s % lossEvery === 0) yield { stream: "loss", row: { step: s, loss } };
         if (s % evalEvery === 0 || s === p.train_steps) yield evaluate(s);
+        await ctx.tick();
+      }
+
+      // --- where the bound is lost, step by step: the network's KL terms beside the ideal's ---
+      if (T <= CEILING_MAX_T) {
+        const modelKl = klPerStep(model, theta, test, ctx.rng);
+        for (let t = 2; t <= T; t++) {
+          yield {
+            stream: "kl_by_step",
+            row: {
+              t,
+              beta: beta[t - 1],
+              model_kl: modelKl[t],
+              ideal_kl: ceiling ? ceiling.kl[t] : null,
+            },
+          };
+        }
         await ctx.tick();
       }
 

@@ -195,6 +195,10 @@ browserTest(
       await page.locator('figure[data-panel="bound"] svg [stroke-dasharray="6 4"] path').count(),
       3,
     );
+    // each reverse step's cost: the network's line and the ideal kernels' dashed one
+    const perStep = 'figure[data-panel="kl-by-step"] svg';
+    assertEquals(await page.locator(`${perStep} [stroke-dasharray="6 4"] path`).count(), 1);
+    assert(await page.locator(`${perStep} path`).count() >= 2, "per-step KL drawn");
     assert(
       await page.locator('figure[data-panel="entropy"] svg path').count() >= 2,
       "entropy curves",

@@ -9,7 +9,13 @@ import {
 import { knnEntropy } from "../src/diffusion/entropy.ts";
 import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
 import { ReverseModel } from "../src/diffusion/model.ts";
-import { bound, forwardSample, nullLogLikelihood } from "../src/diffusion/bound.ts";
+import {
+  bound,
+  edgeTerms,
+  forwardSample,
+  klPerStep,
+  nullLogLikelihood,
+} from "../src/diffusion/bound.ts";
 import { heartbeat, swissRoll } from "../src/diffusion/data.ts";
 import { gaussianCeiling, sampleIdealReverse } from "../src/diffusion/ceiling.ts";
 import { Rng } from "../src/random/rng.ts";
@@ -204,22 +210,70 @@ Deno.test("ceiling: on Gaussian data, whose every reverse step is Gaussian, it i
     exact += -0.5 * Math.log(2 * Math.PI * sigma * sigma) - v * v / (2 * sigma * sigma);
   }
   exact /= 300 * Math.LN2;
-  const c = await gaussianCeiling(makeSchedule("paper", 40, false, 0, 0), train, test, 2, rng);
+  const schedule = makeSchedule("paper", 40, false, 0, 0);
+  const ceiling = await gaussianCeiling(schedule, train, test, 2, rng);
+  const c = ceiling.bits;
   assert(c <= exact + 0.05 && c >= exact - 0.2, `ceiling ${c} bits against exact ${exact}`);
+  // Step by step, the true reverse kernel's KL term is I(X^{t−1}; X^0 | X^t), for Gaussians
+  // ½ log(Var(x^{t−1}|x^t) / Var(x^{t−1}|x^t,x^0)) per dimension, with x^{t−1} ~ N(0, s):
+  // Var(x^{t−1}|x^t) = 1/(1/s + (1−β_t)/β_t). 300 held-out points give each step's mean
+  // to ≈ 5–8% (measured: within 1% at t = 2–4, 15% at t = 24 where the term is 0.015
+  // nats), so 20% + 0.002 nats.
+  const abar = alphaBar(schedule);
+  for (let t = 2; t <= 40; t++) {
+    const s = abar[t - 1] * sigma * sigma + 1 - abar[t - 1];
+    const bt = schedule[t - 1];
+    const given = 1 / (1 / s + (1 - bt) / bt);
+    const mi = 2 * 0.5 * Math.log(given / gaussianPosterior(schedule, abar, t).variance);
+    assert(
+      Math.abs(ceiling.kl[t] - mi) < 0.2 * mi + 0.002,
+      `t = ${t}: ideal KL ${ceiling.kl[t]}, I(X^{t−1}; X^0 | X^t) = ${mi}`,
+    );
+  }
+});
+
+Deno.test("KL per step: the untrained model (the forward kernel) against its closed form, and K is their sum", () => {
+  // At init the readout is 0, so p(x^{t−1}|x^t) = N(√(1−β_t) x^t, β_t): its KL from the
+  // posterior N(a x^0 + b x^t, v) averaged over x^t ~ N(√ᾱ_t x^0, 1 − ᾱ_t) is closed form,
+  // ½[log(β_t/v) + (v + (a + c√ᾱ_t)² x0² + c²(1 − ᾱ_t))/β_t − 1] with c = b − √(1−β_t).
+  // 2,000 points: each step's mean to ≈ 2% (its spread over x^t; measured within 4.6% at
+  // every t); 10%.
+  const rng = new Rng(12);
+  const model = new ReverseModel({ kind: "gaussian", d: 2, hidden: [8], basis: 40 }, beta);
+  const theta = model.init(rng);
+  const x0 = swissRoll(2000, rng);
+  const got = klPerStep(model, theta, x0, rng);
+  let sq = 0;
+  for (const v of x0) sq += v * v / 2000;
+  for (let t = 2; t <= 40; t++) {
+    const bt = beta[t - 1];
+    const { a, b, variance: v } = gaussianPosterior(beta, ab, t);
+    const c = b - Math.sqrt(1 - bt);
+    const diff2 = (a + c * Math.sqrt(ab[t])) ** 2 * sq + 2 * c * c * (1 - ab[t]);
+    const want = Math.log(bt / v) + (2 * v + diff2) / (2 * bt) - 1;
+    assert(Math.abs(got[t] - want) < 0.1 * want, `t = ${t}: ${got[t]} against ${want}`);
+  }
+  assertEquals([got[0], got[1]], [0, 0]);
+  // bound() sums the same terms with the same draws: equal to rounding
+  const k = bound(model, theta, x0, new Rng(3)).kBits;
+  const sum = klPerStep(model, theta, x0, new Rng(3)).reduce((p, q) => p + q, 0);
+  const edge = edgeTerms(beta, ab, x0, 2, false);
+  assertAlmostEquals(k, (edge - sum) / Math.LN2, 1e-9);
 });
 
 Deno.test("ceiling: on the Swiss roll it lies above the forward kernel's K (the null) and rises as β_1 falls", async () => {
   const rng = new Rng(8);
   const train = swissRoll(1500, rng), test = swissRoll(200, rng);
   const nullBits = nullLogLikelihood(test, 2, false) / Math.LN2;
-  const paper = await gaussianCeiling(makeSchedule("paper", 40, false, 0, 0), train, test, 2, rng);
-  const small = await gaussianCeiling(
+  const paper =
+    (await gaussianCeiling(makeSchedule("paper", 40, false, 0, 0), train, test, 2, rng)).bits;
+  const small = (await gaussianCeiling(
     makeSchedule("geometric", 40, false, 1e-4, 0.3),
     train,
     test,
     2,
     rng,
-  );
+  )).bits;
   // the forward kernel is one Gaussian reverse kernel and scores the null exactly
   assert(paper > nullBits + 0.5, `paper schedule: ceiling ${paper}, null ${nullBits}`);
   // −H_q(X^1|X^0) = −log(2πe β_1) grows as β_1 shrinks, and the roll is a curve: no limit
@@ -272,6 +326,11 @@ Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad 
     assert((r.limit_bits as number) >= (r.ceiling_bits as number) - 0.3, JSON.stringify(r));
   }
   assert(of("loss").length > 0);
+  // each reverse step's KL term, t = 2…8, the model's beside the ideal kernels'
+  assertEquals(of("kl_by_step").map((r) => r.t), [2, 3, 4, 5, 6, 7, 8]);
+  for (const r of of("kl_by_step")) {
+    assert((r.model_kl as number) > 0 && (r.ideal_kl as number) > 0, JSON.stringify(r));
+  }
   const entropy = of("entropy");
   assertEquals(entropy.length, 3 * 9); // t = 0…8: forward, the model's reverse, the ideal reverse
   for (const r of entropy) assert(Number.isFinite(r.entropy as number));
@@ -290,6 +349,7 @@ Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad 
   assertEquals(long.at(-1)!.status, "ok");
   assert(long.filter((r) => r.stream === "bound").every((r) => r.ceiling_bits === null));
   assertEquals(long.filter((r) => r.direction === "ideal").length, 0);
+  assertEquals(long.filter((r) => r.stream === "kl_by_step").length, 0);
 
   assertThrows(() => resolveRunParams(diffusion, { steps: 1 }), ParamError, "at least 2");
   assertThrows(() => resolveRunParams(diffusion, { beta_max: 1.5 }), ParamError, "beta_max");

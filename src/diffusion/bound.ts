@@ -87,6 +87,29 @@ export function edgeTerms(
 }
 
 /**
+ * Each step's KL term on x^0, every t = 2…T once per example (x^t drawn from q(x^t|x^0)):
+ * kl[t] in nats per example (0 for t < 2). Where the reverse process falls short, step by step.
+ */
+export function klPerStep(
+  model: ReverseModel,
+  theta: Float64Array,
+  x0: Float64Array,
+  rng: Rng,
+): Float64Array {
+  const { d } = model.spec;
+  const binomial = model.spec.kind === "binomial";
+  const T = model.beta.length;
+  const count = x0.length / d;
+  const kl = new Float64Array(T + 1);
+  for (let t = 2; t <= T; t++) {
+    const ts = new Int32Array(count).fill(t);
+    const batch: Batch = { x0, xt: forwardSample(x0, t, model.ab, binomial, d, rng), t: ts };
+    for (const k of model.kl(theta, batch)) kl[t] += k / count;
+  }
+  return kl;
+}
+
+/**
  * K on held-out x^0: every t = 2…T once per example (x^t drawn from q(x^t|x^0)),
  * so the only noise is that draw; past `maxSteps` steps, that many random t. H_p(X^T) is the cross-entropy of the prior
  * π on q(x^T|x^0), exact per example.
@@ -106,11 +129,7 @@ export function bound(
   const count = x0.length / d;
   let klSum = 0;
   if (T - 1 <= maxSteps) {
-    for (let t = 2; t <= T; t++) {
-      const ts = new Int32Array(count).fill(t);
-      const batch: Batch = { x0, xt: forwardSample(x0, t, ab, binomial, d, rng), t: ts };
-      for (const k of model.kl(theta, batch)) klSum += k;
-    }
+    klSum = count * klPerStep(model, theta, x0, rng).reduce((a, b) => a + b, 0);
   } else {
     // long chains (the heartbeat's T = 2000): (T − 1) × KL at a uniform t, `maxSteps`
     // draws per example — unbiased for the sum over t, with sampling noise
