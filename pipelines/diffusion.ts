@@ -288,7 +288,9 @@ export default definePipeline({
       stream: "entropy",
       x: "t",
       y: "upper",
+      yLabel: "entropy, nats",
       lines: ["lower"],
+      labels: { upper: "upper: H_q(X^t|X^{t−1})", lower: "lower" },
     },
     {
       kind: "series",
@@ -298,7 +300,14 @@ export default definePipeline({
       stream: "bound",
       x: "step",
       y: "K_bits",
+      yLabel: "K, bits per example",
       lines: ["reference_bits", "limit_bits", "ceiling_bits"],
+      labels: {
+        K_bits: "K, this run",
+        reference_bits: "paper (heartbeat: truth)",
+        limit_bits: "limit, any reverse process: −H(X^1)",
+        ceiling_bits: "ceiling, Gaussian kernels",
+      },
     },
     {
       kind: "series",
@@ -308,7 +317,9 @@ export default definePipeline({
       stream: "kl_by_step",
       x: "t",
       y: "model_kl",
+      yLabel: "KL, nats per example",
       lines: ["ideal_kl"],
+      labels: { model_kl: "the network", ideal_kl: "ideal Gaussian kernels" },
       yLog: true,
     },
     {

@@ -11,6 +11,7 @@ import { histogramPanel } from "../dashboard/panels/histogram.ts";
 import { formatValue, tablePanel } from "../dashboard/panels/table.ts";
 import { type Row, Store, thin } from "../dashboard/store.ts";
 import { genericPanels } from "../dashboard/generic.ts";
+import { PIPELINES } from "../pipelines/mod.ts";
 
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
 const doc = document as unknown as Document;
@@ -199,6 +200,23 @@ Deno.test("seriesPanel() with lines: each extra field of the rows a dashed line 
   for (const name of ["K_bits", "reference_bits", "ceiling_bits"]) {
     assert(html(el).includes(name), `legend names ${name}`);
   }
+  // with labels the legend says those instead of the field names, for y and for each line
+  const labelled = seriesPanel(rows, {
+    kind: "series",
+    id: "bound",
+    title: "K",
+    stream: "bound",
+    x: "step",
+    y: "K_bits",
+    lines: ["reference_bits", "ceiling_bits"],
+    labels: { K_bits: "this run", ceiling_bits: "Gaussian ceiling" },
+  }, { document: doc });
+  const text = html(labelled);
+  for (const name of ["this run", "Gaussian ceiling", "reference_bits"]) {
+    assert(text.includes(name), `legend names ${name}`);
+  }
+  assert(!text.includes("ceiling_bits") && !text.includes(">K_bits<"), "field names replaced");
+  assertEquals(labelled.querySelectorAll('[stroke-dasharray="6 4"]').length, 2);
 });
 
 Deno.test("histogramPanel() draws one bar per bin in one facet per point, negative bins red", () => {
@@ -310,4 +328,39 @@ Deno.test("an animated panel draws one value of t per frame, highest first, hold
   const ticks = (el: Element) => (html(el).match(/>(−?\d+)</g) ?? []).join();
   assertEquals(ticks(last), ticks(first));
   assert(ticks(last).includes("40"), ticks(last));
+});
+
+Deno.test("every pipeline's panels draw documented streams and name only fields those streams document", () => {
+  // A typo in a panel spec draws nothing and raises nothing in the browser; here it fails.
+  for (const p of PIPELINES) {
+    for (const panel of p.panels) {
+      const where = `${p.id} panel ${panel.id}`;
+      const fieldsOf = (stream: string) => {
+        const spec = p.streams[stream];
+        assert(spec, `${where}: stream ${stream} is not documented`);
+        return new Set(Object.keys(spec.fields));
+      };
+      const fields = fieldsOf(panel.stream);
+      const named: string[] = [];
+      if (panel.kind === "series") {
+        named.push(panel.x, panel.y, ...(panel.lines ?? []), ...Object.keys(panel.labels ?? {}));
+        for (const f of [panel.by, panel.group, panel.animate, panel.facet, panel.filter?.field]) {
+          if (f) named.push(f);
+        }
+      } else if (panel.kind === "histogram") {
+        named.push(panel.lo, panel.hi, panel.count, panel.group);
+        if (panel.label) named.push(panel.label);
+      } else if (panel.kind === "heatmap") named.push(panel.x, panel.y, ...panel.fill);
+      for (const f of named) {
+        assert(fields.has(f), `${where}: ${f} is not a field of ${panel.stream}`);
+      }
+      const overlay = "overlay" in panel ? panel.overlay : undefined;
+      if (overlay) {
+        const other = fieldsOf(overlay.stream);
+        for (const f of [overlay.x, overlay.y]) {
+          assert(other.has(f), `${where}: overlay ${f} is not a field of ${overlay.stream}`);
+        }
+      }
+    }
+  }
 });

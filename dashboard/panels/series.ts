@@ -62,10 +62,11 @@ export function seriesPanel(
   if (spec.group) return groupedPanel(rows, spec, spec.group, opts);
   const by = spec.by;
   const extra = spec.lines ?? [];
+  const label = (field: string) => spec.labels?.[field] ?? field;
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
-    // with extra lines the main one is named by its field, to tell them apart in the legend
-    const key = by ? String(r[by]) : extra.length ? spec.y : "value";
+    // with extra lines the main one is named (by its label or field), to tell them apart in the legend
+    const key = by ? String(r[by]) : extra.length ? label(spec.y) : "value";
     let g = groups.get(key);
     if (!g) groups.set(key, g = []);
     g.push(r);
@@ -86,7 +87,7 @@ export function seriesPanel(
     marks.push(Plot.line(sorted.filter((r) => Number.isFinite(num(r, field))), {
       x: spec.x,
       y: field,
-      stroke: () => field,
+      stroke: () => label(field),
       strokeWidth: 2,
       strokeDasharray: "6 4",
     }));
@@ -94,7 +95,7 @@ export function seriesPanel(
   const keys = [...groups.keys()];
   return plotSeries(spec, opts, {
     legend: (by !== undefined && groups.size > 0) || extra.length > 0,
-    domain: [...(by === "source" ? colourDomain(keys) : keys.sort()), ...extra],
+    domain: [...(by === "source" ? colourDomain(keys) : keys.sort()), ...extra.map(label)],
     range: ["#1f5fa8", "#e0662b", "#4a9e5c", "#8a5bb0"],
   }, marks);
 }

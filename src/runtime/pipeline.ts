@@ -56,6 +56,8 @@ export type PanelSpec =
     readonly overlay?: { readonly stream: string; readonly x: string; readonly y: string };
     /** more fields of the same rows, each drawn as its own dashed line and named in the legend (a reference, a bound) */
     readonly lines?: readonly string[];
+    /** with `lines`: what the legend calls `y` and each of them (default: the field's name) */
+    readonly labels?: Readonly<Record<string, string>>;
     /** draw only the rows whose `field` equals `value` (one frame of a particle stream) */
     readonly filter?: { readonly field: string; readonly value: string | number };
     /**
