@@ -364,3 +364,50 @@ Deno.test("every pipeline's panels draw documented streams and name only fields 
     }
   }
 });
+
+Deno.test("seriesPanel() facets of particles: a ring stays round on screen in every facet", () => {
+  // 60 points on the unit circle in each of two directions: the dots' spans in pixels
+  // across and up must match (Plot rounds positions to 0.1 px; 3% allows the dot radius
+  // and the facet padding's rounding), however wide the panel.
+  const rows = ["forward", "reverse"].flatMap((direction) =>
+    Array.from({ length: 60 }, (_, i) =>
+      row("samples", {
+        t: 0,
+        direction,
+        particle: i,
+        x: 3 * Math.cos((2 * Math.PI * i) / 60),
+        y: Math.sin((2 * Math.PI * i) / 60) + (direction === "reverse" ? 5 : 0),
+      }))
+  );
+  const spec = {
+    kind: "series" as const,
+    id: "particles",
+    title: "particles",
+    stream: "samples",
+    x: "x",
+    y: "y",
+    points: true,
+    group: "direction",
+    facet: "direction",
+  };
+  for (const width of [400, 720]) {
+    const el = seriesPanel(rows, spec, { document: doc, width });
+    const dots = [...el.querySelectorAll("circle")];
+    assertEquals(dots.length, 120);
+    // each facet is a <g> translated along x; group the dots by their parent's transform
+    const byFacet = new Map<string, { cx: number; cy: number }[]>();
+    for (const c of dots) {
+      const key = c.parentElement?.getAttribute("transform") ?? "";
+      const at = { cx: Number(c.getAttribute("cx")), cy: Number(c.getAttribute("cy")) };
+      byFacet.set(key, [...(byFacet.get(key) ?? []), at]);
+    }
+    assertEquals(byFacet.size, 2);
+    for (const pts of byFacet.values()) {
+      const span = (k: "cx" | "cy") =>
+        Math.max(...pts.map((p) => p[k])) - Math.min(...pts.map((p) => p[k]));
+      // x spans 6 units, y spans 2: on screen 3 to 1 as well
+      const ratio = span("cx") / span("cy");
+      assert(Math.abs(ratio / 3 - 1) < 0.03, `width ${width}: x/y pixel ratio ${ratio}, want 3`);
+    }
+  }
+});

@@ -8,6 +8,9 @@ import type { PanelOptions, SeriesSpec } from "./types.ts";
 
 const num = (r: Row, k: string) => (typeof r[k] === "number" ? (r[k] as number) : NaN);
 
+/** margins: the left one always (room for tick labels); the rest only where facets are squared */
+const MARGIN_LEFT = 56, MARGIN_RIGHT = 20, MARGIN_TOP = 40, MARGIN_BOTTOM = 30;
+
 /** The frame every series panel shares: size, grid, axes; colour and marks vary. */
 function plotSeries(
   spec: SeriesSpec,
@@ -19,7 +22,11 @@ function plotSeries(
     document: opts.document,
     width: opts.width ?? 560,
     height: opts.height ?? 320,
-    marginLeft: 56,
+    marginLeft: MARGIN_LEFT,
+    // fixed where facets are sized square (squareFacets); Plot's own elsewhere
+    ...(spec.facet
+      ? { marginRight: MARGIN_RIGHT, marginTop: MARGIN_TOP, marginBottom: MARGIN_BOTTOM }
+      : {}),
     grid: true,
     style: { fontSize: "14px" },
     x: { label: spec.x, type: spec.xLog ? "log" : "linear", domain: opts.xDomain },
@@ -161,6 +168,7 @@ function scatterPanel(
       Plot.dot(rows, { x: spec.x, y: spec.y, r: 1.8, fill: g, fillOpacity: 0.5, fx: spec.facet }),
     );
     const keys = [...new Set(rows.map((r) => String(r[g])))].sort();
+    if (spec.facet) opts = { ...opts, ...squareFacets(rows, spec, opts) };
     return plotSeries(spec, opts, { legend: true, domain: keys }, marks);
   }
   marks.push(
@@ -178,6 +186,37 @@ function scatterPanel(
     domain: ["theory", "simulation"],
     range: ["#1f5fa8", "#e0662b"],
   }, marks);
+}
+
+/**
+ * Side-by-side facets of points in one plane (a particle cloud) must not stretch it: a
+ * panel one and a half times as wide, as tall as makes each facet's x and y spans the same
+ * length on screen, with both axes given one span (the larger of the two) about their middles.
+ */
+function squareFacets(
+  rows: readonly Row[],
+  spec: SeriesSpec,
+  opts: { width?: number; xDomain?: number[]; yDomain?: number[] },
+): { width: number; height: number; xDomain?: number[]; yDomain?: number[] } {
+  const facets = Math.max(1, new Set(rows.map((r) => r[spec.facet!])).size);
+  const width = 1.5 * (opts.width ?? 560);
+  // Plot's fx is a band scale padded 0.1 between facets, none outside: step = area/(n − 0.1),
+  // each facet 0.9 of a step
+  const side = (0.9 * (width - MARGIN_LEFT - MARGIN_RIGHT)) / (facets - 0.1);
+  const span = (k: string, given?: number[]) => {
+    const v = given ?? rows.map((r) => num(r, k)).filter(Number.isFinite);
+    return v.length ? [Math.min(...v), Math.max(...v)] : undefined;
+  };
+  const x = span(spec.x, opts.xDomain), y = span(spec.y, opts.yDomain);
+  if (!x || !y) return { width, height: side + MARGIN_TOP + MARGIN_BOTTOM };
+  const half = Math.max(x[1] - x[0], y[1] - y[0]) / 2;
+  const around = ([lo, hi]: number[]) => [(lo + hi) / 2 - half, (lo + hi) / 2 + half];
+  return {
+    width,
+    height: side + MARGIN_TOP + MARGIN_BOTTOM,
+    xDomain: around(x),
+    yDomain: around(y),
+  };
 }
 
 /** Frames an animation holds at its last value before it starts again. */
