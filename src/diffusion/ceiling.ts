@@ -119,6 +119,32 @@ export async function gaussianCeiling(
 }
 
 /**
+ * The mean entropy (nats) of the ideal kernel at step t (≥ 2) over the rows of `xt`,
+ * Σ ½ log(2πe σ_k²): over forward samples x^t ~ q, a Gaussian's stand-in for the true
+ * H_q(X^{t−1}|X^t) — never below it (a Gaussian has the most entropy for its variance),
+ * so never below the schedule's lower bound either.
+ */
+export function idealStepEntropy(
+  beta: Float64Array,
+  train: Float64Array,
+  xt: Float64Array,
+  t: number,
+  d: number,
+): number {
+  const ab = alphaBar(beta);
+  const post = gaussianPosterior(beta, ab, t);
+  const logw = new Float64Array(train.length / d);
+  const mean = new Float64Array(d), variance = new Float64Array(d);
+  const count = xt.length / d;
+  let h = 0;
+  for (let e = 0; e < count; e++) {
+    reverseMoments(post, ab[t], train, xt, e * d, d, logw, mean, variance);
+    for (let k = 0; k < d; k++) h += 0.5 * Math.log(2 * Math.PI * Math.E * variance[k]);
+  }
+  return h / count;
+}
+
+/**
  * Runs the reverse chain of those ideal kernels from x^T, calling `visit(t, x)` at
  * t = T…0: what any network of the paper's form would draw at best under this schedule.
  * The last step is the forward kernel, as for the model (model.ts `sample`).

@@ -17,7 +17,7 @@
  * @module
  */
 import type { Rng } from "../random/rng.ts";
-import { alphaBar, gaussianPosterior } from "./schedule.ts";
+import { alphaBar, bernoulliEntropy, gaussianPosterior } from "./schedule.ts";
 
 export type Kind = "gaussian" | "binomial";
 
@@ -160,6 +160,27 @@ export class ReverseModel {
     const acts = this.#trunk(theta, xt, off);
     const out = this.#readout(theta, acts[acts.length - 1], t);
     return { acts, out, ...this.#params(out, xt, off, t) };
+  }
+
+  /**
+   * The mean entropy (nats) of the reverse step p(x^{t−1} | x^t) over the rows of `xt`:
+   * Σ ½ log(2πe σ_i²) for the Gaussian, Σ H(p_i) for the Bernoulli. Taken over forward
+   * samples x^t ~ q it is the network's H(X^{t−1}|X^t), which the forward schedule bounds
+   * (schedule.ts `reverseEntropyBounds`) for the true reverse process.
+   */
+  stepEntropy(theta: Float64Array, xt: Float64Array, t: number): number {
+    const { d } = this.spec;
+    const count = xt.length / d;
+    let h = 0;
+    for (let e = 0; e < count; e++) {
+      const r = this.reverse(theta, xt, e * d, t);
+      for (let i = 0; i < d; i++) {
+        h += this.spec.kind === "gaussian"
+          ? 0.5 * Math.log(2 * Math.PI * Math.E * r.variance[i])
+          : bernoulliEntropy(r.mean[i]);
+      }
+    }
+    return h / count;
   }
 
   #params(out: Float64Array, xt: Float64Array, off: number, t: number) {
