@@ -8,7 +8,13 @@
 import { definePipeline, type Emit, RunError } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
 import { ParamError } from "../src/params/schema.ts";
-import { DATASETS, heartbeat, HEARTBEAT_LOG_LIKELIHOOD, swissRoll } from "../src/diffusion/data.ts";
+import {
+  DATASETS,
+  heartbeat,
+  HEARTBEAT_LOG_LIKELIHOOD,
+  SWISS_ROLL,
+  swissRoll,
+} from "../src/diffusion/data.ts";
 import {
   checkSchedule,
   makeSchedule,
@@ -22,18 +28,31 @@ import { Adam } from "../src/optim/adam.ts";
 import { knnEntropy } from "../src/diffusion/entropy.ts";
 import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
 import { gaussianCeiling, idealStepEntropy, sampleIdealReverse } from "../src/diffusion/ceiling.ts";
-import { swissRollLimit } from "../src/diffusion/limit.ts";
+import { curveLength, swissRollLimit } from "../src/diffusion/limit.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
 /** Table 1: the Swiss roll's K in bits per example */
 export const PAPER_SWISS_ROLL_K = 2.35;
 /**
- * Points for the ceiling: 2,000 training points lie ≈ 0.006 apart along the unit-variance
- * roll, under √β_1 (0.16 at the paper's schedule); 500 held-out points give it to ≈ 0.05
- * bits. About 1.5 s at T = 40.
+ * Points for the ceiling. Its empirical posterior over training points is only as fine as
+ * they are close, so they must lie closer along the roll than half the first step's blur
+ * √β_1, or the ceiling errs low (by ≈ 1 bit at β_1 = 1e-5 with 2,000). At least 2,000
+ * (≈ 0.006 apart on the unit-variance roll, far under √β_1 = 0.16 at the paper's schedule:
+ * about 1.5 s at T = 40), at most the training set or 10,000 (cost ∝ points). 500 held-out
+ * points give the ceiling to ≈ 0.05 bits.
  */
 const CEILING_TRAIN = 2000;
+const CEILING_TRAIN_MAX = 10_000;
 const CEILING_TEST = 500;
+const ROLL_LENGTH = curveLength(SWISS_ROLL);
+const ceilingPoints = (beta1: number, trainSize: number) =>
+  Math.min(
+    trainSize,
+    Math.max(
+      CEILING_TRAIN,
+      Math.min(CEILING_TRAIN_MAX, Math.ceil((2 * ROLL_LENGTH) / Math.sqrt(beta1))),
+    ),
+  );
 /** Both cost ∝ T (≈ 5 s in all at T = 40): past this T they are skipped (null, no `ideal` rows). */
 const CEILING_MAX_T = 200;
 /** Forward samples over which each reverse step's entropy is averaged */
@@ -373,7 +392,7 @@ export default definePipeline({
       // ...and what the schedule allows any reverse process at all: −H(X^1) (limit.ts)
       const limit = binomial ? null : swissRollLimit(beta[0]).bits;
       const withCeiling = !binomial && T <= CEILING_MAX_T;
-      const ceilingTrain = train.subarray(0, Math.min(p.train_size, CEILING_TRAIN) * d);
+      const ceilingTrain = train.subarray(0, ceilingPoints(beta[0], p.train_size) * d);
       const ceiling = !withCeiling ? null : await gaussianCeiling(
         beta,
         ceilingTrain,

@@ -94,3 +94,20 @@ Deno.test("Swiss roll limit: the Gaussian ceiling lies under it, and the paper's
   // process under β_1 = 0.026: this is the conflict the README records
   assert(limit.bits < PAPER_SWISS_ROLL_K - 0.5 - 4, `limit ${limit.bits} bits`);
 });
+
+Deno.test("Swiss roll limit: at β_1 = 1e-5 the Gaussian ceiling needs training points closer than √β_1/2, and then nears the limit", async () => {
+  // The ceiling's empirical posterior is a sum over training points: 2,000 lie ≈ 0.0065
+  // apart along the roll, twice √β_1 = 0.003, and it errs low by over a bit (measured 0.90
+  // bits); 8,300 (≈ 0.0016 apart; the pipeline takes 8,335) measured 2.43 against the limit
+  // 2.62. 200 held-out points give each to ≈ 0.07 bits.
+  const beta = makeSchedule("geometric", 40, false, 1e-5, 0.3);
+  const limit = swissRollLimit(beta[0]).bits;
+  const ceiling = async (n: number) => {
+    const rng = new Rng(5);
+    const train = swissRoll(n, rng), test = swissRoll(200, rng);
+    return (await gaussianCeiling(beta, train, test, 2, rng)).bits;
+  };
+  const dense = await ceiling(8300), sparse = await ceiling(2000);
+  assert(dense <= limit + 0.2 && dense >= limit - 0.5, `8,300 points: ${dense}, limit ${limit}`);
+  assert(sparse < dense - 1, `2,000 points: ${sparse}; 8,300: ${dense}`);
+});

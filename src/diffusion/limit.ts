@@ -48,6 +48,14 @@ function maxSpeed(curve: Curve): number {
   return 1.05 * top;
 }
 
+/** The curve's length, ∫ |c′(u)| du (a 10,000-point midpoint rule). */
+export function curveLength(curve: Curve): number {
+  const n = 10_000;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += curve.speed((i + 0.5) / n);
+  return s / n;
+}
+
 /** Nodes the midpoint rule needs for blur σ on the curve scaled by s (σ/2 apart). */
 export function quadratureNodes(curve: Curve, scale: number, sigma: number): number {
   return Math.max(MIN_NODES, Math.ceil((2 * scale * maxSpeed(curve)) / sigma));
