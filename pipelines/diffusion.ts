@@ -134,9 +134,10 @@ export default definePipeline({
       kind: "number",
       default: 0,
       min: 0,
-      max: 4,
+      max: 8,
       integer: true,
-      help: "hidden layers; 0: the paper's (1 for the Swiss roll, 3 for the heartbeat)",
+      help:
+        "hidden layers; 0: the paper's (1 for the Swiss roll, 3 for the heartbeat); a small β_1 needs more (README: 6 × 64)",
     },
     basis: {
       kind: "number",
