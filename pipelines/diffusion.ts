@@ -137,7 +137,7 @@ export default definePipeline({
       max: 8,
       integer: true,
       help:
-        "hidden layers; 0: the paper's (1 for the Swiss roll, 3 for the heartbeat); a small β_1 needs more (README: 6 × 64)",
+        "hidden layers; 0: the paper's (1 for the Swiss roll, 3 for the heartbeat); a small β_1 needs more (README: 8 × 64 reaches the paper's K)",
     },
     basis: {
       kind: "number",
