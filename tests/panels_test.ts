@@ -180,15 +180,16 @@ Deno.test("seriesPanel() with lines: each extra field of the rows a dashed line 
       ceiling_bits: i === 0 ? null : -3.2,
     })
   );
-  const el = seriesPanel(rows, {
-    kind: "series",
+  const spec = {
+    kind: "series" as const,
     id: "bound",
     title: "K",
     stream: "bound",
     x: "step",
     y: "K_bits",
     lines: ["reference_bits", "ceiling_bits"],
-  }, { document: doc });
+  };
+  const el = seriesPanel(rows, spec, { document: doc });
   // Plot sets a mark's dash on its group; each group holds that line's path
   const dashed = [...el.querySelectorAll('[stroke-dasharray="6 4"]')];
   assertEquals(dashed.length, 2);
@@ -202,13 +203,7 @@ Deno.test("seriesPanel() with lines: each extra field of the rows a dashed line 
   }
   // with labels the legend says those instead of the field names, for y and for each line
   const labelled = seriesPanel(rows, {
-    kind: "series",
-    id: "bound",
-    title: "K",
-    stream: "bound",
-    x: "step",
-    y: "K_bits",
-    lines: ["reference_bits", "ceiling_bits"],
+    ...spec,
     labels: { K_bits: "this run", ceiling_bits: "Gaussian ceiling" },
   }, { document: doc });
   const text = html(labelled);
