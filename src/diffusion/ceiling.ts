@@ -72,6 +72,26 @@ function reverseMoments(
   }
 }
 
+/**
+ * `reverseMoments` at every row e of `xt`, handed to `visit(e, mean, variance)` (the two
+ * arrays are reused between rows): the one loop every use of the ideal kernels runs.
+ */
+function eachReverseMoments(
+  post: Posterior,
+  abT: number,
+  train: Float64Array,
+  xt: Float64Array,
+  d: number,
+  visit: (e: number, mean: Float64Array, variance: Float64Array) => void,
+): void {
+  const logw = new Float64Array(train.length / d);
+  const mean = new Float64Array(d), variance = new Float64Array(d);
+  for (let e = 0; e < xt.length / d; e++) {
+    reverseMoments(post, abT, train, xt, e * d, d, logw, mean, variance);
+    visit(e, mean, variance);
+  }
+}
+
 /** The ceiling: K with the moment-matched kernels, and what each step's KL term costs. */
 export interface Ceiling {
   /** K, bits per example */
@@ -96,21 +116,18 @@ export async function gaussianCeiling(
   const ab = alphaBar(beta);
   const T = beta.length;
   const count = test.length / d;
-  const logw = new Float64Array(train.length / d);
-  const mean = new Float64Array(d), variance = new Float64Array(d);
   const kl = new Float64Array(T + 1);
   for (let t = 2; t <= T; t++) {
     let klSum = 0;
     const post = gaussianPosterior(beta, ab, t);
     const xt = forwardSample(test, t, ab, false, d, rng);
-    for (let e = 0; e < count; e++) {
-      reverseMoments(post, ab[t], train, xt, e * d, d, logw, mean, variance);
+    eachReverseMoments(post, ab[t], train, xt, d, (e, mean, variance) => {
       for (let k = 0; k < d; k++) {
         const diff = post.a * test[e * d + k] + post.b * xt[e * d + k] - mean[k];
         klSum += 0.5 * Math.log(variance[k] / post.variance) +
           (post.variance + diff * diff) / (2 * variance[k]) - 0.5;
       }
-    }
+    });
     kl[t] = klSum / count;
     await tick();
   }
@@ -132,16 +149,11 @@ export function idealStepEntropy(
   d: number,
 ): number {
   const ab = alphaBar(beta);
-  const post = gaussianPosterior(beta, ab, t);
-  const logw = new Float64Array(train.length / d);
-  const mean = new Float64Array(d), variance = new Float64Array(d);
-  const count = xt.length / d;
   let h = 0;
-  for (let e = 0; e < count; e++) {
-    reverseMoments(post, ab[t], train, xt, e * d, d, logw, mean, variance);
+  eachReverseMoments(gaussianPosterior(beta, ab, t), ab[t], train, xt, d, (_, __, variance) => {
     for (let k = 0; k < d; k++) h += 0.5 * Math.log(2 * Math.PI * Math.E * variance[k]);
-  }
-  return h / count;
+  });
+  return h / (xt.length / d);
 }
 
 /**
@@ -160,9 +172,6 @@ export async function sampleIdealReverse(
 ): Promise<void> {
   const ab = alphaBar(beta);
   const T = beta.length;
-  const count = xT.length / d;
-  const logw = new Float64Array(train.length / d);
-  const mean = new Float64Array(d), variance = new Float64Array(d);
   let x = xT.slice();
   visit(T, x);
   for (let t = T; t >= 1; t--) {
@@ -172,13 +181,18 @@ export async function sampleIdealReverse(
         next[i] = Math.sqrt(1 - beta[0]) * x[i] + Math.sqrt(beta[0]) * rng.normal();
       }
     } else {
-      const post = gaussianPosterior(beta, ab, t);
-      for (let e = 0; e < count; e++) {
-        reverseMoments(post, ab[t], train, x, e * d, d, logw, mean, variance);
-        for (let k = 0; k < d; k++) {
-          next[e * d + k] = mean[k] + Math.sqrt(variance[k]) * rng.normal();
-        }
-      }
+      eachReverseMoments(
+        gaussianPosterior(beta, ab, t),
+        ab[t],
+        train,
+        x,
+        d,
+        (e, mean, variance) => {
+          for (let k = 0; k < d; k++) {
+            next[e * d + k] = mean[k] + Math.sqrt(variance[k]) * rng.normal();
+          }
+        },
+      );
     }
     x = next;
     visit(t - 1, x);
