@@ -44,15 +44,11 @@ export const PAPER_SWISS_ROLL_K = 2.35;
 const CEILING_TRAIN = 2000;
 const CEILING_TRAIN_MAX = 10_000;
 const CEILING_TEST = 500;
-const ROLL_LENGTH = curveLength(SWISS_ROLL);
-const ceilingPoints = (beta1: number, trainSize: number) =>
-  Math.min(
-    trainSize,
-    Math.max(
-      CEILING_TRAIN,
-      Math.min(CEILING_TRAIN_MAX, Math.ceil((2 * ROLL_LENGTH) / Math.sqrt(beta1))),
-    ),
-  );
+/** (the roll's length is taken per run, ≈ 1 ms, not when the pipeline registry loads) */
+const ceilingPoints = (beta1: number, trainSize: number) => {
+  const apart = Math.ceil((2 * curveLength(SWISS_ROLL)) / Math.sqrt(beta1));
+  return Math.min(trainSize, Math.max(CEILING_TRAIN, Math.min(CEILING_TRAIN_MAX, apart)));
+};
 /** Both cost ∝ T (≈ 5 s in all at T = 40): past this T they are skipped (null, no `ideal` rows). */
 const CEILING_MAX_T = 200;
 /** Forward samples over which each reverse step's entropy is averaged */

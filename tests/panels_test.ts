@@ -13,6 +13,19 @@ import { type Row, Store, thin } from "../dashboard/store.ts";
 import { genericPanels } from "../dashboard/generic.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
 
+/** A particle-cloud panel as diffusion's: points coloured and faceted by direction. */
+const PARTICLES = {
+  kind: "series" as const,
+  id: "particles",
+  title: "particles",
+  stream: "samples",
+  x: "x",
+  y: "y",
+  points: true,
+  group: "direction",
+  facet: "direction",
+};
+
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
 const doc = document as unknown as Document;
 const html = (el: Element) => (el as unknown as { outerHTML: string }).outerHTML;
@@ -304,18 +317,7 @@ Deno.test("an animated panel draws one value of t per frame, highest first, hold
     0,
     40,
   ]);
-  const spec = {
-    kind: "series" as const,
-    id: "particles",
-    title: "p",
-    stream: "samples",
-    x: "x",
-    y: "y",
-    points: true,
-    group: "direction",
-    facet: "direction",
-    animate: "t",
-  };
+  const spec = { ...PARTICLES, animate: "t" };
   const last = seriesPanel(rows, spec, { document: doc, frame: 2 });
   const first = seriesPanel(rows, spec, { document: doc, frame: 0 });
   assertEquals(count(last, "circle"), 6, "t = 0: three particles in each direction");
@@ -374,19 +376,8 @@ Deno.test("seriesPanel() facets of particles: a ring stays round on screen in ev
         y: Math.sin((2 * Math.PI * i) / 60) + (direction === "reverse" ? 5 : 0),
       }))
   );
-  const spec = {
-    kind: "series" as const,
-    id: "particles",
-    title: "particles",
-    stream: "samples",
-    x: "x",
-    y: "y",
-    points: true,
-    group: "direction",
-    facet: "direction",
-  };
   for (const width of [400, 720]) {
-    const el = seriesPanel(rows, spec, { document: doc, width });
+    const el = seriesPanel(rows, PARTICLES, { document: doc, width });
     const dots = [...el.querySelectorAll("circle")];
     assertEquals(dots.length, 120);
     // each facet is a <g> translated along x; group the dots by their parent's transform

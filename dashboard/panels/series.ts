@@ -8,6 +8,12 @@ import type { PanelOptions, SeriesSpec } from "./types.ts";
 
 const num = (r: Row, k: string) => (typeof r[k] === "number" ? (r[k] as number) : NaN);
 
+/** [min, max] of a numeric field over the rows, or undefined where none has a number. */
+function extent(rows: readonly Row[], k: string): number[] | undefined {
+  const v = rows.map((r) => num(r, k)).filter(Number.isFinite);
+  return v.length ? [Math.min(...v), Math.max(...v)] : undefined;
+}
+
 /** margins: the left one always (room for tick labels); the rest only where facets are squared */
 const MARGIN_LEFT = 56, MARGIN_RIGHT = 20, MARGIN_TOP = 40, MARGIN_BOTTOM = 30;
 
@@ -56,13 +62,9 @@ export function seriesPanel(
   if (f) rows = rows.filter((r) => r[f.field] === f.value);
   if (spec.animate) {
     // Axes from every frame, so the picture does not jump as the particles spread.
-    const extent = (k: string) => {
-      const v = rows.map((r) => num(r, k)).filter(Number.isFinite);
-      return v.length ? [Math.min(...v), Math.max(...v)] : undefined;
-    };
     const value = frameValue(rows, spec.animate, opts.frame ?? 0);
     const field = spec.animate;
-    opts = { ...opts, xDomain: extent(spec.x), yDomain: extent(spec.y) };
+    opts = { ...opts, xDomain: extent(rows, spec.x), yDomain: extent(rows, spec.y) };
     rows = rows.filter((r) => r[field] === value);
   }
   if (spec.points) return scatterPanel(rows, opts.overlay ?? [], spec, opts);
@@ -203,11 +205,7 @@ function squareFacets(
   // Plot's fx is a band scale padded 0.1 between facets, none outside: step = area/(n − 0.1),
   // each facet 0.9 of a step
   const side = (0.9 * (width - MARGIN_LEFT - MARGIN_RIGHT)) / (facets - 0.1);
-  const span = (k: string, given?: number[]) => {
-    const v = given ?? rows.map((r) => num(r, k)).filter(Number.isFinite);
-    return v.length ? [Math.min(...v), Math.max(...v)] : undefined;
-  };
-  const x = span(spec.x, opts.xDomain), y = span(spec.y, opts.yDomain);
+  const x = opts.xDomain ?? extent(rows, spec.x), y = opts.yDomain ?? extent(rows, spec.y);
   if (!x || !y) return { width, height: side + MARGIN_TOP + MARGIN_BOTTOM };
   const half = Math.max(x[1] - x[0], y[1] - y[0]) / 2;
   const around = ([lo, hi]: number[]) => [(lo + hi) / 2 - half, (lo + hi) / 2 + half];
