@@ -1,9 +1,10 @@
 /**
  * diffusion: a diffusion probabilistic model (Sohl-Dickstein et al. 2015) on the
  * 2-D Swiss roll or binary heartbeat sequences. The forward process destroys the
- * structure step by step; a small network learns each reverse step by raising
+ * structure step by step; a network learns each reverse step by raising
  * the log-likelihood bound K; entropy along both directions sits between the
- * bounds the forward schedule alone implies. Float64 TypeScript (src/diffusion).
+ * bounds the forward schedule alone implies. Trained and evaluated in float32 on
+ * the project's SIMD kernels (src/diffusion/simd_model.ts) against a float64 reference.
  */
 import { definePipeline, type Emit, RunError } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
@@ -19,16 +20,22 @@ import {
   checkSchedule,
   makeSchedule,
   reverseEntropyBounds,
-  type Schedule,
   SCHEDULES,
 } from "../src/diffusion/schedule.ts";
-import { ReverseModel } from "../src/diffusion/model.ts";
+import {
+  ReverseModel,
+  sampleReverse,
+  stepEntropy as netStepEntropy,
+} from "../src/diffusion/model.ts";
+import { SimdReverseModel } from "../src/diffusion/simd_model.ts";
+import { PRESETS, resolveSettings } from "../src/diffusion/presets.ts";
 import { bound, forwardSample, klPerStep } from "../src/diffusion/bound.ts";
 import { Adam } from "../src/optim/adam.ts";
 import { knnEntropy } from "../src/diffusion/entropy.ts";
 import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
 import { gaussianCeiling, idealStepEntropy, sampleIdealReverse } from "../src/diffusion/ceiling.ts";
 import { curveLength, swissRollLimit } from "../src/diffusion/limit.ts";
+import { distanceToCurve, median } from "../src/diffusion/curve_distance.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
 /** Table 1: the Swiss roll's K in bits per example */
@@ -54,20 +61,6 @@ const CEILING_MAX_T = 200;
 /** Forward samples over which each reverse step's entropy is averaged */
 const STEP_ENTROPY_ROWS = 500;
 
-/** The paper's settings where a param is 0 (Appendix D.1; THEORY.md §5). */
-function settings(
-  p: { dataset: string; steps: number; hidden: number; layers: number; basis: number },
-) {
-  const binomial = p.dataset === "heartbeat";
-  const T = p.steps || (binomial ? 2000 : 40);
-  return {
-    binomial,
-    T,
-    hidden: Array<number>(p.layers || (binomial ? 3 : 1)).fill(p.hidden || (binomial ? 50 : 16)),
-    basis: p.basis || (T <= 100 ? T : 20),
-  };
-}
-
 export default definePipeline({
   id: "diffusion",
   title: "Diffusion that reverses time: Swiss roll and heartbeat",
@@ -85,6 +78,14 @@ export default definePipeline({
         "swiss-roll (2-D, unit variance per dimension; Gaussian diffusion) or heartbeat (20 bits; binomial diffusion)",
       cite: `${SD}, Table 1`,
     },
+    preset: {
+      kind: "enum",
+      values: PRESETS,
+      default: "slide",
+      help:
+        "recipe for schedule, network and training length (any of those given explicitly wins): slide (rebuilds the Swiss roll within a minute), table1 (the paper's K in ≤ 5 min), released (the released code's schedule and one layer of 16: K cannot pass −3.04 bits)",
+      cite: `${SD}, Table 1; README "Diffusion"`,
+    },
     steps: {
       kind: "number",
       default: 0,
@@ -96,25 +97,26 @@ export default definePipeline({
     },
     schedule: {
       kind: "enum",
-      values: SCHEDULES,
-      default: "paper",
+      values: ["preset", ...SCHEDULES],
+      default: "preset",
       help:
-        "paper (Gaussian: the released code's 1/linspace(T, 2, T), β_1 + 1e-3; binomial: 1/(T − t + 1)), geometric or linear from beta_min to beta_max",
+        "preset (the preset's: geometric 1e-5 → 0.3 for the Swiss roll, paper for the heartbeat), paper (Gaussian: the released code's 1/linspace(T, 2, T), β_1 + 1e-3; binomial: 1/(T − t + 1)), geometric or linear from beta_min to beta_max",
       cite: `${SD}, §2.4.1`,
     },
     beta_min: {
       kind: "number",
-      default: 1e-4,
-      min: 1e-9,
+      default: 0,
+      min: 0,
       max: 0.999,
-      help: "geometric/linear schedules: β_1",
+      help:
+        "geometric/linear schedules: β_1; 0: the preset's (1e-5: K can reach 2.62 bits, the released β_1 ≈ 0.026 caps it at −3.04)",
     },
     beta_max: {
       kind: "number",
-      default: 0.5,
-      min: 1e-9,
+      default: 0,
+      min: 0,
       max: 0.999,
-      help: "geometric/linear schedules: β_T",
+      help: "geometric/linear schedules: β_T; 0: the preset's (0.3)",
     },
     hidden: {
       kind: "number",
@@ -123,7 +125,7 @@ export default definePipeline({
       max: 256,
       integer: true,
       help:
-        "tanh units per hidden layer; 0: the paper's (16 for the Swiss roll, 50 for the heartbeat)",
+        "tanh units per hidden layer; 0: the preset's (Swiss roll 64; released 16, the paper's; heartbeat 50, the paper's)",
       cite: `${SD}, Appendix D.1`,
     },
     layers: {
@@ -133,7 +135,7 @@ export default definePipeline({
       max: 8,
       integer: true,
       help:
-        "hidden layers; 0: the paper's (1 for the Swiss roll, 3 for the heartbeat); a small β_1 needs more (README: 8 × 64 reaches the paper's K)",
+        "hidden layers; 0: the preset's (Swiss roll: slide and table1 8, released 1; heartbeat 3, the paper's); a small β_1 needs depth",
     },
     basis: {
       kind: "number",
@@ -145,11 +147,12 @@ export default definePipeline({
     },
     train_steps: {
       kind: "number",
-      default: 4000,
-      min: 1,
+      default: 0,
+      min: 0,
       max: 1_000_000,
       integer: true,
-      help: "Adam steps on the bound",
+      help:
+        "Adam steps on the bound; 0: the preset's (Swiss roll: slide 6,000, table1 30,000, released 4,000; heartbeat 30,000)",
     },
     batch: {
       kind: "number",
@@ -203,17 +206,35 @@ export default definePipeline({
     if (p.steps === 1) {
       throw new ParamError("steps", "must be at least 2 (or 0 for the paper's), got 1");
     }
-    if (p.schedule !== "paper" && !(p.beta_min <= p.beta_max)) {
+    const s = resolveSettings(p);
+    if (s.schedule !== "paper" && !(s.beta_min <= s.beta_max)) {
       throw new ParamError(
         "beta_min",
-        `must be at most beta_max (${p.beta_max}), got ${p.beta_min}`,
+        `must be at most beta_max (${s.beta_max}), got ${s.beta_min}`,
       );
     }
-    if (p.basis > settings(p).T) {
-      throw new ParamError("basis", "must be at most T");
+    if (p.basis > s.steps) {
+      throw new ParamError("basis", `must be at most T (${s.steps}), got ${p.basis}`);
     }
   },
   streams: {
+    setup: {
+      doc:
+        "One row first: the settings the run resolved from its preset and params (what `--preset` expands to).",
+      fields: {
+        preset: "the preset",
+        schedule: "the schedule used",
+        beta_min: "β_1",
+        beta_max: "β_T",
+        T: "diffusion steps",
+        hidden: "tanh units per hidden layer",
+        layers: "hidden layers",
+        basis: "temporal basis functions of the readout",
+        train_steps: "Adam steps",
+        parameters: "the reverse network's parameter count",
+        trainer: "how the network is trained: simd-float32 (batched, WebAssembly SIMD)",
+      },
+    },
     bound: {
       doc:
         "K on held-out data, per example in bits (Table 1), and K minus the null model's log-likelihood.",
@@ -262,6 +283,8 @@ export default definePipeline({
           "forward rows, t ≥ 2: the network's reverse step entropy H(X^{t−1}|X^t), averaged over forward samples x^t ~ q (nats); null elsewhere",
         ideal_step_entropy:
           "forward rows, t ≥ 2, Gaussian data with the ceiling: the same for the ideal Gaussian kernels (never below the true H_q(X^{t−1}|X^t)); null elsewhere",
+        median_distance:
+          "Swiss roll, at the particle frames (t = 0, T/4, T/2, 3T/4, T): the particles' median distance to the roll, unit-variance coordinates (noise ≈ 0.3; rebuilt ≈ √β_1); null elsewhere",
       },
       series: ["direction"],
     },
@@ -360,12 +383,15 @@ export default definePipeline({
   ],
   run(p, ctx) {
     return fromAsync(async function* (): AsyncGenerator<Emit> {
-      const { binomial, T, hidden, basis } = settings(p);
-      const beta = makeSchedule(p.schedule as Schedule, T, binomial, p.beta_min, p.beta_max);
+      const s = resolveSettings(p);
+      const { binomial, basis } = s;
+      const T = s.steps;
+      const hidden = Array<number>(s.layers).fill(s.hidden);
+      const beta = makeSchedule(s.schedule, T, binomial, s.beta_min, s.beta_max);
       try {
         checkSchedule(beta, binomial);
       } catch (e) {
-        throw new RunError(`schedule ${p.schedule}: ${(e as Error).message}`, {
+        throw new RunError(`schedule ${s.schedule}: ${(e as Error).message}`, {
           param: "schedule",
         });
       }
@@ -382,7 +408,24 @@ export default definePipeline({
       const kind = binomial ? "binomial" : "gaussian";
       const model = new ReverseModel({ kind, d, hidden, basis }, beta);
       const theta = model.init(ctx.rng);
+      const net = await SimdReverseModel.create(model, theta);
       const adam = new Adam(model.n, p.lr);
+      yield {
+        stream: "setup",
+        row: {
+          preset: s.preset,
+          schedule: s.schedule,
+          beta_min: beta[0],
+          beta_max: beta[T - 1],
+          T,
+          hidden: s.hidden,
+          layers: s.layers,
+          basis,
+          train_steps: s.train_steps,
+          parameters: model.n,
+          trainer: "simd-float32",
+        },
+      };
       const reference = binomial ? HEARTBEAT_LOG_LIKELIHOOD / Math.LN2 : PAPER_SWISS_ROLL_K;
       // What the schedule allows any Gaussian reverse kernel, so a K below the paper's can be
       // told apart: a model short of this ceiling, or a ceiling short of the paper (ceiling.ts).
@@ -399,7 +442,7 @@ export default definePipeline({
         ctx.tick,
       );
       const evaluate = (step: number): Emit => {
-        const b = bound(model, theta, test, ctx.rng, rates);
+        const b = bound(net, test, ctx.rng, rates);
         const row = {
           step,
           K_bits: b.kBits,
@@ -413,10 +456,12 @@ export default definePipeline({
       yield evaluate(0);
 
       // --- training: each example at its own t, uniform on 2…T ---
-      const evalEvery = Math.max(1, Math.floor(p.train_steps / p.evals));
-      const lossEvery = Math.max(1, Math.floor(p.train_steps / 500));
+      const steps = s.train_steps;
+      const evalEvery = Math.max(1, Math.floor(steps / p.evals));
+      const lossEvery = Math.max(1, Math.floor(steps / 500));
       const m = p.train_size;
-      for (let s = 1; s <= p.train_steps; s++) {
+      const grad = new Float64Array(model.n);
+      for (let step = 1; step <= steps; step++) {
         const x0 = new Float64Array(p.batch * d);
         for (let e = 0; e < p.batch; e++) {
           const j = Math.floor(ctx.rng.uniform() * m);
@@ -424,19 +469,19 @@ export default definePipeline({
         }
         const t = new Int32Array(p.batch).map(() => 2 + Math.floor(ctx.rng.uniform() * (T - 1)));
         const xt = forwardSample(x0, t, model.ab, binomial, d, ctx.rng);
-        const grad = new Float64Array(model.n);
-        const kl = model.kl(theta, { x0, xt, t }, grad);
-        const loss = kl.reduce((a, b) => a + b, 0) / p.batch;
+        grad.fill(0);
+        const loss = net.lossAndGrad({ x0, xt, t }, grad);
         if (!Number.isFinite(loss) || !grad.every(Number.isFinite)) {
-          throw new RunError(`training diverged at step ${s} (loss ${loss}); lower lr`, {
-            step: s,
+          throw new RunError(`training diverged at step ${step} (loss ${loss}); lower lr`, {
+            step,
             param: "lr",
             loss: String(loss),
           });
         }
-        adam.step(theta, grad, s > 0.7 * p.train_steps ? p.lr / 10 : p.lr);
-        if (s % lossEvery === 0) yield { stream: "loss", row: { step: s, loss } };
-        if (s % evalEvery === 0 || s === p.train_steps) yield evaluate(s);
+        adam.step(theta, grad, step > 0.7 * steps ? p.lr / 10 : p.lr);
+        net.load(theta);
+        if (step % lossEvery === 0) yield { stream: "loss", row: { step, loss } };
+        if (step % evalEvery === 0 || step === steps) yield evaluate(step);
         await ctx.tick();
       }
 
@@ -444,7 +489,7 @@ export default definePipeline({
       // (with the ceiling only: the Swiss roll's net is small, so this is ≈ 0.2 s at T = 40;
       // the heartbeat's 3 × 50 over every step would hold the event loop for seconds)
       if (ceiling) {
-        const modelKl = klPerStep(model, theta, test, ctx.rng);
+        const modelKl = klPerStep(net, test, ctx.rng);
         for (let t = 2; t <= T; t++) {
           yield {
             stream: "kl_by_step",
@@ -485,6 +530,7 @@ export default definePipeline({
       const entropyRow = (
         t: number,
         direction: string,
+        x: Float64Array,
         entropy: number | null,
         step: { model: number | null; ideal: number | null } = { model: null, ideal: null },
       ): Emit => ({
@@ -498,6 +544,9 @@ export default definePipeline({
           upper: t > 0 ? bounds[t - 1].upper : null,
           model_step_entropy: step.model,
           ideal_step_entropy: step.ideal,
+          median_distance: !binomial && frames.has(t)
+            ? median(distanceToCurve(SWISS_ROLL, x.subarray(0, 2 * n)))
+            : null,
         },
       });
       // Each reverse step's own entropy H(X^{t−1}|X^t), the network's and the ideal kernels',
@@ -506,7 +555,7 @@ export default definePipeline({
       const stepRows = STEP_ENTROPY_ROWS * d;
       const stepEntropy = (t: number, xt: Float64Array) =>
         t < 2 ? undefined : {
-          model: model.stepEntropy(theta, xt.subarray(0, stepRows), t),
+          model: netStepEntropy(net, xt.subarray(0, stepRows), t),
           ideal: withCeiling
             ? idealStepEntropy(beta, ceilingTrain, xt.subarray(0, stepRows), t, d)
             : null,
@@ -515,7 +564,7 @@ export default definePipeline({
         if (t % every !== 0 && t !== T && !frames.has(t)) continue;
         const xt = t === 0 ? x0 : forwardSample(x0, t, model.ab, binomial, d, ctx.rng);
         const h = binomial ? heartbeatEntropy(model.ab[t]) : knnEntropy(xt, d, 3);
-        yield entropyRow(t, "forward", h, stepEntropy(t, xt));
+        yield entropyRow(t, "forward", xt, h, stepEntropy(t, xt));
         yield* particles(t, "forward", xt);
         await ctx.tick();
       }
@@ -524,9 +573,9 @@ export default definePipeline({
         binomial ? Number(ctx.rng.uniform() < 0.5) : ctx.rng.normal()
       );
       const reverse: Emit[] = [];
-      model.sample(theta, xT, ctx.rng, (t, x) => {
+      sampleReverse(net, xT, ctx.rng, (t, x) => {
         if (t % every !== 0 && t !== T && !frames.has(t)) return;
-        reverse.push(entropyRow(t, "reverse", binomial ? null : knnEntropy(x, d, 3)));
+        reverse.push(entropyRow(t, "reverse", x, binomial ? null : knnEntropy(x, d, 3)));
         reverse.push(...particles(t, "reverse", x));
       });
       yield* reverse;
@@ -542,7 +591,7 @@ export default definePipeline({
         ctx.rng,
         (t, x) => {
           if (t % every !== 0 && t !== T && !frames.has(t)) return;
-          idealRows.push(entropyRow(t, "ideal", knnEntropy(x, d, 3)));
+          idealRows.push(entropyRow(t, "ideal", x, knnEntropy(x, d, 3)));
           idealRows.push(...particles(t, "ideal", x));
         },
         ctx.tick,

@@ -8,7 +8,7 @@ import {
 } from "../src/diffusion/schedule.ts";
 import { knnEntropy } from "../src/diffusion/entropy.ts";
 import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
-import { ReverseModel } from "../src/diffusion/model.ts";
+import { ReverseModel, stepEntropy } from "../src/diffusion/model.ts";
 import {
   bound,
   edgeTerms,
@@ -152,7 +152,7 @@ Deno.test("K − null: K_minus_null − K is minus the null model's log-likeliho
   const model = new ReverseModel({ kind: "gaussian", d: 2, hidden: [4], basis: 40 }, beta);
   const theta = model.init(rng);
   const test = swissRoll(200, rng);
-  const b = bound(model, theta, test, rng);
+  const b = bound(model.at(theta), test, rng);
   // the null log-likelihood, computed independently: mean of −½‖x‖² − log 2π, in bits
   let direct = 0;
   for (let i = 0; i < 200; i++) {
@@ -242,7 +242,7 @@ Deno.test("KL per step: the untrained model (the forward kernel) against its clo
   const model = new ReverseModel({ kind: "gaussian", d: 2, hidden: [8], basis: 40 }, beta);
   const theta = model.init(rng);
   const x0 = swissRoll(2000, rng);
-  const got = klPerStep(model, theta, x0, rng);
+  const got = klPerStep(model.at(theta), x0, rng);
   let sq = 0;
   for (const v of x0) sq += v * v / 2000;
   for (let t = 2; t <= 40; t++) {
@@ -255,8 +255,8 @@ Deno.test("KL per step: the untrained model (the forward kernel) against its clo
   }
   assertEquals([got[0], got[1]], [0, 0]);
   // bound() sums the same terms with the same draws: equal to rounding
-  const k = bound(model, theta, x0, new Rng(3)).kBits;
-  const sum = klPerStep(model, theta, x0, new Rng(3)).reduce((p, q) => p + q, 0);
+  const k = bound(model.at(theta), x0, new Rng(3)).kBits;
+  const sum = klPerStep(model.at(theta), x0, new Rng(3)).reduce((p, q) => p + q, 0);
   const edge = edgeTerms(beta, ab, x0, 2, false);
   assertAlmostEquals(k, (edge - sum) / Math.LN2, 1e-9);
 });
@@ -309,6 +309,7 @@ Deno.test("ideal reverse chain: on Gaussian data its marginals are the forward o
 
 Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad schedules are clear errors", async () => {
   const rows = await pipelineRows(diffusion, {
+    preset: "released",
     steps: 8,
     train_steps: 30,
     batch: 20,
@@ -346,6 +347,7 @@ Deno.test("diffusion: a short run streams bound, loss, entropy and samples; bad 
 
   // past T = 200 the ceiling and the ideal chain (cost ∝ T) are skipped, and say so
   const long = await pipelineRows(diffusion, {
+    preset: "released",
     steps: 201,
     train_steps: 2,
     batch: 5,
@@ -384,7 +386,7 @@ Deno.test("step entropy: the untrained network's reverse step is the forward ker
     const bounds = reverseEntropyBounds(b, d, binomial);
     for (const t of [2, 10, 40]) {
       const xt = forwardSample(x0, t, model.ab, binomial, d, rng);
-      assertAlmostEquals(model.stepEntropy(theta, xt, t), bounds[t - 1].upper, 1e-9);
+      assertAlmostEquals(stepEntropy(model.at(theta), xt, t), bounds[t - 1].upper, 1e-9);
     }
   }
 });

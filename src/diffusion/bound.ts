@@ -11,7 +11,7 @@
  * @module
  */
 import type { Rng } from "../random/rng.ts";
-import type { Batch, ReverseModel } from "./model.ts";
+import type { Batch, ReverseKernel } from "./model.ts";
 import { bernoulliEntropy, gaussianEntropy } from "./schedule.ts";
 
 /** x^t ~ q(x^t | x^0) for every row of x0 (t ≥ 0), in closed form. */
@@ -91,8 +91,7 @@ export function edgeTerms(
  * kl[t] in nats per example (0 for t < 2). Where the reverse process falls short, step by step.
  */
 export function klPerStep(
-  model: ReverseModel,
-  theta: Float64Array,
+  model: ReverseKernel,
   x0: Float64Array,
   rng: Rng,
 ): Float64Array {
@@ -104,7 +103,7 @@ export function klPerStep(
   for (let t = 2; t <= T; t++) {
     const ts = new Int32Array(count).fill(t);
     const batch: Batch = { x0, xt: forwardSample(x0, t, model.ab, binomial, d, rng), t: ts };
-    for (const k of model.kl(theta, batch)) kl[t] += k / count;
+    for (const k of model.kl(batch)) kl[t] += k / count;
   }
   return kl;
 }
@@ -115,8 +114,7 @@ export function klPerStep(
  * π on q(x^T|x^0), exact per example.
  */
 export function bound(
-  model: ReverseModel,
-  theta: Float64Array,
+  model: ReverseKernel,
   x0: Float64Array,
   rng: Rng,
   rates?: Float64Array,
@@ -129,14 +127,14 @@ export function bound(
   const count = x0.length / d;
   let klSum = 0;
   if (T - 1 <= maxSteps) {
-    klSum = count * klPerStep(model, theta, x0, rng).reduce((a, b) => a + b, 0);
+    klSum = count * klPerStep(model, x0, rng).reduce((a, b) => a + b, 0);
   } else {
     // long chains (the heartbeat's T = 2000): (T − 1) × KL at a uniform t, `maxSteps`
     // draws per example — unbiased for the sum over t, with sampling noise
     for (let r = 0; r < maxSteps; r++) {
       const ts = new Int32Array(count).map(() => 2 + Math.floor(rng.uniform() * (T - 1)));
       const batch: Batch = { x0, xt: forwardSample(x0, ts, ab, binomial, d, rng), t: ts };
-      for (const k of model.kl(theta, batch)) klSum += (k * (T - 1)) / maxSteps;
+      for (const k of model.kl(batch)) klSum += (k * (T - 1)) / maxSteps;
     }
   }
   const edge = edgeTerms(model.beta, ab, x0, d, binomial);

@@ -35,6 +35,9 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 /** keeps logits of kernel probabilities finite when β_t/2 underflows nothing but is tiny */
 const clampP = (p: number) => Math.min(1 - 1e-12, Math.max(1e-12, p));
 
+/** logit of the binomial forward kernel q(x^t = 1 | x^{t−1} = x), the reverse logit's offset */
+export const kernelLogit = (x: number, bt: number) => logit(clampP(x * (1 - bt) + bt / 2));
+
 /**
  * Weights of t = 1…T on `basis` Gaussian bumps evenly spaced over [−1, 1] (width
  * half their spacing), normalised to sum to 1 at each t — the released code's
@@ -68,6 +71,24 @@ export interface Batch {
   readonly t: Int32Array;
 }
 
+/**
+ * What K, the reverse chain and the step entropies need of a trained reverse process,
+ * whether the float64 reference at some θ (`ReverseModel.at`) or the batched float32
+ * model (batched.ts).
+ */
+export interface ReverseKernel {
+  readonly spec: ModelSpec;
+  readonly beta: Float64Array;
+  readonly ab: Float64Array;
+  /** KL(q(x^{t−1}|x^t,x^0) ‖ p(x^{t−1}|x^t)) of each example, nats summed over dimensions */
+  kl(batch: Batch): Float64Array;
+  /**
+   * p(x^{t−1} | x^t) at one t ≥ 2 for every row of `xt` (row-major like it): Gaussian mean
+   * and variance per dimension, or the Bernoulli probability in `mean`.
+   */
+  reverseAll(xt: Float64Array, t: number): { mean: Float64Array; variance: Float64Array };
+}
+
 export class ReverseModel {
   readonly n: number;
   readonly outputs: number;
@@ -78,6 +99,8 @@ export class ReverseModel {
   readonly #off: { w: number; b: number }[] = [];
   readonly #rOff: number;
   readonly #cOff: number;
+  /** Gaussian q(x^{t−1}|x^t,x^0)'s coefficients, index t (2…T) */
+  readonly #posterior: ReturnType<typeof gaussianPosterior>[];
 
   constructor(readonly spec: ModelSpec, readonly beta: Float64Array) {
     const T = beta.length;
@@ -85,6 +108,10 @@ export class ReverseModel {
       throw new RangeError(`basis must be in 1…${T}, got ${spec.basis}`);
     }
     this.ab = alphaBar(beta);
+    this.#posterior = Array.from(
+      { length: T + 1 },
+      (_, t) => t < 2 ? { a: 0, b: 0, variance: 1 } : gaussianPosterior(beta, this.ab, t),
+    );
     this.outputs = spec.kind === "gaussian" ? 2 * spec.d : spec.d;
     this.#sizes = [spec.d, ...spec.hidden];
     this.#basis = temporalBasis(T, spec.basis);
@@ -104,6 +131,28 @@ export class ReverseModel {
 
   get #last(): number {
     return this.#sizes[this.#sizes.length - 1];
+  }
+
+  /**
+   * Where each block of θ sits (row-major W_l of fan-out × fan-in, then b_l; the
+   * readout R as basis × outputs rows of H; its bias as basis × outputs), and the
+   * temporal basis weights of each t — what the batched float32 twin (batched.ts)
+   * needs to read and write the same θ.
+   */
+  get layout(): {
+    layers: { w: number; b: number; rows: number; cols: number }[];
+    readout: number;
+    readoutBias: number;
+    width: number;
+    basis: readonly Float64Array[];
+  } {
+    return {
+      layers: this.#off.map((o, l) => ({ ...o, rows: this.#sizes[l + 1], cols: this.#sizes[l] })),
+      readout: this.#rOff,
+      readoutBias: this.#cOff,
+      width: this.#last,
+      basis: this.#basis,
+    };
   }
 
   /** Weights N(0, 1/fan-in), biases 0, readout 0: p starts as the forward kernel. */
@@ -159,31 +208,35 @@ export class ReverseModel {
   reverse(theta: Float64Array, xt: Float64Array, off: number, t: number) {
     const acts = this.#trunk(theta, xt, off);
     const out = this.#readout(theta, acts[acts.length - 1], t);
-    return { acts, out, ...this.#params(out, xt, off, t) };
+    return { acts, out, ...this.params(out, 0, xt, off, t) };
+  }
+
+  /** This model at θ, as the kernel interface K, sampling and entropies take. */
+  at(theta: Float64Array): ReverseKernel {
+    const { d } = this.spec;
+    return {
+      spec: this.spec,
+      beta: this.beta,
+      ab: this.ab,
+      kl: (batch) => this.kl(theta, batch),
+      reverseAll: (xt, t) => {
+        const mean = new Float64Array(xt.length);
+        const variance = new Float64Array(xt.length);
+        for (let off = 0; off < xt.length; off += d) {
+          const r = this.reverse(theta, xt, off, t);
+          mean.set(r.mean, off);
+          variance.set(r.variance, off);
+        }
+        return { mean, variance };
+      },
+    };
   }
 
   /**
-   * The mean entropy (nats) of the reverse step p(x^{t−1} | x^t) over the rows of `xt`:
-   * Σ ½ log(2πe σ_i²) for the Gaussian, Σ H(p_i) for the Bernoulli. Taken over forward
-   * samples x^t ~ q it is the network's H(X^{t−1}|X^t), which the forward schedule bounds
-   * (schedule.ts `reverseEntropyBounds`) for the true reverse process.
+   * p(x^{t−1} | x^t) per dimension from the readout `out` (row `oOff` of a row-major
+   * array of `outputs` columns) at x^t = row `off` of `xt`.
    */
-  stepEntropy(theta: Float64Array, xt: Float64Array, t: number): number {
-    const { d } = this.spec;
-    const count = xt.length / d;
-    let h = 0;
-    for (let e = 0; e < count; e++) {
-      const r = this.reverse(theta, xt, e * d, t);
-      for (let i = 0; i < d; i++) {
-        h += this.spec.kind === "gaussian"
-          ? 0.5 * Math.log(2 * Math.PI * Math.E * r.variance[i])
-          : bernoulliEntropy(r.mean[i]);
-      }
-    }
-    return h / count;
-  }
-
-  #params(out: Float64Array, xt: Float64Array, off: number, t: number) {
+  params(out: ArrayLike<number>, oOff: number, xt: Float64Array, off: number, t: number) {
     const d = this.spec.d;
     const bt = this.beta[t - 1];
     const mean = new Float64Array(d);
@@ -191,13 +244,56 @@ export class ReverseModel {
     for (let i = 0; i < d; i++) {
       const x = xt[off + i];
       if (this.spec.kind === "gaussian") {
-        mean[i] = x * Math.sqrt(1 - bt) + out[i] * Math.sqrt(bt);
-        variance[i] = sigmoid(out[d + i] / Math.sqrt(this.beta.length) + logit(bt));
+        mean[i] = x * Math.sqrt(1 - bt) + out[oOff + i] * Math.sqrt(bt);
+        variance[i] = sigmoid(out[oOff + d + i] / Math.sqrt(this.beta.length) + logit(bt));
       } else {
-        mean[i] = sigmoid(out[i] + logit(clampP(x * (1 - bt) + bt / 2)));
+        mean[i] = sigmoid(out[oOff + i] + kernelLogit(x, bt));
       }
     }
     return { mean, variance };
+  }
+
+  /**
+   * The loss head, in float64 whoever computed the readout (this model or the batched
+   * float32 one, simd_model.ts): KL(q(x^{t−1}|x^t,x^0) ‖ p(x^{t−1}|x^t)) of example e of
+   * `batch` (nats, summed over dimensions) from its readout (row `oOff` of `out`), and
+   * d KL / d readout written into dOut (`outputs` entries from dOff).
+   */
+  head(
+    out: ArrayLike<number>,
+    oOff: number,
+    batch: Batch,
+    e: number,
+    dOut: Float64Array,
+    dOff: number,
+  ): number {
+    const { d } = this.spec;
+    const T = this.beta.length;
+    const t = batch.t[e];
+    const off = e * d;
+    const bt = this.beta[t - 1];
+    const r = this.params(out, oOff, batch.xt, off, t);
+    let kl = 0;
+    if (this.spec.kind === "gaussian") {
+      const post = this.#posterior[t];
+      for (let i = 0; i < d; i++) {
+        const mq = post.a * batch.x0[off + i] + post.b * batch.xt[off + i];
+        const s = r.variance[i];
+        const diff = mq - r.mean[i];
+        kl += 0.5 * Math.log(s / post.variance) + (post.variance + diff * diff) / (2 * s) - 0.5;
+        dOut[dOff + i] = (-diff / s) * Math.sqrt(bt);
+        dOut[dOff + d + i] = (0.5 / s - (post.variance + diff * diff) / (2 * s * s)) * s * (1 - s) /
+          Math.sqrt(T);
+      }
+    } else {
+      for (let i = 0; i < d; i++) {
+        const pq = binomialPosterior(this.beta, this.ab, t, batch.x0[off + i], batch.xt[off + i]);
+        const p = r.mean[i];
+        kl += bernoulliKl(pq, p);
+        dOut[dOff + i] = p - pq;
+      }
+    }
+    return kl;
   }
 
   /**
@@ -205,39 +301,15 @@ export class ReverseModel {
    * dimensions), and if `grad` is given, adds d(mean KL)/dθ to it.
    */
   kl(theta: Float64Array, batch: Batch, grad?: Float64Array): Float64Array {
-    const { d } = this.spec;
     const count = batch.t.length;
     const out = new Float64Array(count);
-    const O = this.outputs;
-    const T = this.beta.length;
+    const dOut = new Float64Array(this.outputs); // d KL_e / d readout
     for (let e = 0; e < count; e++) {
       const t = batch.t[e];
-      const off = e * d;
-      const bt = this.beta[t - 1];
-      const r = this.reverse(theta, batch.xt, off, t);
-      const dOut = new Float64Array(O); // d KL_e / d readout
-      let kl = 0;
-      if (this.spec.kind === "gaussian") {
-        const post = gaussianPosterior(this.beta, this.ab, t);
-        for (let i = 0; i < d; i++) {
-          const mq = post.a * batch.x0[off + i] + post.b * batch.xt[off + i];
-          const s = r.variance[i];
-          const diff = mq - r.mean[i];
-          kl += 0.5 * Math.log(s / post.variance) + (post.variance + diff * diff) / (2 * s) - 0.5;
-          dOut[i] = (-diff / s) * Math.sqrt(bt);
-          dOut[d + i] = (0.5 / s - (post.variance + diff * diff) / (2 * s * s)) * s * (1 - s) /
-            Math.sqrt(T);
-        }
-      } else {
-        for (let i = 0; i < d; i++) {
-          const pq = binomialPosterior(this.beta, this.ab, t, batch.x0[off + i], batch.xt[off + i]);
-          const p = r.mean[i];
-          kl += bernoulliKl(pq, p);
-          dOut[i] = p - pq;
-        }
-      }
-      out[e] = kl;
-      if (grad) this.#backward(theta, r.acts, t, dOut, 1 / count, grad);
+      const acts = this.#trunk(theta, batch.xt, e * this.spec.d);
+      const readout = this.#readout(theta, acts[acts.length - 1], t);
+      out[e] = this.head(readout, 0, batch, e, dOut, 0);
+      if (grad) this.#backward(theta, acts, t, dOut, 1 / count, grad);
     }
     return out;
   }
@@ -285,49 +357,61 @@ export class ReverseModel {
       dh = dPrev;
     }
   }
+}
 
-  /**
-   * Runs the reverse chain from x^T for `count` particles, calling `visit(t, x)` at
-   * t = T…0. The last step is the forward kernel reversed under π (p(x^0|x^1) =
-   * q(x^1|x^0) π(x^0)/π(x^1), the paper's edge rule), which for both kernels is the
-   * kernel itself.
-   */
-  sample(
-    theta: Float64Array,
-    xT: Float64Array,
-    rng: Rng,
-    visit: (t: number, x: Float64Array) => void,
-  ) {
-    const { d } = this.spec;
-    const count = xT.length / d;
-    let x = xT.slice();
-    const T = this.beta.length;
-    visit(T, x);
-    for (let t = T; t >= 1; t--) {
-      const next = new Float64Array(x.length);
-      for (let e = 0; e < count; e++) {
-        const off = e * d;
-        if (t === 1) {
-          const b1 = this.beta[0];
-          for (let i = 0; i < d; i++) {
-            const xi = x[off + i];
-            next[off + i] = this.spec.kind === "gaussian"
-              ? Math.sqrt(1 - b1) * xi + Math.sqrt(b1) * rng.normal()
-              : Number(rng.uniform() < xi * (1 - b1) + b1 / 2);
-          }
-          continue;
-        }
-        const r = this.reverse(theta, x, off, t);
-        for (let i = 0; i < d; i++) {
-          next[off + i] = this.spec.kind === "gaussian"
-            ? r.mean[i] + Math.sqrt(r.variance[i]) * rng.normal()
-            : Number(rng.uniform() < r.mean[i]);
-        }
+/**
+ * Runs the reverse chain from x^T for every row of `xT`, calling `visit(t, x)` at
+ * t = T…0. The last step is the forward kernel reversed under π (p(x^0|x^1) =
+ * q(x^1|x^0) π(x^0)/π(x^1), the paper's edge rule), which for both kernels is the
+ * kernel itself.
+ */
+export function sampleReverse(
+  model: ReverseKernel,
+  xT: Float64Array,
+  rng: Rng,
+  visit: (t: number, x: Float64Array) => void,
+): void {
+  const gaussian = model.spec.kind === "gaussian";
+  let x = xT.slice();
+  const T = model.beta.length;
+  visit(T, x);
+  for (let t = T; t >= 1; t--) {
+    const next = new Float64Array(x.length);
+    if (t === 1) {
+      const b1 = model.beta[0];
+      for (let i = 0; i < x.length; i++) {
+        next[i] = gaussian
+          ? Math.sqrt(1 - b1) * x[i] + Math.sqrt(b1) * rng.normal()
+          : Number(rng.uniform() < x[i] * (1 - b1) + b1 / 2);
       }
-      x = next;
-      visit(t - 1, x);
+    } else {
+      const r = model.reverseAll(x, t);
+      for (let i = 0; i < x.length; i++) {
+        next[i] = gaussian
+          ? r.mean[i] + Math.sqrt(r.variance[i]) * rng.normal()
+          : Number(rng.uniform() < r.mean[i]);
+      }
     }
+    x = next;
+    visit(t - 1, x);
   }
+}
+
+/**
+ * The mean entropy (nats) of the reverse step p(x^{t−1} | x^t) over the rows of `xt`:
+ * Σ ½ log(2πe σ_i²) for the Gaussian, Σ H(p_i) for the Bernoulli. Taken over forward
+ * samples x^t ~ q it is the network's H(X^{t−1}|X^t), which the forward schedule bounds
+ * (schedule.ts `reverseEntropyBounds`) for the true reverse process.
+ */
+export function stepEntropy(model: ReverseKernel, xt: Float64Array, t: number): number {
+  const r = model.reverseAll(xt, t);
+  let h = 0;
+  for (let i = 0; i < xt.length; i++) {
+    h += model.spec.kind === "gaussian"
+      ? 0.5 * Math.log(2 * Math.PI * Math.E * r.variance[i])
+      : bernoulliEntropy(r.mean[i]);
+  }
+  return h / (xt.length / model.spec.d);
 }
 
 /** Binomial q(x^{t−1} = 1 | x^t, x^0) by Bayes' rule. */

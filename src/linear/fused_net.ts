@@ -1,6 +1,6 @@
 /**
  * The deep linear net of network.ts, stepped by the float32 SIMD loops of
- * kernels.ts instead of tfjs: the same full-batch gradient descent on
+ * compute/simd_kernels.ts instead of tfjs: the same full-batch gradient descent on
  * L = ½ Σ_μ ‖y_μ − W_tot x_μ‖² through Σ31 and Σ11, the same A/C bookkeeping,
  * with every weight updated in place. Used where tfjs would run on wasm or cpu;
  * tests/linear_fused_test.ts holds the two to the same trajectory.
@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { instantiateKernels, type Kernels } from "./kernels.ts";
+import { instantiateKernels, type Kernels } from "../compute/simd_kernels.ts";
 import type { StepResult } from "./network.ts";
 
 const pad = (n: number, to: number) => Math.ceil(n / to) * to;

@@ -66,7 +66,7 @@ export async function trainingTime(
     data.modes,
   );
   // On WebGPU tfjs steps the net; elsewhere the in-place SIMD loops are 2–3× faster
-  // than tfjs-wasm for wide layers (kernels.ts).
+  // than tfjs-wasm for wide layers (compute/simd_kernels.ts).
   const net: { step(lr: number, measure: boolean): StepResult; dispose(): void } =
     tf.getBackend() === "webgpu"
       ? new LinearNet(tf, dims, w, data.sigma31, data.sigma11, data.trace33)

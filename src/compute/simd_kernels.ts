@@ -1,6 +1,8 @@
 /**
- * The two loops of a deep linear net's gradient step, as WebAssembly SIMD
- * (float32 × 4), for nets too wide for tfjs-wasm to step quickly.
+ * Float32 matrix products as WebAssembly SIMD (float32 × 4): the two loops of a deep
+ * linear net's gradient step, for nets too wide for tfjs-wasm to step quickly, and the
+ * plain product `rowmat` that the diffusion model's batched trainer is built from
+ * (src/diffusion/simd_model.ts: there tfjs-wasm pays ≈ 0.1–1 ms an op on 200 × 64 tensors).
  *
  * Why not tfjs: its wasm matMul hands the right operand to XNNPACK as "weights"
  * and packs them once per tensor, so A·W with a W that changes every step pays
@@ -157,7 +159,7 @@ async function compile(): Promise<WebAssembly.Module> {
   // imported here, not at the top: `list` and the server load every pipeline, and need no wabt
   const { default: initWabt } = await import("wabt");
   const wabt = await initWabt();
-  const parsed = wabt.parseWat("linear_kernels.wat", WAT, { simd: true, bulk_memory: true });
+  const parsed = wabt.parseWat("simd_kernels.wat", WAT, { simd: true, bulk_memory: true });
   try {
     return await WebAssembly.compile(new Uint8Array(parsed.toBinary({}).buffer)); // a copy: wabt types it over ArrayBufferLike
   } finally {
