@@ -152,7 +152,7 @@ export default definePipeline({
       max: 1_000_000,
       integer: true,
       help:
-        "Adam steps on the bound; 0: the preset's (Swiss roll: slide 6,000, table1 30,000, released 4,000; heartbeat 30,000)",
+        "Adam steps on the bound; 0: the preset's (Swiss roll: slide 6,000, table1 30,000, released 4,000; heartbeat 40,000)",
     },
     batch: {
       kind: "number",

@@ -2,9 +2,10 @@
  * The reverse process p(x^{t−1} | x^t) of Sohl-Dickstein et al. 2015 (§2.2,
  * Appendix D.1): a tanh MLP of x^t shared across time, whose last layer is read
  * out by time-dependent weights (a mix of `basis` bump functions of t; with as many
- * bumps as steps, one readout per step). Float64 with hand-written gradients —
- * the net is a few hundred parameters and per-sample t makes batched tensors
- * awkward; tests check the gradient against finite differences.
+ * bumps as steps, one readout per step). Float64 with hand-written gradients, one
+ * example at a time: the reference (tests check its gradient against finite
+ * differences) that the batched float32 trainer (simd_model.ts) is held to, and the
+ * owner of θ's layout and of the loss head both share.
  *
  * Gaussian (Swiss roll), as in the paper's code: with readouts (m, c),
  *   mean  = x^t √(1−β_t) + m √β_t,   variance = σ(c/√T + logit β_t),
@@ -74,7 +75,7 @@ export interface Batch {
 /**
  * What K, the reverse chain and the step entropies need of a trained reverse process,
  * whether the float64 reference at some θ (`ReverseModel.at`) or the batched float32
- * model (batched.ts).
+ * model (simd_model.ts).
  */
 export interface ReverseKernel {
   readonly spec: ModelSpec;
@@ -136,7 +137,7 @@ export class ReverseModel {
   /**
    * Where each block of θ sits (row-major W_l of fan-out × fan-in, then b_l; the
    * readout R as basis × outputs rows of H; its bias as basis × outputs), and the
-   * temporal basis weights of each t — what the batched float32 twin (batched.ts)
+   * temporal basis weights of each t — what the batched float32 twin (simd_model.ts)
    * needs to read and write the same θ.
    */
   get layout(): {

@@ -31,6 +31,14 @@ export interface Recipe {
 export const PAPER_STEPS = { "swiss-roll": 40, heartbeat: 2000 } as const;
 
 const SMALL_BETA = { schedule: "geometric", beta_min: 1e-5, beta_max: 0.3 } as const;
+/** The heartbeat's: the paper's binomial schedule β_t = 1/(T − t + 1) and three layers of 50. */
+const PAPER_BINOMIAL = {
+  schedule: "paper",
+  beta_min: 1e-4,
+  beta_max: 0.5,
+  hidden: 50,
+  layers: 3,
+} as const;
 
 export const RECIPES: Readonly<Record<"swiss-roll" | "heartbeat", Record<Preset, Recipe>>> = {
   "swiss-roll": {
@@ -49,31 +57,11 @@ export const RECIPES: Readonly<Record<"swiss-roll" | "heartbeat", Record<Preset,
     },
   },
   heartbeat: {
-    // The paper's binomial schedule β_t = 1/(T − t + 1) and three layers of 50 throughout.
-    slide: {
-      schedule: "paper",
-      beta_min: 1e-4,
-      beta_max: 0.5,
-      hidden: 50,
-      layers: 3,
-      train_steps: 20_000,
-    },
-    table1: {
-      schedule: "paper",
-      beta_min: 1e-4,
-      beta_max: 0.5,
-      hidden: 50,
-      layers: 3,
-      train_steps: 20_000,
-    },
-    released: {
-      schedule: "paper",
-      beta_min: 1e-4,
-      beta_max: 0.5,
-      hidden: 50,
-      layers: 3,
-      train_steps: 4000,
-    },
+    /** within 0.2 bits of the true −2.322 in ≤ 3 min (README "Measured") */
+    slide: { ...PAPER_BINOMIAL, train_steps: 40_000 },
+    table1: { ...PAPER_BINOMIAL, train_steps: 40_000 },
+    /** the previous default, 4,000 steps: K ≈ −2.65 */
+    released: { ...PAPER_BINOMIAL, train_steps: 4000 },
   },
 };
 
