@@ -9,57 +9,25 @@
 import { definePipeline, type Emit, RunError } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
 import { ParamError } from "../src/params/schema.ts";
-import {
-  DATASETS,
-  heartbeat,
-  HEARTBEAT_LOG_LIKELIHOOD,
-  SWISS_ROLL,
-  swissRoll,
-} from "../src/diffusion/data.ts";
-import {
-  checkSchedule,
-  makeSchedule,
-  reverseEntropyBounds,
-  SCHEDULES,
-} from "../src/diffusion/schedule.ts";
-import {
-  ReverseModel,
-  sampleReverse,
-  stepEntropy as netStepEntropy,
-} from "../src/diffusion/model.ts";
+import { DATASETS, heartbeat, HEARTBEAT_LOG_LIKELIHOOD, swissRoll } from "../src/diffusion/data.ts";
+import { checkSchedule, makeSchedule, SCHEDULES } from "../src/diffusion/schedule.ts";
+import { ReverseModel } from "../src/diffusion/model.ts";
 import { SimdReverseModel } from "../src/diffusion/simd_model.ts";
 import { PRESETS, resolveSettings } from "../src/diffusion/presets.ts";
-import { bound, forwardSample, klPerStep } from "../src/diffusion/bound.ts";
-import { Adam } from "../src/optim/adam.ts";
-import { knnEntropy } from "../src/diffusion/entropy.ts";
-import { heartbeatEntropy } from "../src/diffusion/heartbeat_entropy.ts";
-import { gaussianCeiling, idealStepEntropy, sampleIdealReverse } from "../src/diffusion/ceiling.ts";
-import { curveLength, swissRollLimit } from "../src/diffusion/limit.ts";
-import { distanceToCurve, median } from "../src/diffusion/curve_distance.ts";
+import { bound, klPerStep, nullRates } from "../src/diffusion/bound.ts";
+import {
+  CEILING_MAX_T,
+  CEILING_TEST,
+  ceilingPoints,
+  gaussianCeiling,
+} from "../src/diffusion/ceiling.ts";
+import { swissRollLimit } from "../src/diffusion/limit.ts";
+import { trainReverse } from "../src/diffusion/train.ts";
+import { marginals } from "../src/diffusion/marginals.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
 /** Table 1: the Swiss roll's K in bits per example */
 export const PAPER_SWISS_ROLL_K = 2.35;
-/**
- * Points for the ceiling. Its empirical posterior over training points is only as fine as
- * they are close, so they must lie closer along the roll than half the first step's blur
- * √β_1, or the ceiling errs low (by ≈ 1 bit at β_1 = 1e-5 with 2,000). At least 2,000
- * (≈ 0.006 apart on the unit-variance roll, far under √β_1 = 0.16 at the paper's schedule:
- * about 1.5 s at T = 40), at most the training set or 10,000 (cost ∝ points). 500 held-out
- * points give the ceiling to ≈ 0.05 bits.
- */
-const CEILING_TRAIN = 2000;
-const CEILING_TRAIN_MAX = 10_000;
-const CEILING_TEST = 500;
-/** (the roll's length is taken per run, ≈ 1 ms, not when the pipeline registry loads) */
-const ceilingPoints = (beta1: number, trainSize: number) => {
-  const apart = Math.ceil((2 * curveLength(SWISS_ROLL)) / Math.sqrt(beta1));
-  return Math.min(trainSize, Math.max(CEILING_TRAIN, Math.min(CEILING_TRAIN_MAX, apart)));
-};
-/** Both cost ∝ T (≈ 5 s in all at T = 40): past this T they are skipped (null, no `ideal` rows). */
-const CEILING_MAX_T = 200;
-/** Forward samples over which each reverse step's entropy is averaged */
-const STEP_ENTROPY_ROWS = 500;
 
 export default definePipeline({
   id: "diffusion",
@@ -399,17 +367,11 @@ export default definePipeline({
       const draw = (n: number) => binomial ? heartbeat(n, ctx.rng) : swissRoll(n, ctx.rng);
       const train = draw(p.train_size);
       const test = draw(p.test_size);
-      // the heartbeat's null model: independent bits at the training set's rates
-      const rates = binomial ? new Float64Array(d) : undefined;
-      if (rates) {
-        for (let i = 0; i < train.length; i++) rates[i % d] += train[i] / p.train_size;
-        for (let i = 0; i < d; i++) rates[i] = Math.min(1 - 1e-3, Math.max(1e-3, rates[i]));
-      }
+      const rates = binomial ? nullRates(train, d) : undefined;
       const kind = binomial ? "binomial" : "gaussian";
       const model = new ReverseModel({ kind, d, hidden, basis }, beta);
       const theta = model.init(ctx.rng);
       const net = await SimdReverseModel.create(model, theta);
-      const adam = new Adam(model.n, p.lr);
       yield {
         stream: "setup",
         row: {
@@ -456,33 +418,24 @@ export default definePipeline({
       yield evaluate(0);
 
       // --- training: each example at its own t, uniform on 2…T ---
-      const steps = s.train_steps;
-      const evalEvery = Math.max(1, Math.floor(steps / p.evals));
-      const lossEvery = Math.max(1, Math.floor(steps / 500));
-      const m = p.train_size;
-      const grad = new Float64Array(model.n);
-      for (let step = 1; step <= steps; step++) {
-        const x0 = new Float64Array(p.batch * d);
-        for (let e = 0; e < p.batch; e++) {
-          const j = Math.floor(ctx.rng.uniform() * m);
-          x0.set(train.subarray(j * d, (j + 1) * d), e * d);
-        }
-        const t = new Int32Array(p.batch).map(() => 2 + Math.floor(ctx.rng.uniform() * (T - 1)));
-        const xt = forwardSample(x0, t, model.ab, binomial, d, ctx.rng);
-        grad.fill(0);
-        const loss = net.lossAndGrad({ x0, xt, t }, grad);
-        if (!Number.isFinite(loss) || !grad.every(Number.isFinite)) {
-          throw new RunError(`training diverged at step ${step} (loss ${loss}); lower lr`, {
-            step,
-            param: "lr",
-            loss: String(loss),
-          });
-        }
-        adam.step(theta, grad, step > 0.7 * steps ? p.lr / 10 : p.lr);
-        net.load(theta);
-        if (step % lossEvery === 0) yield { stream: "loss", row: { step, loss } };
-        if (step % evalEvery === 0 || step === steps) yield evaluate(step);
-        await ctx.tick();
+      const training = trainReverse(
+        model,
+        net,
+        theta,
+        train,
+        {
+          steps: s.train_steps,
+          batch: p.batch,
+          lr: p.lr,
+          evals: p.evals,
+        },
+        ctx.rng,
+        ctx.tick,
+      );
+      for await (const e of training) {
+        yield e.evaluate
+          ? evaluate(e.step)
+          : { stream: "loss", row: { step: e.step, loss: e.loss } };
       }
 
       // --- where the bound is lost, step by step: the network's KL terms beside the ideal's ---
@@ -505,98 +458,15 @@ export default definePipeline({
       }
 
       // --- entropy along both directions, and particles ---
-      const n = p.particles;
-      const shown = binomial ? Math.min(n, 20) : n; // a heartbeat particle is 20 rows
-      const frames = new Set([0, 1, 2, 3, 4].map((i) => Math.round((i * T) / 4)));
-      const every = Math.max(1, Math.floor(T / 200));
-      const bounds = reverseEntropyBounds(beta, d, binomial);
-      const x0 = draw(n);
-      const particles = function* (t: number, direction: string, x: Float64Array) {
-        if (!frames.has(t)) return;
-        for (let i = 0; i < shown; i++) {
-          if (binomial) {
-            for (let j = 0; j < d; j++) {
-              yield {
-                stream: "samples",
-                row: { t, direction, particle: i, x: j, y: x[i * d + j] },
-              };
-            }
-          } else {
-            const row = { t, direction, particle: i, x: x[2 * i], y: x[2 * i + 1] };
-            yield { stream: "samples", row };
-          }
-        }
-      };
-      const entropyRow = (
-        t: number,
-        direction: string,
-        x: Float64Array,
-        entropy: number | null,
-        step: { model: number | null; ideal: number | null } = { model: null, ideal: null },
-      ): Emit => ({
-        stream: "entropy",
-        row: {
-          t,
-          direction,
-          beta: t > 0 ? beta[t - 1] : null,
-          entropy,
-          lower: t > 0 ? bounds[t - 1].lower : null,
-          upper: t > 0 ? bounds[t - 1].upper : null,
-          model_step_entropy: step.model,
-          ideal_step_entropy: step.ideal,
-          median_distance: !binomial && frames.has(t)
-            ? median(distanceToCurve(SWISS_ROLL, x.subarray(0, 2 * n)))
-            : null,
-        },
-      });
-      // Each reverse step's own entropy H(X^{t−1}|X^t), the network's and the ideal kernels',
-      // over forward samples x^t ~ q, is what the schedule's bounds are about; 500 of the
-      // particles give it to ≈ 0.01 nats. (Step 1 is the forward kernel: its entropy is `upper`.)
-      const stepRows = STEP_ENTROPY_ROWS * d;
-      const stepEntropy = (t: number, xt: Float64Array) =>
-        t < 2 ? undefined : {
-          model: netStepEntropy(net, xt.subarray(0, stepRows), t),
-          ideal: withCeiling
-            ? idealStepEntropy(beta, ceilingTrain, xt.subarray(0, stepRows), t, d)
-            : null,
-        };
-      for (let t = 0; t <= T; t++) {
-        if (t % every !== 0 && t !== T && !frames.has(t)) continue;
-        const xt = t === 0 ? x0 : forwardSample(x0, t, model.ab, binomial, d, ctx.rng);
-        const h = binomial ? heartbeatEntropy(model.ab[t]) : knnEntropy(xt, d, 3);
-        yield entropyRow(t, "forward", xt, h, stepEntropy(t, xt));
-        yield* particles(t, "forward", xt);
-        await ctx.tick();
-      }
-      // the heartbeat's reverse entropy is not estimated, so only the shown particles run
-      const xT = new Float64Array((binomial ? shown : n) * d).map(() =>
-        binomial ? Number(ctx.rng.uniform() < 0.5) : ctx.rng.normal()
-      );
-      const reverse: Emit[] = [];
-      sampleReverse(net, xT, ctx.rng, (t, x) => {
-        if (t % every !== 0 && t !== T && !frames.has(t)) return;
-        reverse.push(entropyRow(t, "reverse", x, binomial ? null : knnEntropy(x, d, 3)));
-        reverse.push(...particles(t, "reverse", x));
-      });
-      yield* reverse;
-      if (!withCeiling) return;
-      // The ideal reverse kernels behind the ceiling, from the same noise: the structure this
-      // schedule lets a Gaussian reverse process rebuild, beside what the network rebuilt.
-      const idealRows: Emit[] = [];
-      await sampleIdealReverse(
+      yield* marginals({
         beta,
-        ceilingTrain,
-        xT,
-        d,
-        ctx.rng,
-        (t, x) => {
-          if (t % every !== 0 && t !== T && !frames.has(t)) return;
-          idealRows.push(entropyRow(t, "ideal", x, knnEntropy(x, d, 3)));
-          idealRows.push(...particles(t, "ideal", x));
-        },
-        ctx.tick,
-      );
-      yield* idealRows;
+        binomial,
+        net,
+        ceilingTrain: withCeiling ? ceilingTrain : null,
+        x0: draw(p.particles),
+        rng: ctx.rng,
+        tick: ctx.tick,
+      });
     });
   },
 });

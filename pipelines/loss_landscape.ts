@@ -6,18 +6,17 @@
  * (Dauphin et al. 2014). Everything is float64 TypeScript: the Hessians are
  * exact and small, so tfjs's float32 would only lose the small eigenvalues.
  */
-import { definePipeline, type Emit, RunError } from "../src/runtime/pipeline.ts";
+import { definePipeline, type Emit } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
 import { ParamError } from "../src/params/schema.ts";
 import { countParams, TanhMlp } from "../src/landscape/mlp.ts";
 import { makeTask, type Task, TASKS } from "../src/landscape/tasks.ts";
 import { findCriticalPoint } from "../src/landscape/critical.ts";
-import { newtonStep } from "../src/landscape/newton.ts";
-import { adam, MinibatchSgd } from "../src/landscape/sgd.ts";
+import { optimizerComparison } from "../src/landscape/trajectories.ts";
+import { adam } from "../src/landscape/sgd.ts";
 import { criticalEnergy, index } from "../src/landscape/pennington_bahri.ts";
-import { binnedDensity, extremes, fractionBelow, slq } from "../src/landscape/slq.ts";
-import { symmetricEigen } from "../src/numerics/symmetric_eigen.ts";
-import { Rng } from "../src/random/rng.ts";
+import { slq } from "../src/landscape/slq.ts";
+import { exactSpectrum, slqSpectrum } from "../src/landscape/spectrum.ts";
 
 const DAUPHIN = "Dauphin et al. 2014 (arXiv:1406.2572)";
 const PB = "Pennington & Bahri, ICML 2017";
@@ -30,112 +29,9 @@ export const MAX_KRYLOV_PARAMS = 50_000;
 export const HESSIAN_MODES = ["auto", "dense", "krylov"] as const;
 /** error bands for choosing which spectra to show: the first point found in each */
 const SPECTRUM_BANDS = [0, 0.1, 0.2, 0.3, 0.4, Infinity];
-const BINS = 40;
 
 function sizesOf(p: { hidden: number; layers: number }, inputs: number, outputs: number) {
   return [inputs, ...Array(p.layers).fill(p.hidden), outputs];
-}
-
-type Bin = { lo: number; hi: number; count: number };
-
-/**
- * BINS equal bins over [lo, hi], shifted to put an edge at 0 so negative and
- * positive bars never share a bin (one more bin when shifted).
- */
-function binEdges(lo: number, hi: number): number[] {
-  const width = (hi - lo) / BINS;
-  const shift = lo < 0 && hi > 0 ? ((-lo) % width) - width : 0;
-  const bins = shift === 0 ? BINS : BINS + 1;
-  return Array.from({ length: bins + 1 }, (_, i) => lo + shift + i * width);
-}
-
-/** Exact eigenvalues (ascending) binned over their 1st–99th percentile; the rest land in the end bins. */
-function histogram(values: Float64Array): Bin[] {
-  const n = values.length;
-  let lo = values[Math.floor(0.01 * (n - 1))];
-  let hi = values[Math.ceil(0.99 * (n - 1))];
-  if (!(hi > lo)) [lo, hi] = [values[0] - 0.5, values[n - 1] + 0.5];
-  const edges = binEdges(lo, hi);
-  const width = edges[1] - edges[0];
-  const bins = edges.slice(0, -1).map((e, i) => ({ lo: e, hi: edges[i + 1], count: 0 }));
-  for (const v of values) {
-    const i = Math.min(bins.length - 1, Math.max(0, Math.floor((v - edges[0]) / width)));
-    bins[i].count++;
-  }
-  return bins.filter((b) => b.hi > lo || b.count > 0);
-}
-
-/**
- * The SLQ density as expected counts of n per bin, over the weighted 1st–99th
- * percentile of the Ritz nodes; each node smoothed by one bin width (a comb of
- * k nodes per probe is not a density until smoothed).
- */
-function slqHistogram(q: ReturnType<typeof slq>, n: number): Bin[] {
-  const order = [...q.nodes.keys()].sort((a, b) => q.nodes[a] - q.nodes[b]);
-  const quantile = (f: number) => {
-    let c = 0;
-    for (const i of order) if ((c += q.weights[i]) >= f) return q.nodes[i];
-    return q.nodes[order.at(-1)!];
-  };
-  let [lo, hi] = [quantile(0.01), quantile(0.99)];
-  if (!(hi > lo)) [lo, hi] = [lo - 0.5, hi + 0.5];
-  const edges = binEdges(lo, hi);
-  const counts = binnedDensity(q, n, edges, edges[1] - edges[0]);
-  return counts.map((count, i) => ({ lo: edges[i], hi: edges[i + 1], count }));
-}
-
-/** What the critical-point row and the spectrum stream need, from either method. */
-interface PointSpectrum {
-  readonly row: {
-    index: number;
-    index_lo: number;
-    index_hi: number;
-    method: "exact" | "slq";
-    lambda_min: number;
-    lambda_max: number;
-    zero: number | null;
-  };
-  bins(): Bin[];
-}
-
-function exactSpectrum(hessian: Float64Array, n: number): PointSpectrum {
-  const { values } = symmetricEigen(hessian, n);
-  const tiny = 1e-9 * Math.max(Math.abs(values[0]), Math.abs(values[n - 1]));
-  let negative = 0;
-  let zero = 0;
-  for (const v of values) {
-    if (v < -tiny) negative++;
-    else if (v <= tiny) zero++;
-  }
-  return {
-    row: {
-      index: negative / n,
-      index_lo: negative / n,
-      index_hi: (negative + zero) / n,
-      method: "exact",
-      lambda_min: values[0],
-      lambda_max: values[n - 1],
-      zero,
-    },
-    bins: () => histogram(values),
-  };
-}
-
-function slqSpectrum(q: ReturnType<typeof slq>, n: number, steps: number): PointSpectrum {
-  const { min, max } = extremes(q);
-  const delta = (max - min) / steps;
-  return {
-    row: {
-      index: fractionBelow(q, 0),
-      index_lo: fractionBelow(q, -delta),
-      index_hi: fractionBelow(q, delta),
-      method: "slq",
-      lambda_min: min,
-      lambda_max: max,
-      zero: null,
-    },
-    bins: () => slqHistogram(q, n),
-  };
 }
 
 export default definePipeline({
@@ -451,57 +347,20 @@ export default definePipeline({
 
       // --- optimizers from one common start near the saddle at θ = 0 ---
       const theta0 = net.init(ctx.rng, p.start_scale);
-      const every = Math.max(1, Math.floor(p.sgd_steps / 300));
-      const sgdRun = async function* (name: string, steps: number, theta: Float64Array) {
-        const sgd = new MinibatchSgd(net, p.batch, new Rng(ctx.rng.int32() >>> 0));
-        yield { stream: "training", row: { optimizer: name, step: 0, loss: net.dataLoss(theta) } };
-        for (let s = 1; s <= steps; s++) {
-          sgd.step(theta, p.lr);
-          if (s % every === 0 || s === steps) {
-            const loss = net.dataLoss(theta);
-            if (!Number.isFinite(loss)) {
-              throw new RunError(`SGD diverged at step ${s} (loss ${loss}); lower lr`, {
-                step: s,
-                param: "lr",
-                loss: String(loss),
-              });
-            }
-            yield { stream: "training", row: { optimizer: name, step: s, loss } };
-            await ctx.tick();
-          }
-        }
-      };
-      const newtonRun = async function* (
-        name: string,
-        kind: "newton" | "saddle-free",
-        theta: Float64Array,
-        offset: number,
-      ) {
-        let t = theta;
-        for (let s = 1; s <= p.newton_steps; s++) {
-          t = newtonStep(net, t, kind, p.krylov).theta;
-          yield {
-            stream: "training",
-            row: { optimizer: name, step: offset + s, loss: net.dataLoss(t) },
-          };
-          await ctx.tick();
-        }
-      };
-      yield* sgdRun("sgd", p.sgd_steps, theta0.slice());
-      yield {
-        stream: "training",
-        row: { optimizer: "newton", step: 0, loss: net.dataLoss(theta0) },
-      };
-      yield* newtonRun("newton", "newton", theta0.slice(), 0);
-      yield {
-        stream: "training",
-        row: { optimizer: "saddle-free", step: 0, loss: net.dataLoss(theta0) },
-      };
-      yield* newtonRun("saddle-free", "saddle-free", theta0.slice(), 0);
-      const half = Math.floor(p.sgd_steps / 2);
-      const switched = theta0.slice();
-      yield* sgdRun("sgd→saddle-free", half, switched);
-      yield* newtonRun("sgd→saddle-free", "saddle-free", switched, half);
+      const trajectories = optimizerComparison(
+        net,
+        theta0,
+        {
+          sgdSteps: p.sgd_steps,
+          newtonSteps: p.newton_steps,
+          batch: p.batch,
+          lr: p.lr,
+          krylov: p.krylov,
+        },
+        ctx.rng,
+        ctx.tick,
+      );
+      for await (const row of trajectories) yield { stream: "training", row };
 
       // --- critical points ---
       const shown = new Set<number>();

@@ -42,6 +42,17 @@ export interface Bound {
   readonly nullBits: number;
 }
 
+/**
+ * The heartbeat's null model: independent bits at the training set's rates (kept inside
+ * [1e-3, 1 − 1e-3] so a bit never seen set does not make held-out data impossible).
+ */
+export function nullRates(train: Float64Array, d: number): Float64Array {
+  const rates = new Float64Array(d);
+  const count = train.length / d;
+  for (let i = 0; i < train.length; i++) rates[i % d] += train[i] / count;
+  return rates.map((r) => Math.min(1 - 1e-3, Math.max(1e-3, r)));
+}
+
 /** Mean log-likelihood (nats) of each row under the null model. */
 export function nullLogLikelihood(
   x: Float64Array,

@@ -21,8 +21,29 @@
 import type { Rng } from "../random/rng.ts";
 import { edgeTerms, forwardSample } from "./bound.ts";
 import { alphaBar, gaussianPosterior } from "./schedule.ts";
+import { SWISS_ROLL } from "./data.ts";
+import { curveLength } from "./limit.ts";
 
 type Posterior = ReturnType<typeof gaussianPosterior>;
+
+/**
+ * Points for the ceiling. Its empirical posterior over training points is only as fine as
+ * they are close, so they must lie closer along the roll than half the first step's blur
+ * √β_1, or the ceiling errs low (by ≈ 1 bit at β_1 = 1e-5 with 2,000). At least 2,000
+ * (≈ 0.006 apart on the unit-variance roll, far under √β_1 = 0.16 at the paper's schedule:
+ * about 1.5 s at T = 40), at most the training set or 10,000 (cost ∝ points). 500 held-out
+ * points give the ceiling to ≈ 0.05 bits.
+ */
+const CEILING_TRAIN = 2000;
+const CEILING_TRAIN_MAX = 10_000;
+export const CEILING_TEST = 500;
+/** (the roll's length is taken per run, ≈ 1 ms, not when the pipeline registry loads) */
+export const ceilingPoints = (beta1: number, trainSize: number): number => {
+  const apart = Math.ceil((2 * curveLength(SWISS_ROLL)) / Math.sqrt(beta1));
+  return Math.min(trainSize, Math.max(CEILING_TRAIN, Math.min(CEILING_TRAIN_MAX, apart)));
+};
+/** Both cost ∝ T (≈ 5 s in all at T = 40): past this T they are skipped (null, no `ideal` rows). */
+export const CEILING_MAX_T = 200;
 
 /**
  * Mean and per-dimension variance of the true reverse q(x^{t−1}|x^t) at one x^t (row

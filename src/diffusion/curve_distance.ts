@@ -36,11 +36,3 @@ export function distanceToCurve(curve: Curve, points: Float64Array): Float64Arra
   }
   return out;
 }
-
-/** The median of the values (the mean of the middle two for an even count); NaN when empty. */
-export function median(values: ArrayLike<number>): number {
-  const v = Float64Array.from(values).sort();
-  if (v.length === 0) return NaN;
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
