@@ -89,4 +89,3 @@ export function slqSpectrum(q: Quadrature, n: number, steps: number): PointSpect
     bins: () => slqHistogram(q, n),
   };
 }
-
