@@ -1,5 +1,5 @@
 """Straightforward numpy versions of two benchmarks, for comparison on the same
-machine (README "Measured"). Not part of the project's runtime.
+machine (docs/benchmarks.md). Not part of the project's runtime.
 
   python3 bench/numpy_baselines.py
   (deno run -A bench/landscape_bench.ts --write first, for the eigvalsh comparison)

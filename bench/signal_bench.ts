@@ -1,5 +1,5 @@
 /**
- * Benchmarks of issue #2 (README "Measured"):
+ * Benchmarks of issue #2 (docs/benchmarks.md):
  * - phase diagram, tanh, 100×100 grid with q*, c*, χ1 and ξ_c (target < 2 s on 2 cores);
  * - a width-1000, depth-50 tanh network on a batch of 64 inputs, wasm (target: numpy's time).
  */

@@ -52,7 +52,7 @@ export default definePipeline({
       default: "slide",
       help:
         "recipe for schedule, network and training length (any of those given explicitly wins): slide (rebuilds the Swiss roll within a minute), table1 (the paper's K in ≤ 5 min), released (the released code's schedule and one layer of 16: K cannot pass −3.04 bits)",
-      cite: `${SD}, Table 1; README "Diffusion"`,
+      cite: `${SD}, Table 1; docs/pipelines/diffusion.md`,
     },
     steps: {
       kind: "number",

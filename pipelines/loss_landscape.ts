@@ -22,7 +22,7 @@ const DAUPHIN = "Dauphin et al. 2014 (arXiv:1406.2572)";
 const PB = "Pennington & Bahri, ICML 2017";
 const GKX = "Ghorbani, Krishnan & Xiao, ICML 2019 (arXiv:1901.10159)";
 
-/** Dense float64 Hessians and their eigendecompositions: ~1 s at this size (README "Measured"). */
+/** Dense float64 Hessians and their eigendecompositions: ~1 s at this size (docs/benchmarks.md). */
 export const MAX_PARAMS = 1500;
 /** Krylov searches and SLQ keep ~k vectors of length n; 50,000 × 90 × 8 B = 36 MB. */
 export const MAX_KRYLOV_PARAMS = 50_000;

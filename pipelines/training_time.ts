@@ -4,7 +4,7 @@
  * as 1/depth (Saxe et al. 2014, §4 and Fig. 6). The paper, on MNIST, finds
  * orthogonal and decoupled starts flat in depth and Gaussian ones (norm-preserving
  * only on average) slowing down; on the hierarchical set with ten outputs so do we,
- * and on MNIST at width 64 (README "Measured" has width 1000 too).
+ * and on MNIST at width 64 (docs/pipelines/training-time.md has width 1000 too).
  */
 import { definePipeline, type Emit } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
@@ -47,7 +47,7 @@ export default definePipeline({
     ...HIERARCHY_PARAMS,
     // Ten outputs, as MNIST's ten classes: the random orthogonal product then has only ten
     // unit-strength directions against targets with s ≫ 1. With 100 outputs its 32 wrong
-    // directions rival the targets and deep nets shrink them slowly (README "Measured").
+    // directions rival the targets and deep nets shrink them slowly (docs/benchmarks.md).
     features: {
       ...HIERARCHY_PARAMS.features,
       default: 10,

@@ -91,7 +91,7 @@ Deno.test("Swiss roll limit: the Gaussian ceiling lies under it, and the paper's
   // Gaussian kernels lose little here (blur 0.16 against arms ≈ 0.9 apart): within ½ bit
   assert(ceiling >= limit.bits - 0.5, `ceiling ${ceiling} far under the limit ${limit.bits}`);
   // the issue's target, within ½ bit of the paper's 2.35, is out of reach of ANY reverse
-  // process under β_1 = 0.026: this is the conflict the README records
+  // process under β_1 = 0.026: this is the conflict docs/pipelines/diffusion.md records
   assert(limit.bits < PAPER_SWISS_ROLL_K - 0.5 - 4, `limit ${limit.bits} bits`);
 });
 

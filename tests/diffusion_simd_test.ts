@@ -147,7 +147,7 @@ Deno.test("presets: each expands to its documented recipe, explicit params win, 
       assertEquals(s.steps, dataset === "heartbeat" ? 2000 : 40);
     }
   }
-  // the documented numbers themselves (README "Diffusion")
+  // the documented numbers themselves (docs/pipelines/diffusion.md)
   assertEquals(RECIPES["swiss-roll"].table1, {
     schedule: "geometric",
     beta_min: 1e-5,
@@ -169,7 +169,7 @@ Deno.test("presets: each expands to its documented recipe, explicit params win, 
 
 Deno.test("diffusion: a short default-preset run brings noise back toward the roll, and says what it ran", async () => {
   // The slide's claim, loosely and fast: 2,000 of the slide's 6,000 Adam steps (all of them
-  // reach a median distance ≈ 0.005, README "Measured"; the bench holds the tight target).
+  // reach a median distance ≈ 0.005, docs/benchmarks.md; the bench holds the tight target).
   // Pure noise sits ≈ 0.3 from the roll; after 2,000 steps the reverse samples' median is
   // 0.09, 0.02, 0.02 on seeds 1–3: half of noise's leaves room and still fails an untrained
   // or broken reverse process (0.28 at 1,200 steps, where the learning rate has dropped early).

@@ -129,7 +129,7 @@ Deno.test("Krylov search with k = n steps as the dense search does; with k ≪ n
   // k ≪ n: on a quadratic ½θᵀAθ whose only critical point is a saddle at 0 (eigenvalues
   // uniform on [−1, −0.2] ∪ [0.2, 2], random eigenvectors) each iteration is a fresh
   // 10-dimensional Krylov space, and convergence is linear at a rate set by the condition
-  // number (10 here; README: ill-conditioned saddles need k nearer κ); 100 iterations suffice
+  // number (10 here; docs/pipelines/loss-landscape.md: ill-conditioned saddles need k nearer κ); 100 iterations suffice
   const n = 60;
   const q = randomOrthogonal(n, n, new Rng(4));
   const lambda = Array.from(

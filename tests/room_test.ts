@@ -1,6 +1,6 @@
 /**
  * The server in front of a room, small versions of bench/sse_load.ts (the
- * full-size figures are in the README): many viewers over real loopback sockets
+ * full-size figures are in docs/benchmarks.md): many viewers over real loopback sockets
  * get every row of a live feed with no gaps or duplicates while one stalled
  * viewer is dropped instead of holding the others back; a thousand
  * connect/disconnect cycles leave no subscription or timer behind; a server
@@ -69,7 +69,7 @@ Deno.test({
       }
       const got = await Promise.all(viewers);
       for (const seqs of got) assertEquals(seqs, Array.from({ length: ROWS }, (_, i) => i));
-      // Bounded for a busy 2-core CI machine; the full-size p99 is in the README.
+      // Bounded for a busy 2-core CI machine; the full-size p99 is in docs/benchmarks.md.
       assert(worst < 2000, `slowest delivery ${worst.toFixed(0)} ms`);
       console.log(`${VIEWERS} viewers, ${ROWS} rows: slowest delivery ${worst.toFixed(0)} ms`);
       // (Whether the stalled viewer is dropped here depends on how much the kernel's

@@ -9,7 +9,7 @@
  * a 1000 × 1000 repack each time (≈ 13 ms against 2 ms when cached), and every
  * update allocates a fresh n × n tensor. These loops read W in place, once for
  * the top-down product and once for the fused update, and allocate nothing
- * (README "Measured": ≈ 14 → ≈ 7 ms per 1000 × 1000 layer).
+ * (docs/benchmarks.md: ≈ 14 → ≈ 7 ms per 1000 × 1000 layer).
  *
  * Layout: row-major float32, every row length a multiple of 4 (zero padded, so
  * the pads stay zero), byte pointers into one shared memory. The text is

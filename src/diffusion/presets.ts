@@ -7,7 +7,7 @@
  * Why the Swiss roll's recipes use a small β_1: K ≤ −H(X^1) for any reverse process
  * (limit.ts), and X^1 is the roll blurred by √β_1. The released code's schedule
  * (β_1 ≈ 0.026) caps K at −3.04 bits, so no network under it rebuilds the roll; at
- * β_1 = 1e-5 the cap is 2.62 (README "Diffusion"). A small β_1 in turn needs a deep
+ * β_1 = 1e-5 the cap is 2.62 (docs/pipelines/diffusion.md). A small β_1 in turn needs a deep
  * reverse network: it must know the roll's shape at every blur from √β_1 ≈ 0.003 to
  * ≈ 0.5, which one layer of 16 (the paper's network, for its learned schedule) cannot.
  *
@@ -42,7 +42,7 @@ const PAPER_BINOMIAL = {
 
 export const RECIPES: Readonly<Record<"swiss-roll" | "heartbeat", Record<Preset, Recipe>>> = {
   "swiss-roll": {
-    /** rebuilds the roll within a minute on 2 cores (README "Measured") */
+    /** rebuilds the roll within a minute on 2 cores (docs/benchmarks.md) */
     slide: { ...SMALL_BETA, hidden: 64, layers: 8, train_steps: 6000 },
     /** the paper's K (2.35 bits) to within ½ bit, in ≤ 5 min */
     table1: { ...SMALL_BETA, hidden: 64, layers: 8, train_steps: 30_000 },
@@ -57,7 +57,7 @@ export const RECIPES: Readonly<Record<"swiss-roll" | "heartbeat", Record<Preset,
     },
   },
   heartbeat: {
-    /** within 0.2 bits of the true −2.322 in ≤ 3 min (README "Measured") */
+    /** within 0.2 bits of the true −2.322 in ≤ 3 min (docs/benchmarks.md) */
     slide: { ...PAPER_BINOMIAL, train_steps: 40_000 },
     table1: { ...PAPER_BINOMIAL, train_steps: 40_000 },
     /** the previous default, 4,000 steps: K ≈ −2.65 */

@@ -10,8 +10,8 @@
  *
  * Why not tfjs: on 200 × 64 tensors its wasm backend pays ≈ 0.1–1 ms an op (a transposed
  * matMul against a changing weight repacks it, tanh runs scalar), ≈ 300 ops a step: 28 ms
- * a step for 8 × 64, against ≈ 45 ms for the float64 loops and ≈ 3 ms here (README
- * "Measured"). The loops between the products (bias and tanh, transposes, the readout's
+ * a step for 8 × 64, against ≈ 20 ms for the float64 loops and ≈ 3 ms here
+ * (docs/benchmarks.md). The loops between the products (bias and tanh, transposes, the readout's
  * mix over the temporal basis) are plain TypeScript.
  *
  * Layout: row-major float32, every row padded to a multiple of 4 with zeros (pads of W,

@@ -3,7 +3,7 @@
  * terms, each example of a batch at its own t uniform on 2…T, x^t drawn from q(x^t|x^0) in
  * closed form. The batched float32 model computes loss and gradient; θ stays float64 (the
  * reference's layout) and is loaded back each step. The learning rate drops tenfold for
- * the last 30% of steps (K jumps by ≈ 1.5 bits there at a small β_1, README).
+ * the last 30% of steps (K jumps by ≈ 1.5 bits there at a small β_1: docs/pipelines/diffusion.md).
  *
  * @module
  */

@@ -87,7 +87,7 @@ export class LinearNet {
         : tf.sum(tf.square(e)).div(2);
       // C_l = E B_lᵀ is carried transposed, Cᵀ_l = W_l Cᵀ_{l−1}, so every product reads
       // W_l as stored: tfjs-wasm's matMul with transposeB, or an explicit 1000 × 1000
-      // transpose, costs more than the rest of the layer (README "Measured").
+      // transpose, costs more than the rest of the layer (docs/benchmarks.md).
       let ct = e.transpose(); // Cᵀ_0 = Eᵀ
       const next: Tensor[] = [];
       const measures: Tensor[] = [loss];
