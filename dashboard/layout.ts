@@ -1,0 +1,194 @@
+/**
+ * What is on screen, redrawn at most ten times a second: the run's header and export
+ * links, the talk's slide label and notes, and one figure per panel (the slide's
+ * panels, or all of the pipeline's, or generic ones for an ingested run).
+ *
+ * @module
+ */
+import type { PanelSpec } from "../src/runtime/pipeline.ts";
+import { downloadPng, downloadSvg } from "./export.ts";
+import { genericPanels } from "./generic.ts";
+import { heatmapPanel } from "./panels/heatmap.ts";
+import { frameValue, seriesPanel } from "./panels/series.ts";
+import { histogramPanel } from "./panels/histogram.ts";
+import { tablePanel } from "./panels/table.ts";
+import { ensureLoaded } from "./connection.ts";
+import { redrawPicker } from "./run_picker.ts";
+import { $, setStatus, store, ui } from "./state.ts";
+import type { Row } from "./store.ts";
+
+const REDRAW_MS = 100; // at most ten redraws a second, however fast rows arrive
+/** one frame of an animated panel (a diffusion's particles through t) */
+const FRAME_MS = 700;
+setInterval(() => ui.animating && scheduleRedraw(), FRAME_MS);
+
+// --- redraws, throttled (trailing edge, so the last rows are always drawn) ---
+let pending = false;
+export function scheduleRedraw() {
+  if (pending) return;
+  pending = true;
+  setTimeout(() => {
+    pending = false;
+    redraw();
+  }, REDRAW_MS);
+}
+
+/** The address says what is on screen: a slide of the talk, or one run. */
+function writeHash() {
+  const h = ui.shownSlide !== null
+    ? `#slide=${ui.shownSlide + 1}`
+    : ui.selected
+    ? `#run=${ui.selected}`
+    : "";
+  if (location.hash !== h) {
+    history.replaceState(null, "", `${location.pathname}${location.search}${h}`);
+  }
+}
+
+function panelsFor(pipeline: string, streams: ReadonlyMap<string, readonly Row[]>): PanelSpec[] {
+  const def = ui.pipelines.get(pipeline);
+  const all = def ? (def.panels as PanelSpec[]) : genericPanels(streams);
+  const slide = ui.shownSlide !== null ? ui.talk?.talk.slides[ui.shownSlide] : undefined;
+  if (!slide || slide.pipeline !== pipeline) return all;
+  return slide.panels.map((id) => all.find((p) => p.id === id)).filter((p) => p !== undefined);
+}
+
+function redrawTalk() {
+  const nav = $("#talk");
+  const talk = ui.talk;
+  if (!talk) return void (nav.hidden = true);
+  nav.hidden = false;
+  const n = talk.talk.slides.length;
+  const i = ui.shownSlide ?? talk.slide;
+  const slide = talk.talk.slides[i];
+  $("#slide-label").textContent = `${i + 1} / ${n} · ${slide.title}`;
+  $("#notes").textContent = ui.shownSlide !== null ? slide.notes : "";
+}
+
+function exportButtons(caption: HTMLElement, fig: HTMLElement, name: string) {
+  for (const kind of ["PNG", "SVG"] as const) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "export";
+    b.textContent = kind;
+    b.title = `download this panel as ${kind}`;
+    b.onclick = () => {
+      // the chart is the largest SVG (a legend's swatches are small ones beside it)
+      const svg = [...fig.querySelectorAll("svg")].sort((a, b) =>
+        b.clientWidth * b.clientHeight - a.clientWidth * a.clientHeight
+      )[0] ?? null;
+      if (!svg) {
+        return setStatus("this panel has no chart to export", true);
+      }
+      if (kind === "SVG") {
+        downloadSvg(svg, name);
+      } else {downloadPng(svg, name).catch((e) =>
+          setStatus(String(e), true)
+        );}
+    };
+    caption.append(b);
+  }
+}
+
+export function redraw() {
+  ui.animating = false;
+  if (ui.shownSlide !== null && ui.talk) ui.selected = ui.talk.runs[ui.shownSlide] ?? null;
+  else if (ui.follow) ui.selected = store.latest();
+  redrawPicker();
+  redrawTalk();
+  writeHash();
+  const selected = ui.selected;
+  const view = selected ? store.runs.get(selected) : undefined;
+  const main = $("#panels");
+  if (selected && !view?.meta) void ensureLoaded(selected, scheduleRedraw);
+  if (!view) {
+    main.replaceChildren();
+    $("#run-export").replaceChildren();
+    $("#run-info").textContent = ui.shownSlide !== null && ui.talk
+      ? (ui.talk.offline
+        ? "No recording of this slide in the log directory: rehearse it once without --offline."
+        : "Waiting for this slide's run…")
+      : selected
+      ? `Loading run ${selected}…`
+      : "No run yet: choose a pipeline and start one.";
+    return;
+  }
+  const def = ui.pipelines.get(view.pipeline);
+  const meta = view.meta;
+  $("#run-info").textContent = [
+    def?.title ?? view.pipeline,
+    `run ${view.run}`,
+    view.status,
+    meta?.backend ? `${meta.backend}${meta.adapter ? ` (${meta.adapter})` : ""}` : "",
+    view.error ? `error: ${view.error.message}` : "",
+  ].filter(Boolean).join(" · ");
+  $("#run-info").classList.toggle("error", view.error !== null);
+  const base = `/api/runs/${encodeURIComponent(view.run)}`;
+  const link = (href: string, text: string) => {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    a.download = "";
+    return a;
+  };
+  if ($("#run-export").dataset.run !== view.run) {
+    $("#run-export").replaceChildren(
+      "download run: ",
+      link(`${base}/events.ndjson`, "NDJSON"),
+      link(`${base}/rows.csv`, "CSV"),
+    );
+    $("#run-export").dataset.run = view.run;
+  }
+  const specs = panelsFor(view.pipeline, view.streams);
+  const width = Math.max(
+    320,
+    Math.min(720, (main.clientWidth - 16) / (specs.length > 1 ? 2 : 1) - 60),
+  );
+  const figures = specs.map((spec) => {
+    let fig = main.querySelector<HTMLElement>(`figure[data-panel="${spec.id}"]`);
+    if (!fig || fig.dataset.run !== view.run) {
+      fig = document.createElement("figure");
+      fig.dataset.panel = spec.id;
+      fig.dataset.stream = spec.stream;
+      fig.dataset.run = view.run;
+    }
+    const rows = view.streams.get(spec.stream) ?? [];
+    const caption = document.createElement("figcaption");
+    caption.textContent = spec.title;
+    const frame = Math.floor(performance.now() / FRAME_MS);
+    if (spec.kind === "series" && spec.animate) {
+      ui.animating = true;
+      const value = frameValue(rows, spec.animate, frame);
+      if (value !== undefined) caption.append(` · ${spec.animate} = ${value}`);
+    }
+    let body: Element;
+    if (spec.kind === "series") {
+      const overlay = spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [];
+      body = seriesPanel(rows, spec, { width, overlay, frame });
+    } else if (spec.kind === "table") body = tablePanel(rows, spec);
+    else if (spec.kind === "histogram") body = histogramPanel(rows, spec, { width });
+    else {
+      const fill = ui.heatFill.get(spec.id) ?? spec.fill[0];
+      const choose = document.createElement("select");
+      choose.className = "fill";
+      for (const f of spec.fill) choose.append(new Option(f, f, false, f === fill));
+      choose.onchange = () => {
+        ui.heatFill.set(spec.id, choose.value);
+        redraw();
+      };
+      caption.append(" colour by ", choose);
+      body = heatmapPanel(
+        rows,
+        spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [],
+        spec,
+        { width: width * 1.2, fill },
+      );
+    }
+    if (spec.kind !== "table") {
+      exportButtons(caption, fig, `${view.pipeline}-${spec.id}-${view.run}`);
+    }
+    fig.replaceChildren(caption, body);
+    return fig;
+  });
+  main.replaceChildren(...figures);
+}

@@ -1,0 +1,72 @@
+/**
+ * What every part of the dashboard page shares: the rows (one Store), what is on
+ * screen (a slide of the talk, or one run, or the latest), whether this page is the
+ * presenter's, and the few page-wide helpers. One mutable object, so the parts
+ * (connection, talk navigation, run picker, layout, controls) read the same state
+ * without importing each other in a circle.
+ *
+ * @module
+ */
+import type { PipelineDescription } from "../src/server/describe.ts";
+import { Store } from "./store.ts";
+
+export interface TalkInfo {
+  talk: {
+    id: string;
+    title: string;
+    slides: {
+      title: string;
+      pipeline: string;
+      params: Record<string, number | string>;
+      panels: string[];
+      notes: string;
+    }[];
+  };
+  slide: number;
+  runs: (string | null)[];
+  offline: boolean;
+}
+
+export const store = new Store();
+export const token = new URLSearchParams(location.search).get("token");
+
+export const ui = {
+  /** whether this page may control runs: it has the token, or the server needs none */
+  presenter: false,
+  pipelines: new Map<string, PipelineDescription>(),
+  /** the run on screen */
+  selected: null as string | null,
+  /** follow the latest run (off a talk) */
+  follow: true,
+  /** the field each heatmap is coloured by, per panel */
+  heatFill: new Map<string, string>(),
+  /** runs listed by the server that this page has no rows of yet (recorded ones) */
+  known: new Map<string, { pipeline: string; status: string }>(),
+  loading: new Set<string>(),
+  /** whether the panels on screen include an animated one (then redraw every frame) */
+  animating: false,
+  // the talk: which slide this page shows, and whether it follows the presenter
+  talk: null as TalkInfo | null,
+  shownSlide: null as number | null,
+  followTalk: true,
+};
+
+/**
+ * Set by main.ts: what showing a slide does to the param controls. (The controls start
+ * slides and slides fill the controls; this hook keeps that out of an import cycle.)
+ */
+export const hooks = {
+  showControls: (_pipeline: string, _values?: Record<string, number | string>): void => {},
+};
+
+export const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
+
+export function authHeaders(): HeadersInit {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+export function setStatus(text: string, isError = false) {
+  const el = $("#status");
+  el.textContent = text;
+  el.classList.toggle("error", isError);
+}
