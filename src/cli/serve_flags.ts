@@ -1,0 +1,74 @@
+/**
+ * The flags of `watch` and `replay`: port, host, backend, token, log directory, and
+ * replay pacing; each checked, with a one-line error naming what is allowed.
+ *
+ * @module
+ */
+import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
+import { flagPairs, UsageError } from "./args.ts";
+
+export interface ServeFlags {
+  port: number;
+  host: string;
+  backend: BackendChoice;
+  token: string | null;
+  logDir: string;
+  rate: number | null;
+  speed: number;
+  offline: boolean;
+}
+
+export function parseServeFlags(tokens: string[], allowed: readonly string[]): ServeFlags {
+  const f: ServeFlags = {
+    port: 8000,
+    host: "127.0.0.1",
+    backend: "auto",
+    token: null,
+    logDir: "data/runs",
+    rate: null,
+    speed: 1,
+    offline: false,
+  };
+  const booleans = ["--offline"];
+  for (
+    const [flag, value] of flagPairs(
+      tokens.flatMap((t) => booleans.includes(t) ? [t, "true"] : [t]),
+    )
+  ) {
+    if (!allowed.includes(flag)) {
+      throw new UsageError(`unknown flag ${flag}; allowed: ${allowed.join(", ")}`);
+    }
+    if (flag === "--port") {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) {
+        throw new UsageError(`--port must be an integer in [0, 65535], got "${value}"`);
+      }
+      f.port = n;
+    } else if (flag === "--host") f.host = value;
+    else if (flag === "--backend") {
+      if (!(BACKENDS as readonly string[]).includes(value)) {
+        throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}, got "${value}"`);
+      }
+      f.backend = value as BackendChoice;
+    } else if (flag === "--token") f.token = value;
+    else if (flag === "--log-dir") f.logDir = value;
+    else if (flag === "--rate") {
+      const n = Number(value);
+      if (!(n > 0 && n <= 1e6)) {
+        throw new UsageError(
+          `--rate must be a number of rows per second in (0, 1e6], got "${value}"`,
+        );
+      }
+      f.rate = n;
+    } else if (flag === "--speed") {
+      const n = Number(value);
+      if (!(n > 0 && n <= 1000)) {
+        throw new UsageError(
+          `--speed must be a multiple of the recorded pace in (0, 1000], got "${value}"`,
+        );
+      }
+      f.speed = n;
+    } else if (flag === "--offline") f.offline = true;
+  }
+  return f;
+}
