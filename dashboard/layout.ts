@@ -119,7 +119,10 @@ export function redraw() {
     def?.title ?? view.pipeline,
     `run ${view.run}`,
     view.status,
-    meta?.backend ? `${meta.backend}${meta.adapter ? ` (${meta.adapter})` : ""}` : "",
+    // the adapter is named only where it computes: under wasm or cpu it is a bystander
+    meta?.backend
+      ? `${meta.backend}${meta.backend === "webgpu" && meta.adapter ? ` (${meta.adapter})` : ""}`
+      : "",
     view.error ? `error: ${view.error.message}` : "",
   ].filter(Boolean).join(" · ");
   $("#run-info").classList.toggle("error", view.error !== null);

@@ -55,7 +55,7 @@ export function onSlide(e: MessageEvent) {
 
 export async function fetchTalk(): Promise<void> {
   const res = await fetch("/api/talk");
-  ui.talk = res.ok ? (await res.json()) as TalkInfo : null;
+  ui.talk = res.status === 200 ? (await res.json()) as TalkInfo : null; // 204: no talk
 }
 
 export function onKey(e: KeyboardEvent) {

@@ -33,7 +33,8 @@ type Page = Awaited<ReturnType<Browser["newPage"]>>;
 
 /**
  * Open the dashboard, choose `pipeline`, set its generated controls (inputs and
- * selects alike) and start the run. Page errors are collected for the test to check.
+ * selects alike) and start the run. Page errors and failed requests are collected for the
+ * test to check.
  */
 async function startFromControls(
   browser: Browser,
@@ -45,6 +46,10 @@ async function startFromControls(
   const page = await browser.newPage({ viewport: { width: 1400, height } });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
+  // every resource the page asks for exists (a 404 in the console is a bug a speaker sees)
+  page.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+  });
   await page.goto(base + "/");
   await page.waitForFunction(
     (id) => document.querySelector(`#pipeline option[value=${id}]`) !== null,

@@ -1,3 +1,4 @@
+import { didYouMean, editDistance } from "../src/params/did_you_mean.ts";
 import { assertEquals, assertThrows } from "./assert.ts";
 import {
   flagName,
@@ -65,4 +66,20 @@ Deno.test("toJsonSchema() states types, bounds, enums and defaults", () => {
   assertEquals(js.properties.sigma_w2.minimum, 0);
   assertEquals(js.properties.activation.enum, ["tanh", "relu"]);
   assertEquals(js.properties.activation.default, "tanh");
+});
+
+Deno.test("didYouMean(): a typo gets the nearest name; a different word gets none; HTTP and CLI say it", () => {
+  assertEquals(editDistance("--wdith", "--width"), 1); // a swap of neighbours is one edit
+  assertEquals(editDistance("kitten", "sitting"), 3);
+  assertEquals(didYouMean("--wdith", ["--depth", "--width", "--seed"]), "--width");
+  assertEquals(didYouMean("--sigma-w", ["--sigma-w2", "--sigma-b2"]), "--sigma-w2");
+  assertEquals(didYouMean("--temperature", ["--width", "--depth"]), undefined);
+  assertThrows(
+    () =>
+      resolveParams({ width: { kind: "number", default: 1, min: 1, max: 9, help: "N" } }, {
+        wdith: 3,
+      }),
+    ParamError,
+    "wdith is not a param (did you mean width?); allowed: width",
+  );
 });

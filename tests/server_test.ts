@@ -1,4 +1,7 @@
 import { assert, assertEquals } from "./assert.ts";
+import { tokensEqual } from "../src/server/token.ts";
+import { Runs } from "../src/server/runs.ts";
+import { Hub } from "../src/server/hub.ts";
 import type { Row } from "../src/runtime/run.ts";
 import { SseReader } from "./helpers/sse.ts";
 import { startServer, testApp } from "./helpers/server.ts";
@@ -253,4 +256,50 @@ Deno.test({
       await srv.close();
     }
   },
+});
+
+Deno.test("tokensEqual(): equal only for the same token, whatever the lengths", () => {
+  assert(tokensEqual("s3cret-token", "s3cret-token"));
+  for (const wrong of ["", "s3cret", "s3cret-token!", "S3cret-token", "x".repeat(12)]) {
+    assert(!tokensEqual(wrong, "s3cret-token"), wrong);
+  }
+  assert(!tokensEqual("anything", ""));
+});
+
+Deno.test("GET /api/talk without a talk is 204, not a missing resource", async () => {
+  const { app } = testApp();
+  const res = await app.request("/api/talk");
+  assertEquals(res.status, 204);
+  assertEquals(await res.text(), "");
+});
+
+Deno.test("Runs.loadRecorded() skips an unreadable log and says which, keeping the rest", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const good = "20260101T000000000-aaaaaa";
+    const rows = [
+      { run: good, pipeline: "phase-diagram", stream: "meta", seq: 0, grid: 2 },
+      {
+        run: good,
+        pipeline: "phase-diagram",
+        stream: "done",
+        seq: 1,
+        status: "ok",
+        seconds: 1,
+        rows: 1,
+      },
+    ];
+    await Deno.writeTextFile(
+      `${dir}/${good}.ndjson`,
+      rows.map((r) => JSON.stringify(r)).join("\n") + "\n",
+    );
+    await Deno.writeTextFile(`${dir}/20260101T000000000-bbbbbb.ndjson`, "not json\n");
+    const skipped: string[] = [];
+    const runs = new Runs(new Hub(), { backend: "cpu", logDir: dir });
+    assertEquals(await runs.loadRecorded((file, why) => skipped.push(`${file}: ${why}`)), 1);
+    assertEquals(skipped, ["20260101T000000000-bbbbbb.ndjson: no meta row in its first 64 KiB"]);
+    assertEquals(runs.get(good)?.status, "ok");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

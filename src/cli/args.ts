@@ -9,6 +9,7 @@ import { flagName, ParamError, paramName, parseFlagValue } from "../params/schem
 import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import type { Pipeline } from "../runtime/pipeline.ts";
 import { resolveRunParams, runSchema } from "../runtime/run_params.ts";
+import { suggestion } from "../params/did_you_mean.ts";
 
 export class UsageError extends Error {}
 
@@ -57,8 +58,12 @@ export function parseRunArgs(def: Pipeline<any>, tokens: readonly string[]): Run
     }
     const name = paramName(flag);
     if (name === undefined || !Object.hasOwn(schema, name)) {
-      const allowed = [...Object.keys(schema).map(flagName), "--backend", "--log-dir"].join(", ");
-      throw new UsageError(`unknown flag ${flag} for ${def.id}; allowed: ${allowed}`);
+      const allowed = [...Object.keys(schema).map(flagName), "--backend", "--log-dir"];
+      throw new UsageError(
+        `unknown flag ${flag} for ${def.id}${suggestion(flag, allowed)}; allowed: ${
+          allowed.join(", ")
+        }`,
+      );
     }
     if (Object.hasOwn(input, name)) throw new UsageError(`${flag} given twice`);
     input[name] = parseFlagValue(schema[name], value);

@@ -60,7 +60,8 @@ export async function serveCommand(
         offline: f.offline ? { speed: f.speed } : null,
       }),
   );
-  const past = await runs.loadRecorded();
+  const skipped: string[] = [];
+  const past = await runs.loadRecorded((file, why) => skipped.push(`${file} (${why})`));
   console.error(`statmech-live on ${base}: "${talk.title}", ${talk.slides.length} slides`);
   console.error(`  audience:  ${base}`);
   console.error(`  presenter: ${base}?token=${token}`);
@@ -69,6 +70,13 @@ export async function serveCommand(
       f.offline ? " (offline: slides play recordings)" : ""
     }`,
   );
+  if (skipped.length) {
+    console.error(
+      `  skipped ${skipped.length} unreadable log${skipped.length > 1 ? "s" : ""}: ${
+        skipped.slice(0, 3).join(", ")
+      }${skipped.length > 3 ? ", …" : ""}`,
+    );
+  }
   if (f.host === "127.0.0.1") console.error("  (loopback only; --host 0.0.0.0 to share on a LAN)");
   Deno.addSignalListener("SIGINT", () => {
     runs.stopAll();

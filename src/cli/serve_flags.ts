@@ -6,6 +6,7 @@
  */
 import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import { flagPairs, UsageError } from "./args.ts";
+import { suggestion } from "../params/did_you_mean.ts";
 
 export interface ServeFlags {
   port: number;
@@ -36,7 +37,9 @@ export function parseServeFlags(tokens: string[], allowed: readonly string[]): S
     )
   ) {
     if (!allowed.includes(flag)) {
-      throw new UsageError(`unknown flag ${flag}; allowed: ${allowed.join(", ")}`);
+      throw new UsageError(
+        `unknown flag ${flag}${suggestion(flag, allowed)}; allowed: ${allowed.join(", ")}`,
+      );
     }
     if (flag === "--port") {
       const n = Number(value);

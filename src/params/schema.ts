@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { suggestion } from "./did_you_mean.ts";
 
 interface Common {
   /** One line: what it is, in the paper's notation, with units. */
@@ -86,7 +87,11 @@ export function resolveParams<S extends ParamsSchema>(
 ): ParamValues<S> {
   for (const key of Object.keys(input)) {
     if (!Object.hasOwn(schema, key)) {
-      throw new ParamError(key, `is not a param; allowed: ${Object.keys(schema).join(", ")}`);
+      const names = Object.keys(schema);
+      throw new ParamError(
+        key,
+        `is not a param${suggestion(key, names)}; allowed: ${names.join(", ")}`,
+      );
     }
   }
   const out: Record<string, number | string> = {};

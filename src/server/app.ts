@@ -23,6 +23,7 @@ import { toCsv } from "./export.ts";
 import { IngestError, parseIngest } from "./ingest.ts";
 import { IngestConflict, type Runs } from "./runs.ts";
 import { SlideError, type TalkState } from "./talk_state.ts";
+import { tokensEqual } from "./token.ts";
 
 export interface AppOptions {
   readonly hub: Hub;
@@ -92,7 +93,7 @@ export function createApp(opts: AppOptions): Hono {
         "this server needs the presenter token to start or stop runs (Authorization: Bearer <token>)",
       );
     }
-    if (given !== opts.token) return bad(c, 403, "wrong presenter token");
+    if (!tokensEqual(given, opts.token)) return bad(c, 403, "wrong presenter token");
     await next();
   };
 
@@ -103,7 +104,12 @@ export function createApp(opts: AppOptions): Hono {
   app.notFound((c) => bad(c, 404, `no route ${c.req.method} ${c.req.path}`));
 
   // Whether this request's token may control runs (the dashboard shows controls if so).
-  app.get("/api/control", (c) => c.json({ control: !opts.token || givenToken(c) === opts.token }));
+  app.get("/api/control", (c) => {
+    const given = givenToken(c);
+    return c.json({
+      control: !opts.token || (given !== undefined && tokensEqual(given, opts.token)),
+    });
+  });
 
   app.get("/api/pipelines", (c) => c.json({ pipelines: opts.pipelines().map(describePipeline) }));
 
@@ -239,13 +245,9 @@ export function createApp(opts: AppOptions): Hono {
     }
   });
 
-  app.get(
-    "/api/talk",
-    (c) =>
-      opts.talk
-        ? c.json(opts.talk.state())
-        : bad(c, 404, "no talk is being given: start the server with `deno task watch <talk>`"),
-  );
+  // No talk (a replay server) is a normal state, not a missing resource: 204, so a page's
+  // console stays clean.
+  app.get("/api/talk", (c) => opts.talk ? c.json(opts.talk.state()) : c.body(null, 204));
 
   app.put("/api/talk/slide", presenter, limit(CONTROL_BODY), async (c) => {
     const talk = opts.talk;

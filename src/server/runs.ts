@@ -182,7 +182,7 @@ export class Runs {
   }
 
   /** List the logs an earlier server left in the log directory (their head and tail only). */
-  async loadRecorded(): Promise<number> {
+  async loadRecorded(onSkip?: (file: string, why: string) => void): Promise<number> {
     const dir = this.opts.logDir;
     if (!dir) return 0;
     let n = 0;
@@ -192,11 +192,18 @@ export class Runs {
         if (!e.isFile || run === e.name || !RUN_ID_PATTERN.test(run) || this.#records.has(run)) {
           continue;
         }
-        const rec = await summarizeLog(join(dir, e.name), run);
+        // one unreadable or empty log is skipped, and said, not the end of start-up
+        let rec: RunRecord | undefined;
+        try {
+          rec = await summarizeLog(join(dir, e.name), run);
+        } catch (err) {
+          onSkip?.(e.name, err instanceof Error ? err.message : String(err));
+          continue;
+        }
         if (rec) {
           this.#records.set(run, rec);
           n++;
-        }
+        } else onSkip?.(e.name, "no meta row in its first 64 KiB");
       }
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
