@@ -1,0 +1,160 @@
+/**
+ * What each slide of the default talk claims on screen, as a check on its own run's rows,
+ * and the seconds it may take (its budget on this 2-core machine, measured by
+ * bench/talk_bench.ts, not by the tests). A slide added to data/talks/default.json
+ * without a claim here fails tests/talk_claims_test.ts.
+ *
+ * @module
+ */
+import type { Row } from "../../src/runtime/run.ts";
+
+export interface SlideClaim {
+  /** the seconds the slide's run may take before the audience waits too long */
+  readonly budget: number;
+  /** throws (with what the screen shows instead) unless the rows show the claim */
+  readonly check: (rows: readonly Row[]) => void;
+}
+
+const of = (rows: readonly Row[], stream: string) => rows.filter((r) => r.stream === stream);
+const num = (r: Row, k: string) => r[k] as number;
+function claim(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`the slide does not show its claim: ${what}`);
+}
+
+/** The last simulated c_l (the deepest layer). */
+const lastC = (rows: readonly Row[]) =>
+  num(of(rows, "cmap").filter((r) => r.source === "simulation").at(-1)!, "c");
+
+export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
+  "Signals in a deep random network: the ordered phase": {
+    budget: 10,
+    check(rows) {
+      const fp = of(rows, "fixed-point")[0];
+      claim(fp.phase === "ordered" && num(fp, "chi1") < 1, `phase ${fp.phase}, χ1 ${fp.chi1}`);
+      // two inputs at c = 0.5 become indistinguishable: the network's c_l climbs toward 1
+      claim(lastC(rows) > 0.9, `simulated c at the last layer ${lastC(rows)}`);
+    },
+  },
+  "… and the chaotic phase": {
+    budget: 10,
+    check(rows) {
+      const fp = of(rows, "fixed-point")[0];
+      claim(
+        fp.phase === "chaotic" && num(fp, "c_star") < 0.5,
+        `phase ${fp.phase}, c* ${fp.c_star}`,
+      );
+      // the network's inputs decorrelate toward c* instead
+      claim(Math.abs(lastC(rows) - num(fp, "c_star")) < 0.1, `simulated c ${lastC(rows)}`);
+    },
+  },
+  "The order-to-chaos phase diagram": {
+    budget: 10,
+    check(rows) {
+      const phases = new Set(of(rows, "cell").map((r) => r.phase));
+      claim(phases.has("ordered") && phases.has("chaotic"), `phases ${[...phases]}`);
+      // the critical line drawn across the diagram: one point per σb² row
+      claim(of(rows, "critical-line").length >= 50, `${of(rows, "critical-line").length} points`);
+    },
+  },
+  "Deep linear networks learn in stages": {
+    budget: 10,
+    check(rows) {
+      const s = new Map(of(rows, "svd").map((r) => [num(r, "mode"), num(r, "s")]));
+      const sim = of(rows, "modes").filter((r) => r.source === "simulation");
+      const half = new Map<number, number>();
+      const final = new Map<number, number>();
+      for (const r of sim) {
+        const m = num(r, "mode");
+        if (!half.has(m) && num(r, "a") >= 0.5 * s.get(m)!) half.set(m, num(r, "step"));
+        final.set(m, num(r, "a"));
+      }
+      // every mode learned by the end, and in stages: a mode clearly stronger (by 10%)
+      // than another reaches half its strength earlier
+      for (const [m, sm] of s) {
+        claim(final.get(m)! > 0.9 * sm, `mode ${m} ends at ${final.get(m)} of s = ${sm}`);
+        for (const [n, sn] of s) {
+          if (sm > 1.1 * sn) claim(half.get(m)! < half.get(n)!, `mode ${m} not before ${n}`);
+        }
+      }
+      // stages, not one jump: the first and last halves at least 3× apart in time
+      const times = [...half.values()];
+      claim(Math.max(...times) > 3 * Math.min(...times), `half-times ${times}`);
+    },
+  },
+  "Hierarchies: mode strengths against the exact solution": {
+    budget: 10,
+    check(rows) {
+      const modes = of(rows, "modes");
+      const last = (source: string, mode: number) =>
+        num(modes.filter((r) => r.source === source && r.mode === mode).at(-1)!, "a");
+      const s = of(rows, "svd").map((r) => num(r, "s"));
+      // theory and simulation drawn together, and the simulation on the exact solution:
+      // within 10% of s at the end for the strongest modes
+      for (let m = 0; m < Math.min(3, s.length); m++) {
+        const gap = Math.abs(last("simulation", m) - last("theory", m));
+        claim(
+          gap < 0.1 * s[m],
+          `mode ${m}: simulation ${last("simulation", m)}, theory ${last("theory", m)}`,
+        );
+      }
+    },
+  },
+  "Depth-independent training from orthogonal starts (MNIST, depths 2–100)": {
+    budget: 60,
+    check(rows) {
+      const steps = (init: string) =>
+        of(rows, "learning-time").filter((r) => r.init === init).sort((a, b) =>
+          num(a, "depth") - num(b, "depth")
+        );
+      const orth = steps("orthogonal");
+      const gauss = steps("gaussian");
+      const deepest = (rs: Row[]) => rs.at(-1)!;
+      claim(orth.every((r) => r.reached === true), "every orthogonal net reaches the threshold");
+      // orthogonal starts stop slowing down: the deepest within 1.5× of depth ≈ 27's,
+      // while scaled Gaussian ones at the deepest take 5× longer or never arrive
+      const mid = orth.find((r) => num(r, "depth") >= 27)!;
+      claim(
+        num(deepest(orth), "steps") <= 1.5 * num(mid, "steps"),
+        `orthogonal: ${orth.map((r) => `${r.depth}:${r.steps}`)}`,
+      );
+      const g = deepest(gauss);
+      claim(
+        g.reached !== true || num(g, "steps") > 5 * num(deepest(orth), "steps"),
+        `gaussian at depth ${g.depth}: ${g.steps} steps`,
+      );
+    },
+  },
+  "Saddle points: index against error": {
+    budget: 60,
+    check(rows) {
+      const points = of(rows, "critical-point").map((r) => [num(r, "error"), num(r, "index")]);
+      claim(points.length >= 3, `${points.length} critical points found`);
+      // index rises with error (Dauphin et al.): a positive rank correlation
+      let concordant = 0, discordant = 0;
+      for (const [e1, i1] of points) {
+        for (const [e2, i2] of points) {
+          const sgn = Math.sign(e1 - e2) * Math.sign(i1 - i2);
+          if (sgn > 0) concordant++;
+          else if (sgn < 0) discordant++;
+        }
+      }
+      claim(concordant > discordant, `index against error: ${JSON.stringify(points)}`);
+    },
+  },
+  "Diffusion that reverses time": {
+    budget: 60,
+    check(rows) {
+      const at = (direction: string, t: number) =>
+        of(rows, "entropy").find((r) => r.direction === direction && r.t === t)!;
+      const noise = num(at("reverse", 40), "median_distance");
+      const rebuilt = num(at("reverse", 0), "median_distance");
+      // noise turns back into the roll: from ≈ 0.3 to under 0.05 (≈ √β_1 at best)
+      claim(noise > 0.2 && rebuilt < 0.05, `median distance to the roll ${noise} → ${rebuilt}`);
+      // and entropy falls back: at t = 0 well under the forward process's at T
+      claim(
+        num(at("forward", 40), "entropy") - num(at("reverse", 0), "entropy") > 2,
+        "reverse entropy at t = 0 not 2 nats under the noise's",
+      );
+    },
+  },
+};
