@@ -79,6 +79,19 @@ Deno.test("seriesPanel() with a group draws one theory line per group and points
       .length,
     3,
   );
+  // colour is the mode's, so the chart says which mark is theory and which simulation
+  assert(html(el).includes("lines: theory · points: simulation"), "a key for the two marks");
+  const theoryOnly = seriesPanel(rows.filter((r) => r.source === "theory"), {
+    kind: "series",
+    id: "m",
+    title: "m",
+    stream: "modes",
+    x: "step",
+    y: "a",
+    by: "source",
+    group: "mode",
+  }, { document: doc });
+  assert(!html(theoryOnly).includes("points: simulation"), "no key with one kind of mark");
 });
 
 Deno.test("heatmapPanel() draws one rect per cell, null cells grey, and the overlay line", () => {

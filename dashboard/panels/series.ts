@@ -135,6 +135,19 @@ function groupedPanel(
       marks.push(Plot.dot(data, { ...style, r: 2.5, fill: (r: Row) => String(r[group]) }));
     } else marks.push(Plot.line(data, { ...style, strokeWidth: 2, strokeOpacity: 0.7 }));
   }
+  // Colour is taken by the group, so the legend lists groups: say in the chart which mark
+  // is which, wherever both are drawn.
+  const sources = new Set(rows.map((r) => r[by]));
+  if (sources.has("theory") && sources.has("simulation")) {
+    marks.push(Plot.text(["lines: theory · points: simulation"], {
+      frameAnchor: "top-right",
+      dx: -6,
+      dy: 6,
+      fontSize: 13,
+      fill: "currentColor",
+      className: "mark-key",
+    }));
+  }
   const groups = [...new Set(rows.map((r) => String(r[group])))].sort((a, b) =>
     Number(a) - Number(b)
   );
