@@ -53,6 +53,16 @@ function panelsFor(pipeline: string, streams: ReadonlyMap<string, readonly Row[]
   return slide.panels.map((id) => all.find((p) => p.id === id)).filter((p) => p !== undefined);
 }
 
+/** "running · 42% (2,520 of 6,000)" while a run reports progress; "running" before. */
+function progressText(rows: readonly Row[] | undefined): string {
+  const last = rows?.at(-1);
+  if (!last) return "running";
+  const n = (v: unknown) => Number(v).toLocaleString("en");
+  return `running · ${Math.round(100 * Number(last.fraction))}% (${n(last.done)} of ${
+    n(last.total)
+  })`;
+}
+
 function redrawTalk() {
   const nav = $("#talk");
   const talk = ui.talk;
@@ -118,7 +128,7 @@ export function redraw() {
   $("#run-info").textContent = [
     def?.title ?? view.pipeline,
     `run ${view.run}`,
-    view.status,
+    view.status === "running" ? progressText(view.streams.get("progress")) : view.status,
     // the adapter is named only where it computes: under wasm or cpu it is a bystander
     meta?.backend
       ? `${meta.backend}${meta.backend === "webgpu" && meta.adapter ? ` (${meta.adapter})` : ""}`

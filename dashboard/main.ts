@@ -93,7 +93,7 @@ async function init() {
   const hash = new URLSearchParams(location.hash.slice(1));
   const hashRun = hash.get("run");
   const hashSlide = Number(hash.get("slide"));
-  const names = new Set(["meta", "error", "done"]);
+  const names = new Set(["meta", "error", "done", "progress"]);
   for (const p of list) for (const s of Object.keys(p.streams)) names.add(s);
   connect(names, scheduleRedraw, onSlide);
   const talk = ui.talk;

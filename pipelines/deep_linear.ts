@@ -246,6 +246,7 @@ export default definePipeline({
               };
             }
           }
+          ctx.progress(t, p.steps);
           if (t === p.steps) break;
           const r = net.step(p.lr, record);
           if (Number.isNaN(loss0)) loss0 = r.loss;

@@ -433,6 +433,7 @@ export default definePipeline({
         ctx.tick,
       );
       for await (const e of training) {
+        ctx.progress(e.step, s.train_steps);
         yield e.evaluate
           ? evaluate(e.step)
           : { stream: "loss", row: { step: e.step, loss: e.loss } };

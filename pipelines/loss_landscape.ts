@@ -392,6 +392,7 @@ export default definePipeline({
             seconds: (performance.now() - t0) / 1000,
           },
         };
+        ctx.progress(point + 1, p.critical_points);
         if (r.status !== "converged") continue;
         const error = net.dataLoss(r.theta);
         const at = dense ? exactSpectrum(net.hessian(r.theta), net.n) : slqSpectrum(

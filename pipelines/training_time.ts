@@ -171,7 +171,10 @@ export default definePipeline({
       })();
       const unit = corr.rateUnit;
       const half = (p.lr_grid - 1) / 2;
-      for (const depth of logDepths(p.depth_min, p.depth_max, p.depth_points)) {
+      const depths = logDepths(p.depth_min, p.depth_max, p.depth_points);
+      const nets = depths.length * INIT_ORDER.length;
+      let done = 0;
+      for (const depth of depths) {
         for (const init of INIT_ORDER) {
           let best: { steps: number | null; lr: number } = {
             steps: null,
@@ -201,6 +204,7 @@ export default definePipeline({
               best = { steps: r.steps, lr };
             }
           }
+          ctx.progress(++done, nets);
           yield {
             stream: "learning-time",
             row: {

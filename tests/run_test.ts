@@ -139,3 +139,31 @@ Deno.test({
     Deno.removeSync(logDir, { recursive: true });
   },
 });
+
+Deno.test("ctx.progress() emits a progress row at each whole percent, the same rows for the same calls", async () => {
+  const def = definePipeline({
+    id: "toy",
+    title: "Toy",
+    cite: "none",
+    description: "",
+    params: { n: { kind: "number", default: 2, min: 0, max: 10, help: "n" } },
+    streams: { a: { doc: "", fields: { x: "x" } } },
+    panels: [],
+    run: (_p, ctx) =>
+      new Observable<Emit>((sub) => {
+        for (let i = 1; i <= 1000; i++) ctx.progress(i, 1000);
+        ctx.progress(1000, 1000); // repeats of a percent say nothing new
+        sub.next({ stream: "a", row: { x: 1 } });
+        sub.complete();
+      }),
+  });
+  const rows = await run(def);
+  const progress = rows.filter((r) => r.stream === "progress");
+  // 0% at the first call (floor(0.1)), then 1% … 100%
+  assertEquals(progress.length, 101);
+  assertEquals(progress.map((r) => Math.floor(100 * (r.fraction as number))), [
+    ...Array(101).keys(),
+  ]);
+  assertEquals([progress[10].done, progress[10].total], [100, 1000]);
+  assertEquals(progress.at(-1)!.fraction, 1);
+});

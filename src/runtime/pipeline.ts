@@ -111,6 +111,12 @@ export interface RunContext {
   readonly signal: AbortSignal;
   /** Yield to the event loop if this run has held it for more than a few ms. */
   tick(): Promise<void>;
+  /**
+   * How far the run's long part has got (`done` of `total` units: steps, searches, nets).
+   * The runtime emits a `progress` row {done, total, fraction} each time another whole
+   * percent is done (so the same seed gives the same rows), and the dashboard shows it.
+   */
+  progress(done: number, total: number): void;
 }
 
 /** A failure inside a run, with the fields that locate it (layer, step, param…). */
@@ -140,4 +146,4 @@ export function definePipeline<const S extends ParamsSchema>(p: Pipeline<S>): Pi
 }
 
 /** Streams every run has besides its own (DESIGN.md "Rows and the envelope"). */
-export const RUNTIME_STREAMS = ["meta", "error", "done"] as const;
+export const RUNTIME_STREAMS = ["meta", "error", "done", "progress"] as const;

@@ -119,6 +119,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
       if (signal.aborted) return finish("stopped");
       signal.addEventListener("abort", onAbort);
       let last = performance.now();
+      let percent = -1; // the last whole percent reported
       const ctx: RunContext = {
         rng: new Rng(Number(opts.params.seed ?? 0)),
         tf,
@@ -128,6 +129,13 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
           if (performance.now() - last < SLICE_MS) return;
           await new Promise((r) => setTimeout(r, 0));
           last = performance.now();
+        },
+        progress: (done, total) => {
+          const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
+          const now = Math.floor(100 * fraction);
+          if (finished || now <= percent) return;
+          percent = now;
+          emit("progress", { done, total, fraction });
         },
       };
       const { seed: _seed, ...params } = opts.params;
