@@ -14,7 +14,7 @@ import { histogramPanel } from "./panels/histogram.ts";
 import { tablePanel } from "./panels/table.ts";
 import { ensureLoaded } from "./connection.ts";
 import { redrawPicker } from "./run_picker.ts";
-import { $, setStatus, store, ui } from "./state.ts";
+import { $, setStatus, store, ui, view as pageView } from "./state.ts";
 import type { Row } from "./store.ts";
 
 const REDRAW_MS = 100; // at most ten redraws a second, however fast rows arrive
@@ -63,6 +63,27 @@ function progressText(rows: readonly Row[] | undefined): string {
   })`;
 }
 
+/**
+ * Presentation mode: the slide's panels tiled to fill the screen below its title (one, two
+ * side by side, or a 2 × 2 / 3 × 2 grid), chart text at 20 px — at 1280 × 720 that is
+ * what the back of a room can read — and the grid's columns set on #panels.
+ */
+const PRESENT_FONT = 20;
+function presentSizes(n: number, main: HTMLElement) {
+  const cols = n <= 1 ? 1 : n <= 4 ? 2 : 3;
+  const rows = Math.max(1, Math.ceil(n / cols));
+  const w = main.clientWidth;
+  // below the slide's title and the run's line, to the bottom of the screen
+  const h = globalThis.innerHeight - $("#panels").getBoundingClientRect().top - 12;
+  $("#panels").style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
+  return {
+    // figure padding (≈ 12 px), the caption's line (≈ 36 px), a legend (≈ 70 px at 18 px)
+    width: Math.max(240, Math.floor(w / cols) - 28),
+    height: Math.max(180, Math.floor(h / rows) - 120),
+    fontSize: PRESENT_FONT,
+  };
+}
+
 function redrawTalk() {
   const nav = $("#talk");
   const talk = ui.talk;
@@ -72,7 +93,11 @@ function redrawTalk() {
   const i = ui.shownSlide ?? talk.slide;
   const slide = talk.talk.slides[i];
   $("#slide-label").textContent = `${i + 1} / ${n} · ${slide.title}`;
-  $("#notes").textContent = ui.shownSlide !== null ? slide.notes : "";
+  $("#slide-title").textContent = ui.shownSlide !== null ? slide.title : "";
+  const next = talk.talk.slides[i + 1];
+  $("#next-slide").textContent = next ? `next: ${next.title}` : "last slide";
+  // the speaker's notes are the console's alone (the server sends them only with the token)
+  $("#notes").textContent = ui.presenter && ui.shownSlide !== null ? slide.notes ?? "" : "";
 }
 
 function exportButtons(caption: HTMLElement, fig: HTMLElement, name: string) {
@@ -153,10 +178,12 @@ export function redraw() {
     $("#run-export").dataset.run = view.run;
   }
   const specs = panelsFor(view.pipeline, view.streams);
-  const width = Math.max(
+  const present = pageView === "present" ? presentSizes(specs.length, main) : null;
+  const width = present?.width ?? Math.max(
     320,
     Math.min(720, (main.clientWidth - 16) / (specs.length > 1 ? 2 : 1) - 60),
   );
+  const size = { width, height: present?.height, fontSize: present?.fontSize };
   const figures = specs.map((spec) => {
     let fig = main.querySelector<HTMLElement>(`figure[data-panel="${spec.id}"]`);
     if (!fig || fig.dataset.run !== view.run) {
@@ -177,9 +204,9 @@ export function redraw() {
     let body: Element;
     if (spec.kind === "series") {
       const overlay = spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [];
-      body = seriesPanel(rows, spec, { width, overlay, frame });
+      body = seriesPanel(rows, spec, { ...size, overlay, frame });
     } else if (spec.kind === "table") body = tablePanel(rows, spec);
-    else if (spec.kind === "histogram") body = histogramPanel(rows, spec, { width });
+    else if (spec.kind === "histogram") body = histogramPanel(rows, spec, size);
     else {
       const fill = ui.heatFill.get(spec.id) ?? spec.fill[0];
       const choose = document.createElement("select");
@@ -194,7 +221,7 @@ export function redraw() {
         rows,
         spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [],
         spec,
-        { width: width * 1.2, fill },
+        { ...size, width: present ? width : width * 1.2, fill },
       );
     }
     if (spec.kind !== "table") {

@@ -17,8 +17,8 @@ import { formValues, type JsonSchema, paramsForm } from "./controls.ts";
 import { connect } from "./connection.ts";
 import { redraw, scheduleRedraw } from "./layout.ts";
 import { replayRun, startRun, stopRun } from "./run_picker.ts";
-import { $, authHeaders, hooks, setStatus, ui } from "./state.ts";
-import { fetchTalk, goToSlide, onKey, onSlide, showSlide } from "./talk_nav.ts";
+import { $, authHeaders, hooks, setStatus, talkChannel, ui, view } from "./state.ts";
+import { fetchTalk, goToSlide, onKey, onSlide, showSlide, step } from "./talk_nav.ts";
 
 /** The param form of pipeline `id` (filled with `values`); on a slide of it, submitting re-runs the slide. */
 function showControls(id: string, values?: Record<string, number | string>) {
@@ -44,10 +44,24 @@ function showControls(id: string, values?: Record<string, number | string>) {
 }
 hooks.showControls = showControls;
 
+/** The console's clock and the time since it opened (a talk's length at a glance). */
+function startClock() {
+  const opened = Date.now();
+  const tick = () => {
+    const now = new Date();
+    $("#clock").textContent = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const s = Math.floor((Date.now() - opened) / 1000);
+    $("#elapsed").textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")} elapsed`;
+  };
+  tick();
+  setInterval(tick, 1000);
+}
+
 async function init() {
   const control = await fetch("/api/control", { headers: authHeaders() });
   ui.presenter = control.ok && (await control.json()).control === true;
   document.body.classList.add(ui.presenter ? "presenter" : "audience");
+  if (view === "present") document.body.classList.add("present");
   const res = await fetch("/api/pipelines");
   const { pipelines: list } = (await res.json()) as { pipelines: PipelineDescription[] };
   ui.pipelines = new Map(list.map((p) => [p.id, p]));
@@ -79,6 +93,28 @@ async function init() {
     if (ui.followTalk && ui.talk) showSlide(ui.talk.slide);
   };
   document.addEventListener("keydown", onKey);
+  if (view === "present") {
+    // The projector window holds no token: its slide keys go to the console over a
+    // same-browser channel, and the console moves the talk.
+    document.addEventListener("keydown", (e) => {
+      const dir = ["ArrowRight", "PageDown", " "].includes(e.key)
+        ? 1
+        : ["ArrowLeft", "PageUp"].includes(e.key)
+        ? -1
+        : 0;
+      if (dir) {
+        talkChannel.postMessage({ step: dir });
+        e.preventDefault();
+      }
+    });
+  } else if (ui.presenter) {
+    talkChannel.onmessage = (e) => step(Number(e.data?.step) || 0);
+    $<HTMLButtonElement>("#open-projector").onclick = () => {
+      const slide = ui.shownSlide ?? ui.talk?.slide ?? 0;
+      globalThis.open(`${location.pathname}?view=present#slide=${slide + 1}`, "statmech-projector");
+    };
+    startClock();
+  }
 
   // past runs the server knows of (recorded by earlier servers, too)
   const runsRes = await fetch("/api/runs");

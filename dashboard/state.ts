@@ -19,7 +19,8 @@ export interface TalkInfo {
       pipeline: string;
       params: Record<string, number | string>;
       panels: string[];
-      notes: string;
+      /** absent for pages without the presenter token */
+      notes?: string;
     }[];
   };
   slide: number;
@@ -28,7 +29,38 @@ export interface TalkInfo {
 }
 
 export const store = new Store();
-export const token = new URLSearchParams(location.search).get("token");
+
+/**
+ * `?view=present`: the projected page — the slide and nothing else (layout.ts sizes it for
+ * the screen). It never holds the presenter token, even one copied into a window opened
+ * from the console.
+ */
+export const view: "present" | "dashboard" =
+  new URLSearchParams(location.search).get("view") === "present" ? "present" : "dashboard";
+
+const TOKEN_KEY = "statmech-live token";
+/**
+ * The presenter token: taken from the address once, kept in this tab's session storage,
+ * and stripped from the address bar so nobody reads it off a screen.
+ */
+export const token: string | null = (() => {
+  const q = new URLSearchParams(location.search);
+  const given = q.get("token");
+  if (given !== null) {
+    q.delete("token");
+    const rest = q.toString();
+    history.replaceState(null, "", `${location.pathname}${rest ? `?${rest}` : ""}${location.hash}`);
+  }
+  if (view === "present") {
+    sessionStorage.removeItem(TOKEN_KEY);
+    return null;
+  }
+  if (given !== null) sessionStorage.setItem(TOKEN_KEY, given);
+  return sessionStorage.getItem(TOKEN_KEY);
+})();
+
+/** Between the console and the projector window (same browser): slide keys pressed on the projector. */
+export const talkChannel = new BroadcastChannel("statmech-live talk");
 
 export const ui = {
   /** whether this page may control runs: it has the token, or the server needs none */

@@ -54,17 +54,22 @@ export function onSlide(e: MessageEvent) {
 }
 
 export async function fetchTalk(): Promise<void> {
-  const res = await fetch("/api/talk");
+  const res = await fetch("/api/talk", { headers: authHeaders() });
   ui.talk = res.status === 200 ? (await res.json()) as TalkInfo : null; // 204: no talk
+}
+
+/** Presenter: one slide on (+1) or back (−1) from the one on screen. */
+export function step(dir: number) {
+  if (!ui.talk || !ui.presenter || !dir) return;
+  void goToSlide((ui.shownSlide ?? ui.talk.slide) + Math.sign(dir));
 }
 
 export function onKey(e: KeyboardEvent) {
   if (!ui.talk || !ui.presenter) return;
   const target = e.target as HTMLElement;
   if (["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) return;
-  const i = ui.shownSlide ?? ui.talk.slide;
-  if (["ArrowRight", "PageDown", " "].includes(e.key)) void goToSlide(i + 1);
-  else if (["ArrowLeft", "PageUp"].includes(e.key)) void goToSlide(i - 1);
+  if (["ArrowRight", "PageDown", " "].includes(e.key)) step(1);
+  else if (["ArrowLeft", "PageUp"].includes(e.key)) step(-1);
   else return;
   e.preventDefault();
 }

@@ -40,7 +40,9 @@ export function heatmapPanel(
     width: opts.width ?? 640,
     height: opts.height ?? 420,
     marginLeft: 56,
-    style: { fontSize: "14px" },
+    // large text (presentation mode) needs room under the x ticks for the axis label
+    ...(opts.fontSize && opts.fontSize > 16 ? { marginBottom: 2 * opts.fontSize } : {}),
+    style: { fontSize: `${opts.fontSize ?? 14}px` },
     x: { label: spec.x },
     y: { label: spec.y },
     color: {

@@ -20,11 +20,11 @@ export function histogramPanel(
   return Plot.plot({
     document: opts.document,
     width: opts.width ?? 560,
-    height: Math.max(160, 110 * Math.max(1, groups.length)),
+    height: opts.height ?? Math.max(160, 110 * Math.max(1, groups.length)),
     marginLeft: 56,
     marginRight: 150,
     grid: true,
-    style: { fontSize: "13px" },
+    style: { fontSize: `${opts.fontSize ?? 13}px` },
     x: { label: "eigenvalue" },
     y: { label: spec.count, insetTop: 6 },
     fy: { label: null, domain: groups },

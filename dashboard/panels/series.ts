@@ -29,12 +29,19 @@ function plotSeries(
     width: opts.width ?? 560,
     height: opts.height ?? 320,
     marginLeft: MARGIN_LEFT,
-    // fixed where facets are sized square (squareFacets); Plot's own elsewhere
+    // fixed where facets are sized square (squareFacets); Plot's own elsewhere, but for
+    // large text (presentation mode), whose axis labels need room Plot's defaults do not give
     ...(spec.facet
       ? { marginRight: MARGIN_RIGHT, marginTop: MARGIN_TOP, marginBottom: MARGIN_BOTTOM }
+      : opts.fontSize && opts.fontSize > 16
+      ? {
+        marginTop: 2 * opts.fontSize,
+        marginBottom: 2 * opts.fontSize,
+        marginRight: 2 * opts.fontSize,
+      }
       : {}),
     grid: true,
-    style: { fontSize: "14px" },
+    style: { fontSize: `${opts.fontSize ?? 14}px` },
     x: { label: spec.x, type: spec.xLog ? "log" : "linear", domain: opts.xDomain },
     // log axes: plain numbers (Plot's default SI prefixes would print a loss of 0.48 as "480m")
     y: spec.yLog

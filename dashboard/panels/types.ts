@@ -16,4 +16,6 @@ export interface PanelOptions {
   readonly legend?: boolean;
   /** an animated panel's clock: which frame to draw (frames cycle) */
   readonly frame?: number;
+  /** chart text in px (ticks, labels); presentation mode sets it for the back of a room */
+  readonly fontSize?: number;
 }

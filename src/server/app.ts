@@ -83,6 +83,10 @@ export function createApp(opts: AppOptions): Hono {
 
   const givenToken = (c: Context) =>
     c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? c.req.query("token");
+  const isPresenter = (c: Context) => {
+    const given = givenToken(c);
+    return opts.token !== null && given !== undefined && tokensEqual(given, opts.token);
+  };
   const presenter = async (c: Context, next: () => Promise<void>) => {
     if (!opts.token) return await next();
     const given = givenToken(c);
@@ -104,12 +108,7 @@ export function createApp(opts: AppOptions): Hono {
   app.notFound((c) => bad(c, 404, `no route ${c.req.method} ${c.req.path}`));
 
   // Whether this request's token may control runs (the dashboard shows controls if so).
-  app.get("/api/control", (c) => {
-    const given = givenToken(c);
-    return c.json({
-      control: !opts.token || (given !== undefined && tokensEqual(given, opts.token)),
-    });
-  });
+  app.get("/api/control", (c) => c.json({ control: !opts.token || isPresenter(c) }));
 
   app.get("/api/pipelines", (c) => c.json({ pipelines: opts.pipelines().map(describePipeline) }));
 
@@ -247,7 +246,14 @@ export function createApp(opts: AppOptions): Hono {
 
   // No talk (a replay server) is a normal state, not a missing resource: 204, so a page's
   // console stays clean.
-  app.get("/api/talk", (c) => opts.talk ? c.json(opts.talk.state()) : c.body(null, 204));
+  app.get("/api/talk", (c) => {
+    if (!opts.talk) return c.body(null, 204);
+    const state = opts.talk.state();
+    if (!opts.token || isPresenter(c)) return c.json(state);
+    // the speaker's notes go to the presenter's console only, never to a projected page
+    const slides = state.talk.slides.map(({ notes: _notes, ...slide }) => slide);
+    return c.json({ ...state, talk: { ...state.talk, slides } });
+  });
 
   app.put("/api/talk/slide", presenter, limit(CONTROL_BODY), async (c) => {
     const talk = opts.talk;
