@@ -1,6 +1,6 @@
 /**
  * statmech-live's command line (DESIGN.md "Interfaces"): run, list, watch,
- * replay and bundle. It parses the command and hands off; it mounts nothing itself.
+ * replay, export and bundle. It parses the command and hands off; it mounts nothing itself.
  *
  * @module
  */
@@ -13,7 +13,8 @@ const USAGE = `usage:
   deno task watch [--port 8000] [--host 127.0.0.1] [--backend auto|webgpu|wasm|cpu] [--token T]
   deno task run <pipeline> [--<param> <value>]… [--seed N] [--backend auto|webgpu|wasm|cpu] [--log-dir DIR|none]
   deno task list [--json]
-  deno task replay <file.ndjson> [--port 8000] [--rate 200]`;
+  deno task replay <file.ndjson> [--port 8000] [--rate 200]
+  deno task export [talk] [--out talk.html]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
       }
       console.log(rest[0] === "--json" ? listJson(PIPELINES) : listText(PIPELINES));
       return 0;
+    }
+    case "export": {
+      const { exportCommand } = await import("./src/cli/export_command.ts");
+      return await exportCommand(rest);
     }
     case "watch":
     case "replay":

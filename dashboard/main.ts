@@ -17,7 +17,18 @@ import { formValues, type JsonSchema, paramsForm } from "./controls.ts";
 import { connect } from "./connection.ts";
 import { redraw, scheduleRedraw } from "./layout.ts";
 import { replayRun, startRun, stopRun } from "./run_picker.ts";
-import { $, authHeaders, hooks, setStatus, talkChannel, ui, view } from "./state.ts";
+import {
+  $,
+  authHeaders,
+  exported,
+  hooks,
+  setStatus,
+  store,
+  talkChannel,
+  type TalkInfo,
+  ui,
+  view,
+} from "./state.ts";
 import { fetchTalk, goToSlide, onKey, onSlide, showSlide, step } from "./talk_nav.ts";
 
 /** The param form of pipeline `id` (filled with `values`); on a slide of it, submitting re-runs the slide. */
@@ -57,7 +68,39 @@ function startClock() {
   setInterval(tick, 1000);
 }
 
+/**
+ * An exported talk (one HTML file, no server): its pipelines, talk and rows are in the
+ * page; ← and → move through the slides here, and nothing is fetched.
+ */
+function initExported(data: NonNullable<typeof exported>) {
+  document.body.classList.add("audience", "present", "exported");
+  ui.pipelines = new Map(data.pipelines.map((p) => [p.id, p]));
+  for (const rows of data.rows) if (rows.length) store.loadLog(String(rows[0].run), rows);
+  ui.talk = structuredClone(data.talk) as unknown as TalkInfo;
+  ui.follow = false;
+  const n = data.talk.talk.slides.length;
+  const hashSlide = Number(new URLSearchParams(location.hash.slice(1)).get("slide"));
+  const go = (i: number) => {
+    const j = Math.min(n - 1, Math.max(0, i));
+    ui.talk!.slide = j;
+    showSlide(j);
+  };
+  document.addEventListener("keydown", (e) => {
+    const dir = ["ArrowRight", "PageDown", " "].includes(e.key)
+      ? 1
+      : ["ArrowLeft", "PageUp"].includes(e.key)
+      ? -1
+      : 0;
+    if (!dir) return;
+    go((ui.shownSlide ?? 0) + dir);
+    e.preventDefault();
+  });
+  go(Number.isInteger(hashSlide) && hashSlide >= 1 ? hashSlide - 1 : 0);
+  setStatus("offline: an exported talk");
+}
+
 async function init() {
+  if (exported) return initExported(exported);
   const control = await fetch("/api/control", { headers: authHeaders() });
   ui.presenter = control.ok && (await control.json()).control === true;
   document.body.classList.add(ui.presenter ? "presenter" : "audience");

@@ -8,6 +8,7 @@
  * @module
  */
 import type { PipelineDescription } from "../src/server/describe.ts";
+import type { ExportData } from "../src/talk/export.ts";
 import { Store } from "./store.ts";
 
 export interface TalkInfo {
@@ -30,13 +31,21 @@ export interface TalkInfo {
 
 export const store = new Store();
 
+/** A talk exported to one HTML file (src/talk/export.ts) carries its rows: no server. */
+export const exported: ExportData | null = (() => {
+  const el = document.getElementById("statmech-export");
+  return el ? JSON.parse(el.textContent ?? "null") as ExportData : null;
+})();
+
 /**
  * `?view=present`: the projected page — the slide and nothing else (layout.ts sizes it for
  * the screen). It never holds the presenter token, even one copied into a window opened
  * from the console.
  */
 export const view: "present" | "dashboard" =
-  new URLSearchParams(location.search).get("view") === "present" ? "present" : "dashboard";
+  exported || new URLSearchParams(location.search).get("view") === "present"
+    ? "present"
+    : "dashboard";
 
 const TOKEN_KEY = "statmech-live token";
 /**

@@ -1,0 +1,99 @@
+/**
+ * `export [talk] [--out FILE]`: runs every slide of a talk with its own params (seeded,
+ * so the same rows as in the talk), thins long series as the live view does, and writes
+ * one self-contained HTML file that plays the talk offline (src/talk/export.ts).
+ *
+ * @module
+ */
+import { firstValueFrom, toArray } from "rxjs";
+import { PIPELINES } from "../../pipelines/mod.ts";
+import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
+import { runPipeline } from "../runtime/run.ts";
+import { ensureBundle } from "../server/assets.ts";
+import { decimateSeries } from "../server/decimate.ts";
+import { describePipeline } from "../server/describe.ts";
+import { exportHtml } from "../talk/export.ts";
+import { DEFAULT_TALK, loadTalk, TalkError, talkPath } from "../talk/talk.ts";
+import { flagPairs, UsageError } from "./args.ts";
+import { suggestion } from "../params/did_you_mean.ts";
+
+export async function exportCommand(args: string[]): Promise<number> {
+  const [first, ...others] = args;
+  const named = first !== undefined && !first.startsWith("--");
+  const path = talkPath(named ? first : DEFAULT_TALK);
+  let out: string | null = null;
+  let backend: BackendChoice = "wasm";
+  for (const [flag, value] of flagPairs(named ? others : args)) {
+    if (flag === "--out") out = value;
+    else if (flag === "--backend") {
+      if (!(BACKENDS as readonly string[]).includes(value)) {
+        throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}, got "${value}"`);
+      }
+      backend = value as BackendChoice;
+    } else {
+      const allowed = ["--out", "--backend"];
+      throw new UsageError(
+        `unknown flag ${flag}${suggestion(flag, allowed)}; allowed: ${allowed.join(", ")}`,
+      );
+    }
+  }
+  let talk;
+  try {
+    talk = await loadTalk(path, PIPELINES);
+  } catch (e) {
+    if (e instanceof TalkError) throw new UsageError(e.message);
+    throw e;
+  }
+  out ??= `${talk.id}.html`;
+  const rows = [];
+  for (const [i, slide] of talk.slides.entries()) {
+    const def = PIPELINES.find((p) => p.id === slide.pipeline)!;
+    const runId = `export-${talk.id}-${i + 1}`;
+    const t0 = performance.now();
+    const slideRows = await firstValueFrom(
+      runPipeline(def, { params: slide.params, runId, backend, logDir: null })
+        .pipe(decimateSeries(def.streams), toArray()),
+    );
+    const done = slideRows.at(-1)!;
+    if (done.status !== "ok") {
+      const error = slideRows.find((r) => r.stream === "error");
+      throw new Error(`slide ${i + 1} "${slide.title}" failed: ${error?.message ?? done.status}`);
+    }
+    console.error(
+      `slide ${i + 1}/${talk.slides.length} "${slide.title}": ${slideRows.length} rows in ${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      } s`,
+    );
+    rows.push(slideRows);
+  }
+  const used = [...new Set(talk.slides.map((s) => s.pipeline))];
+  const root = new URL("../../dashboard/", import.meta.url);
+  const html = exportHtml(
+    await Deno.readTextFile(new URL("index.html", root)),
+    await Deno.readTextFile(new URL("style.css", root)),
+    await Deno.readTextFile(await ensureBundle()),
+    {
+      talk: {
+        talk: {
+          id: talk.id,
+          title: talk.title,
+          // the speaker's notes stay out of a file handed out
+          slides: talk.slides.map(({ notes: _notes, ...s }) => s),
+        },
+        slide: 0,
+        runs: rows.map((r) => r[0].run as string),
+        offline: true,
+      },
+      pipelines: used.map((id) => describePipeline(PIPELINES.find((p) => p.id === id)!)),
+      rows,
+    },
+  );
+  await Deno.writeTextFile(out, html);
+  const size = new TextEncoder().encode(html).length;
+  console.error(
+    `wrote ${out}: ${
+      (size / 2 ** 20).toFixed(1)
+    } MiB, ${talk.slides.length} slides; open it in a browser (← →)`,
+  );
+  return 0;
+}

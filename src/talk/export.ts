@@ -1,0 +1,64 @@
+/**
+ * A talk as one self-contained HTML file to hand out: the dashboard's page, style and
+ * bundled code (Observable Plot inside), and every slide's recorded rows, embedded. It
+ * plays the talk with no server and no network (opened from a USB stick or an email):
+ * the presentation view, ← and → to move through the slides.
+ *
+ * @module
+ */
+import type { Row } from "../runtime/run.ts";
+import type { PipelineDescription } from "../server/describe.ts";
+
+/** What the page finds in its `#statmech-export` script element (dashboard/state.ts). */
+export interface ExportData {
+  readonly talk: {
+    readonly talk: {
+      readonly id: string;
+      readonly title: string;
+      readonly slides: readonly {
+        title: string;
+        pipeline: string;
+        params: Readonly<Record<string, number | string>>;
+        panels: readonly string[];
+      }[];
+    };
+    readonly slide: number;
+    /** each slide's run id */
+    readonly runs: readonly string[];
+    readonly offline: true;
+  };
+  readonly pipelines: readonly PipelineDescription[];
+  /** each slide's rows, in run order */
+  readonly rows: readonly (readonly Row[])[];
+}
+
+/** Inside a <script> element, "</script" would end it early, and "<!--" can change parsing. */
+const scriptSafe = (text: string) =>
+  text.replaceAll("</script", "<\\/script").replaceAll("<!--", "<\\!--");
+
+/**
+ * The page `index` with its stylesheet and script inlined and the data embedded. JSON is
+ * made script-safe by escaping every "<" (a valid JSON escape).
+ */
+export function exportHtml(index: string, css: string, js: string, data: ExportData): string {
+  const json = JSON.stringify(data).replaceAll("<", "\\u003c");
+  const style = `<style>\n${css.replaceAll("</style", "<\\/style")}\n</style>`;
+  const script = `<script id="statmech-export" type="application/json">${json}</script>\n` +
+    `    <script type="module">\n${scriptSafe(js)}\n</script>`;
+  const linked = /<link rel="stylesheet" href="\/style\.css">/;
+  const loaded = /<script type="module" src="\/app\.js"><\/script>/;
+  if (!linked.test(index) || !loaded.test(index)) {
+    throw new Error(
+      "dashboard/index.html no longer links /style.css and /app.js as export expects",
+    );
+  }
+  return index.replace(linked, () => style).replace(loaded, () => script)
+    .replace(
+      "<title>statmech-live</title>",
+      () => `<title>${escapeHtml(data.talk.talk.title)}</title>`,
+    );
+}
+
+function escapeHtml(s: string): string {
+  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}

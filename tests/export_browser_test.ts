@@ -1,0 +1,89 @@
+/**
+ * `deno task export`: one HTML file that plays a talk with no server and no network,
+ * opened from file:// in Chromium with every non-file request refused.
+ */
+import { assert, assertEquals } from "./assert.ts";
+import { launch, NO_BROWSER, WAIT_MS } from "./helpers/browser.ts";
+
+const NOTES = "speaker-only note, not for the handout";
+const TALK = {
+  title: "export test talk",
+  slides: [
+    { title: "phases", pipeline: "phase-diagram", params: { grid: 6 }, notes: NOTES },
+    {
+      title: "signals",
+      pipeline: "signal-propagation",
+      params: { depth: 6, width: 60, draws: 1, pairs: 4 },
+      panels: ["qmap", "cmap"],
+    },
+  ],
+};
+
+Deno.test({
+  name: "export: the talk plays from one file offline, every slide drawn, no notes inside",
+  ignore: NO_BROWSER,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = Deno.makeTempDirSync({ prefix: "statmech-export-" });
+    const browser = await launch();
+    try {
+      await Deno.writeTextFile(`${dir}/talk.json`, JSON.stringify(TALK));
+      const out = `${dir}/handout.html`;
+      const cmd = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "main.ts",
+          "export",
+          `${dir}/talk.json`,
+          "--out",
+          out,
+          "--backend",
+          "cpu",
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const said = new TextDecoder().decode(cmd.stderr);
+      assert(cmd.success, said);
+      assert(/wrote .*handout\.html: [\d.]+ MiB, 2 slides/.test(said), said);
+      const html = await Deno.readTextFile(out);
+      assert(!html.includes(NOTES), "the speaker's notes are not handed out");
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      // no network: anything but the file itself is refused (and noted)
+      await page.route("**/*", (route) => {
+        const url = route.request().url();
+        if (url.startsWith("file://")) return route.continue();
+        requests.push(url);
+        return route.abort();
+      });
+      await page.goto(`file://${out}`);
+      const drawn = async (title: string) => {
+        await page.waitForFunction(
+          (t) =>
+            document.querySelector("#slide-title")?.textContent === t &&
+            document.querySelector("figure[data-panel] svg") !== null,
+          title,
+          { timeout: WAIT_MS },
+        );
+        return await page.locator("figure[data-panel]").count();
+      };
+      assertEquals(await drawn("phases"), 1); // the heatmap
+      await page.keyboard.press("ArrowRight");
+      assertEquals(await drawn("signals"), 2); // the slide's two panels
+      assert((await page.locator('figure[data-panel="cmap"] svg circle').count()) > 0, "points");
+      await page.keyboard.press("ArrowLeft");
+      await drawn("phases");
+      assertEquals(requests, []);
+      assertEquals(errors, []);
+    } finally {
+      await browser.close();
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
