@@ -15,6 +15,7 @@
 import type { PipelineDescription } from "../src/server/describe.ts";
 import { formValues, type JsonSchema, paramsForm } from "./controls.ts";
 import { connect } from "./connection.ts";
+import type { Row } from "./store.ts";
 import { redraw, scheduleRedraw } from "./layout.ts";
 import { replayRun, startRun, stopRun } from "./run_picker.ts";
 import {
@@ -75,7 +76,9 @@ function startClock() {
 function initExported(data: NonNullable<typeof exported>) {
   document.body.classList.add("audience", "present", "exported");
   ui.pipelines = new Map(data.pipelines.map((p) => [p.id, p]));
-  for (const rows of data.rows) if (rows.length) store.loadLog(String(rows[0].run), rows);
+  for (const { run, pipeline, rows } of data.runs) {
+    store.loadLog(run, rows.map((r) => ({ ...r, run, pipeline }) as unknown as Row));
+  }
   ui.talk = structuredClone(data.talk) as unknown as TalkInfo;
   ui.follow = false;
   const n = data.talk.talk.slides.length;

@@ -12,7 +12,7 @@ import { runPipeline } from "../runtime/run.ts";
 import { ensureBundle } from "../server/assets.ts";
 import { decimateSeries } from "../server/decimate.ts";
 import { describePipeline } from "../server/describe.ts";
-import { exportHtml } from "../talk/export.ts";
+import { exportHtml, packRun } from "../talk/export.ts";
 import { DEFAULT_TALK, loadTalk, TalkError, talkPath } from "../talk/talk.ts";
 import { flagPairs, UsageError } from "./args.ts";
 import { suggestion } from "../params/did_you_mean.ts";
@@ -85,7 +85,7 @@ export async function exportCommand(args: string[]): Promise<number> {
         offline: true,
       },
       pipelines: used.map((id) => describePipeline(PIPELINES.find((p) => p.id === id)!)),
-      rows,
+      runs: rows.map(packRun),
     },
   );
   await Deno.writeTextFile(out, html);

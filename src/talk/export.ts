@@ -28,8 +28,24 @@ export interface ExportData {
     readonly offline: true;
   };
   readonly pipelines: readonly PipelineDescription[];
-  /** each slide's rows, in run order */
-  readonly rows: readonly (readonly Row[])[];
+  /**
+   * Each slide's run: its rows in order, without the `run` and `pipeline` fields every row
+   * repeats (a third of the file); the page puts them back.
+   */
+  readonly runs: readonly {
+    readonly run: string;
+    readonly pipeline: string;
+    readonly rows: readonly Readonly<Record<string, unknown>>[];
+  }[];
+}
+
+/** A run's rows as ExportData keeps them. */
+export function packRun(rows: readonly Row[]): ExportData["runs"][number] {
+  return {
+    run: String(rows[0].run),
+    pipeline: String(rows[0].pipeline),
+    rows: rows.map(({ run: _run, pipeline: _pipeline, ...rest }) => rest),
+  };
 }
 
 /** Inside a <script> element, "</script" would end it early, and "<!--" can change parsing. */
