@@ -30,7 +30,7 @@ import {
   ui,
   view,
 } from "./state.ts";
-import { fetchTalk, goToSlide, onKey, onSlide, showSlide, step } from "./talk_nav.ts";
+import { fetchTalk, goToSlide, onKey, onSlide, showSlide, slideKey, step } from "./talk_nav.ts";
 
 /** The param form of pipeline `id` (filled with `values`); on a slide of it, submitting re-runs the slide. */
 function showControls(id: string, values?: Record<string, number | string>) {
@@ -89,11 +89,7 @@ function initExported(data: NonNullable<typeof exported>) {
     showSlide(j);
   };
   document.addEventListener("keydown", (e) => {
-    const dir = ["ArrowRight", "PageDown", " "].includes(e.key)
-      ? 1
-      : ["ArrowLeft", "PageUp"].includes(e.key)
-      ? -1
-      : 0;
+    const dir = slideKey(e);
     if (!dir) return;
     go((ui.shownSlide ?? 0) + dir);
     e.preventDefault();
@@ -143,11 +139,7 @@ async function init() {
     // The projector window holds no token: its slide keys go to the console over a
     // same-browser channel, and the console moves the talk.
     document.addEventListener("keydown", (e) => {
-      const dir = ["ArrowRight", "PageDown", " "].includes(e.key)
-        ? 1
-        : ["ArrowLeft", "PageUp"].includes(e.key)
-        ? -1
-        : 0;
+      const dir = slideKey(e);
       if (dir) {
         talkChannel.postMessage({ step: dir });
         e.preventDefault();

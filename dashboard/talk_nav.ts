@@ -58,6 +58,13 @@ export async function fetchTalk(): Promise<void> {
   ui.talk = res.status === 200 ? (await res.json()) as TalkInfo : null; // 204: no talk
 }
 
+/** A slide key's direction: → PageDown space on (+1), ← PageUp back (−1), else 0. */
+export function slideKey(e: KeyboardEvent): number {
+  if (["ArrowRight", "PageDown", " "].includes(e.key)) return 1;
+  if (["ArrowLeft", "PageUp"].includes(e.key)) return -1;
+  return 0;
+}
+
 /** Presenter: one slide on (+1) or back (−1) from the one on screen. */
 export function step(dir: number) {
   if (!ui.talk || !ui.presenter || !dir) return;
@@ -68,8 +75,8 @@ export function onKey(e: KeyboardEvent) {
   if (!ui.talk || !ui.presenter) return;
   const target = e.target as HTMLElement;
   if (["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)) return;
-  if (["ArrowRight", "PageDown", " "].includes(e.key)) step(1);
-  else if (["ArrowLeft", "PageUp"].includes(e.key)) step(-1);
-  else return;
+  const dir = slideKey(e);
+  if (!dir) return;
+  step(dir);
   e.preventDefault();
 }

@@ -4,20 +4,7 @@
  */
 import { assert, assertEquals } from "./assert.ts";
 import { launch, NO_BROWSER, WAIT_MS } from "./helpers/browser.ts";
-
-const NOTES = "speaker-only note, not for the handout";
-const TALK = {
-  title: "export test talk",
-  slides: [
-    { title: "phases", pipeline: "phase-diagram", params: { grid: 6 }, notes: NOTES },
-    {
-      title: "signals",
-      pipeline: "signal-propagation",
-      params: { depth: 6, width: 60, draws: 1, pairs: 4 },
-      panels: ["qmap", "cmap"],
-    },
-  ],
-};
+import { SPEAKER_NOTES as NOTES, writeTestTalk } from "./helpers/test_talk.ts";
 
 Deno.test({
   name: "export: the talk plays from one file offline, every slide drawn, no notes inside",
@@ -28,7 +15,7 @@ Deno.test({
     const dir = Deno.makeTempDirSync({ prefix: "statmech-export-" });
     const browser = await launch();
     try {
-      await Deno.writeTextFile(`${dir}/talk.json`, JSON.stringify(TALK));
+      const talkFile = await writeTestTalk(dir);
       const out = `${dir}/handout.html`;
       const cmd = await new Deno.Command(Deno.execPath(), {
         args: [
@@ -36,7 +23,7 @@ Deno.test({
           "-A",
           "main.ts",
           "export",
-          `${dir}/talk.json`,
+          talkFile,
           "--out",
           out,
           "--backend",

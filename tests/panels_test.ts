@@ -55,6 +55,18 @@ Deno.test("seriesPanel() draws theory as one line and every simulation row as a 
   assert(html(el).includes("theory") && html(el).includes("simulation"), "legend names both");
 });
 
+/** Mode strengths as deep-linear draws them: one colour per mode, theory and simulation. */
+const MODES_SPEC = {
+  kind: "series",
+  id: "m",
+  title: "m",
+  stream: "modes",
+  x: "step",
+  y: "a",
+  by: "source",
+  group: "mode",
+} as const;
+
 Deno.test("seriesPanel() with a group draws one theory line per group and points for the simulation", () => {
   const rows = [0, 1, 2].flatMap((mode) =>
     [0, 10, 20].flatMap((step) => [
@@ -62,16 +74,7 @@ Deno.test("seriesPanel() with a group draws one theory line per group and points
       row("modes", { step, mode, a: step * (mode + 1) * 0.9, source: "simulation" }),
     ])
   );
-  const el = seriesPanel(rows, {
-    kind: "series",
-    id: "m",
-    title: "m",
-    stream: "modes",
-    x: "step",
-    y: "a",
-    by: "source",
-    group: "mode",
-  }, { document: doc });
+  const el = seriesPanel(rows, MODES_SPEC, { document: doc });
   assertEquals(count(el, "circle"), 9);
   // three theory lines, each its own line mark
   assertEquals(
@@ -81,16 +84,9 @@ Deno.test("seriesPanel() with a group draws one theory line per group and points
   );
   // colour is the mode's, so the chart says which mark is theory and which simulation
   assert(html(el).includes("lines: theory · points: simulation"), "a key for the two marks");
-  const theoryOnly = seriesPanel(rows.filter((r) => r.source === "theory"), {
-    kind: "series",
-    id: "m",
-    title: "m",
-    stream: "modes",
-    x: "step",
-    y: "a",
-    by: "source",
-    group: "mode",
-  }, { document: doc });
+  const theoryOnly = seriesPanel(rows.filter((r) => r.source === "theory"), MODES_SPEC, {
+    document: doc,
+  });
   assert(!html(theoryOnly).includes("points: simulation"), "no key with one kind of mark");
 });
 

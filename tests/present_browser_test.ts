@@ -7,23 +7,9 @@
 import { assert, assertEquals } from "./assert.ts";
 import { ensureBundle } from "../src/server/assets.ts";
 import { launch, NO_BROWSER, WAIT_MS } from "./helpers/browser.ts";
-import { serveProcess } from "./helpers/serve_process.ts";
+import { SPEAKER_NOTES as NOTES, startWatch } from "./helpers/test_talk.ts";
 
 const TOKEN = "sesame-present";
-const NOTES = "speaker-only: remember the critical line";
-const TALK = {
-  title: "presentation test talk",
-  slides: [
-    { title: "phases", pipeline: "phase-diagram", params: { grid: 6 }, notes: NOTES },
-    {
-      title: "signals",
-      pipeline: "signal-propagation",
-      params: { depth: 6, width: 60, draws: 1, pairs: 4 },
-      panels: ["qmap", "cmap"],
-      notes: NOTES,
-    },
-  ],
-};
 /** The smallest chart text on the projector (ticks, labels, legends) at 1280 × 720. */
 const MIN_CHART_PX = 18;
 /** The slide title's size at 1280 × 720. */
@@ -38,25 +24,7 @@ Deno.test({
   async fn() {
     await ensureBundle();
     const dir = Deno.makeTempDirSync({ prefix: "statmech-present-" });
-    const talkFile = `${dir}/talk.json`;
-    await Deno.writeTextFile(talkFile, JSON.stringify(TALK));
-    const server = await serveProcess(
-      [
-        "watch",
-        talkFile,
-        "--port",
-        "0",
-        "--token",
-        TOKEN,
-        "--log-dir",
-        `${dir}/runs`,
-        "--backend",
-        "cpu",
-      ],
-      /presenter: (\S+)/,
-    );
-    const presenter = server.banner.match(/presenter: (\S+)/)![1];
-    const base = server.banner.match(/audience: +(\S+)/)![1];
+    const { audience: base, presenter, server } = await startWatch(dir, TOKEN);
     const browser = await launch();
     try {
       const errors: string[] = [];

@@ -1,10 +1,10 @@
 /** The runtime: envelope, meta/done/error rows, the non-finite guard, stopping, and the log. */
 import { concat, firstValueFrom, NEVER, Observable, of, throwError, toArray } from "rxjs";
 import { assert, assertEquals } from "./assert.ts";
-import { definePipeline, type Emit, RunError } from "../src/runtime/pipeline.ts";
+import { definePipeline, type Emit, type RunContext, RunError } from "../src/runtime/pipeline.ts";
 import { type Row, runPipeline } from "../src/runtime/run.ts";
 
-const toy = (rows: () => Observable<Emit>) =>
+const toy = (rows: (p: unknown, ctx: RunContext) => Observable<Emit>) =>
   definePipeline({
     id: "toy",
     title: "Toy",
@@ -141,22 +141,14 @@ Deno.test({
 });
 
 Deno.test("ctx.progress() emits a progress row at each whole percent, the same rows for the same calls", async () => {
-  const def = definePipeline({
-    id: "toy",
-    title: "Toy",
-    cite: "none",
-    description: "",
-    params: { n: { kind: "number", default: 2, min: 0, max: 10, help: "n" } },
-    streams: { a: { doc: "", fields: { x: "x" } } },
-    panels: [],
-    run: (_p, ctx) =>
-      new Observable<Emit>((sub) => {
-        for (let i = 1; i <= 1000; i++) ctx.progress(i, 1000);
-        ctx.progress(1000, 1000); // repeats of a percent say nothing new
-        sub.next({ stream: "a", row: { x: 1 } });
-        sub.complete();
-      }),
-  });
+  const def = toy((_p, ctx) =>
+    new Observable<Emit>((sub) => {
+      for (let i = 1; i <= 1000; i++) ctx.progress(i, 1000);
+      ctx.progress(1000, 1000); // repeats of a percent say nothing new
+      sub.next({ stream: "a", row: { x: 1 } });
+      sub.complete();
+    })
+  );
   const rows = await run(def);
   const progress = rows.filter((r) => r.stream === "progress");
   // 0% at the first call (floor(0.1)), then 1% … 100%

@@ -7,46 +7,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { ensureBundle } from "../src/server/assets.ts";
 import { launch, NO_BROWSER, WAIT_MS } from "./helpers/browser.ts";
-import { serveProcess } from "./helpers/serve_process.ts";
-
-const TALK = {
-  title: "browser test talk",
-  slides: [
-    { title: "phases", pipeline: "phase-diagram", params: { grid: 6 } },
-    {
-      title: "signals",
-      pipeline: "signal-propagation",
-      params: { depth: 6, width: 60, draws: 1, pairs: 4 },
-      panels: ["qmap", "cmap"],
-    },
-  ],
-};
-
-/** `watch <talk>` on a free port; resolves with its audience and presenter URLs. */
-async function startWatch(dir: string) {
-  const talkFile = `${dir}/talk.json`;
-  await Deno.writeTextFile(talkFile, JSON.stringify(TALK));
-  const server = await serveProcess(
-    [
-      "watch",
-      talkFile,
-      "--port",
-      "0",
-      "--token",
-      "sesame",
-      "--log-dir",
-      `${dir}/runs`,
-      "--backend",
-      "cpu",
-    ],
-    /presenter: (\S+)/,
-  );
-  return {
-    audience: server.banner.match(/audience: +(\S+)/)![1],
-    presenter: server.banner.match(/presenter: (\S+)/)![1],
-    server,
-  };
-}
+import { startWatch } from "./helpers/test_talk.ts";
 
 const runOf = (text: string | null) => text?.match(/run (\S+)/)?.[1];
 
@@ -59,7 +20,7 @@ Deno.test({
   async fn() {
     await ensureBundle();
     const dir = Deno.makeTempDirSync({ prefix: "statmech-talk-" });
-    const { audience, presenter, server } = await startWatch(dir);
+    const { audience, presenter, server } = await startWatch(dir, "sesame");
     const browser = await launch();
     try {
       const errors: string[] = [];
