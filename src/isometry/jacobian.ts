@@ -1,0 +1,85 @@
+/**
+ * Sampled end-to-end Jacobians of a deep random network at one input whose pre-activations
+ * have length q* (and keep it, layer after layer, at the fixed point): J = ∂h^L/∂h^0 =
+ * W^L D^{L−1} ⋯ W^1 D^0 with D^l = diag φ'(h^l) — the same L factors of D and of W as
+ * THEORY.md's Π D^l W^l, so the same spectral law — and the eigenvalues of JJᵀ, whose
+ * moments and density free probability predicts. Float64, width N: L products of N × N.
+ *
+ * @module
+ */
+import type { Activation } from "../signal/activations.ts";
+import type { Rng } from "../random/rng.ts";
+import { randomOrthogonal } from "../linear/init.ts";
+import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
+import type { CriticalPoint } from "./critical_point.ts";
+import type { Weights } from "./moments.ts";
+
+/** One layer's weights, row-major N × N: N(0, σw²/N) entries, or √σw² times a Haar orthogonal. */
+function layerWeights(n: number, weights: Weights, sigmaW2: number, rng: Rng): Float64Array {
+  if (weights === "orthogonal") {
+    return randomOrthogonal(n, n, rng).map((x) => Math.sqrt(sigmaW2) * x);
+  }
+  const w = new Float64Array(n * n);
+  const sd = Math.sqrt(sigmaW2 / n);
+  for (let i = 0; i < w.length; i++) w[i] = sd * rng.normal();
+  return w;
+}
+
+/**
+ * Eigenvalues of JJᵀ (ascending) after each depth in `depths` (ascending), for one sampled
+ * network of width n: `visit(depth, eigenvalues)`.
+ */
+export function sampleJacobianSpectra(
+  act: Activation,
+  p: CriticalPoint,
+  weights: Weights,
+  n: number,
+  depths: readonly number[],
+  rng: Rng,
+  visit: (depth: number, eigenvalues: Float64Array) => void,
+): void {
+  // x^0: an input whose pre-activations have length q*: h^1 = W x^0 + b has q* on average
+  let h = new Float64Array(n);
+  for (let i = 0; i < n; i++) h[i] = Math.sqrt(p.q_star) * rng.normal();
+  let j = new Float64Array(n * n); // J so far, N × N
+  for (let i = 0; i < n; i++) j[i * n + i] = 1;
+  const maxDepth = depths.at(-1) ?? 0;
+  let next = 0;
+  for (let l = 1; l <= maxDepth; l++) {
+    const w = layerWeights(n, weights, p.sigma_w2, rng);
+    // h^l = W φ(h^{l−1}) + b (layer 1 takes h^0 as given pre-activations too)
+    const x = h.map((v) => act.phi(v));
+    const hNext = new Float64Array(n);
+    const sb = Math.sqrt(p.sigma_b2);
+    for (let r = 0; r < n; r++) {
+      let s = 0;
+      for (let c = 0; c < n; c++) s += w[r * n + c] * x[c];
+      hNext[r] = s + sb * rng.normal();
+    }
+    // J ← D^l W^l D^{l−1}… : the slopes at the previous layer's pre-activations enter W's columns
+    const d = h.map((v) => act.dphi(v));
+    const out = new Float64Array(n * n);
+    for (let r = 0; r < n; r++) {
+      for (let k = 0; k < n; k++) {
+        const wd = w[r * n + k] * d[k];
+        if (wd === 0) continue;
+        for (let c = 0; c < n; c++) out[r * n + c] += wd * j[k * n + c];
+      }
+    }
+    j = out;
+    h = hNext;
+    if (l === depths[next]) {
+      const jjt = new Float64Array(n * n);
+      for (let r = 0; r < n; r++) {
+        for (let c = r; c < n; c++) {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += j[r * n + k] * j[c * n + k];
+          jjt[r * n + c] = s;
+          jjt[c * n + r] = s;
+        }
+      }
+      visit(l, symmetricEigen(jjt, n).values);
+      next++;
+    }
+  }
+}
