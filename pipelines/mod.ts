@@ -6,6 +6,7 @@ import deepLinear from "./deep_linear.ts";
 import trainingTime from "./training_time.ts";
 import lossLandscape from "./loss_landscape.ts";
 import diffusion from "./diffusion.ts";
+import isometry from "./isometry.ts";
 
 // deno-lint-ignore no-explicit-any
 export const PIPELINES: readonly Pipeline<any>[] = [
@@ -15,6 +16,7 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   trainingTime,
   lossLandscape,
   diffusion,
+  isometry,
 ];
 
 // deno-lint-ignore no-explicit-any

@@ -188,6 +188,7 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
     "training-time",
     "loss-landscape",
     "diffusion",
+    "isometry",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });

@@ -6,6 +6,10 @@ import { jacobianMoments } from "../src/isometry/moments.ts";
 import { sampleJacobianSpectra } from "../src/isometry/jacobian.ts";
 import { meanAndError } from "../src/stats/mod.ts";
 import { Rng } from "../src/random/rng.ts";
+import { resolveRunParams } from "../src/runtime/run_params.ts";
+import { ParamError } from "../src/params/schema.ts";
+import { pipelineRows } from "./helpers/pipeline_rows.ts";
+import isometry from "../pipelines/isometry.ts";
 
 Deno.test("criticalPoint(): χ1 = 1 with q* a fixed point (tanh, erf); ReLU and linear are one point", () => {
   for (const name of ["tanh", "erf"] as const) {
@@ -103,4 +107,35 @@ Deno.test("sampleJacobianSpectra(): sampled JJᵀ moments match the theory withi
   sampleJacobianSpectra(activation("linear"), lin, "orthogonal", 40, [3], rng, (_d, ev) => {
     for (const e of ev) assertAlmostEquals(e, 1, 1e-10);
   });
+});
+
+Deno.test("isometry pipeline: a short run streams the critical point, theory at every depth, sampled moments and spectra", async () => {
+  const rows = await pipelineRows(isometry, { depth: 8, width: 40, draws: 2 }, "iso");
+  assert(rows.at(-1)!.status === "ok", `run ended ${rows.at(-1)!.status}`);
+  const of = (s: string) => rows.filter((r) => r.stream === s);
+  const cp = of("critical-point")[0];
+  assertAlmostEquals((cp.sigma_w2 as number) * (cp.mu1 as number), 1, 1e-12);
+  for (const weights of ["gaussian", "orthogonal"]) {
+    const m = of("moments").filter((r) => r.weights === weights);
+    // theory at every depth 1…8, simulation at the shown depths 1, 2, 4, 8
+    assert(m.filter((r) => r.source === "theory").length === 8, "theory at every depth");
+    const sim = m.filter((r) => r.source === "simulation").map((r) => r.depth);
+    assert(JSON.stringify(sim) === "[1,2,4,8]", `${weights}: ${sim}`);
+    // each depth's spectrum is a density of all the eigenvalues (those under the first bin
+    // counted in it): its mass is 1
+    for (const depth of [1, 8]) {
+      const bins = of("spectrum").filter((r) => r.weights === weights && r.depth === depth);
+      const mass = bins.reduce(
+        (s, b) => s + (b.density as number) * ((b.hi as number) - (b.lo as number)),
+        0,
+      );
+      assertAlmostEquals(mass, 1, 1e-9, `${weights} depth ${depth}`);
+    }
+  }
+  assertThrows(() => resolveRunParams(isometry, { q_star: 0 }), ParamError, "q_star");
+  assertThrows(
+    () => resolveRunParams(isometry, { weights: "haar" }),
+    ParamError,
+    "both, gaussian, orthogonal",
+  );
 });

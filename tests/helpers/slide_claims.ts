@@ -164,4 +164,28 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
       );
     },
   },
+  "Dynamical isometry: orthogonal weights keep every singular value near 1": {
+    budget: 30,
+    check(rows) {
+      const sim = (w: string) =>
+        of(rows, "moments").filter((r) => r.source === "simulation" && r.weights === w)
+          .sort((a, b) => num(a, "depth") - num(b, "depth"));
+      const orth = sim("orthogonal").at(-1)!;
+      const gauss = sim("gaussian").at(-1)!;
+      // at the deepest layer: the orthogonal network's squared singular values still sit
+      // near 1 (spread < 0.5, largest < 3), the Gaussian one's have spread by ≫ that
+      claim(
+        num(orth, "variance") < 0.5 && num(orth, "max") < 3,
+        `orthogonal at depth ${orth.depth}: variance ${orth.variance}, max ${orth.max}`,
+      );
+      claim(
+        num(gauss, "variance") > 20 * num(orth, "variance"),
+        `gaussian variance ${gauss.variance} against orthogonal ${orth.variance}`,
+      );
+      // and on the critical line the mean stays 1 for both (within 10%)
+      for (const r of [orth, gauss]) {
+        claim(Math.abs(num(r, "mean") - 1) < 0.1, `${r.weights} mean ${r.mean}`);
+      }
+    },
+  },
 };
