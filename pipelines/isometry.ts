@@ -12,12 +12,15 @@ import { activation, type ActivationName, ACTIVATIONS } from "../src/signal/acti
 import { criticalPoint, UnreachableError } from "../src/isometry/critical_point.ts";
 import { jacobianMoments, WEIGHTS, type Weights } from "../src/isometry/moments.ts";
 import { sampleJacobianSpectra } from "../src/isometry/jacobian.ts";
+import { jacobianDensity } from "../src/isometry/free_density.ts";
 import { binEdges, countInBins, meanAndError } from "../src/stats/mod.ts";
 import { Rng } from "../src/random/rng.ts";
 
 const PSG = "Pennington, Schoenholz & Ganguli, NIPS 2017 (arXiv:1711.04735)";
 /** bins of each spectrum, on a log axis */
 const BINS = 30;
+/** points of each theoretical density, on a log grid over the sampled range */
+const THEORY_POINTS = 120;
 
 /** 1, 2, 4, … up to `depth`, and `depth` itself: where the spectrum is shown. */
 const shownDepths = (depth: number) => {
@@ -116,15 +119,15 @@ export default definePipeline({
     },
     spectrum: {
       doc:
-        "The sampled eigenvalues of JJᵀ at depths 1, 2, 4, …, L, pooled over draws, as a density on log-spaced bins from the 1st percentile to the largest (the first bin also holds all below it).",
+        "The eigenvalues of JJᵀ at depths 1, 2, 4, …, L: sampled, pooled over draws, as a density on log-spaced bins from the 1st percentile to the largest (the first bin also holds all below it); and the free-probability density (S-transforms multiplied, src/isometry/free_density.ts) on a log grid over the same range.",
       fields: {
         weights: '"gaussian" or "orthogonal"',
         depth: "L",
-        lo: "bin's lower edge",
-        hi: "bin's upper edge",
+        lo: "bin's lower edge (theory: = lambda)",
+        hi: "bin's upper edge (theory: = lambda)",
         lambda: "bin's geometric centre",
         density: "eigenvalues per unit λ in the bin, a fraction of all",
-        source: '"simulation"',
+        source: '"simulation" or "theory"',
       },
     },
   },
@@ -212,6 +215,30 @@ export default definePipeline({
           const top = ev[ev.length - 1];
           const lo = Math.max(ev[Math.floor(0.01 * (ev.length - 1))], 1e-12 * top);
           if (!(top > lo)) continue;
+          // the free-probability density over the same range
+          const grid = Array.from(
+            { length: THEORY_POINTS },
+            (_, i) => lo * (top / lo) ** (i / (THEORY_POINTS - 1)),
+          );
+          // D²'s law enters as Gauss–Hermite atoms: at shallow depth the density would be their
+          // comb unless smoothed on the scale of their spacing (ε = 2% of λ; the tests hold the
+          // unsmoothed law to closed forms)
+          const rho = jacobianDensity(act, point, weights, depth, grid, { epsilon: 0.02 });
+          for (const [i, lambda] of grid.entries()) {
+            if (!(rho[i] > 0)) continue; // outside the support (or not converged): nothing to draw
+            yield {
+              stream: "spectrum",
+              row: {
+                weights,
+                depth,
+                lo: lambda,
+                hi: lambda,
+                lambda,
+                density: rho[i],
+                source: "theory",
+              },
+            };
+          }
           for (const b of countInBins(ev, binEdges(lo, top, { bins: BINS, scale: "log" }))) {
             if (b.count === 0) continue;
             yield {
