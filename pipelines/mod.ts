@@ -7,6 +7,7 @@ import trainingTime from "./training_time.ts";
 import lossLandscape from "./loss_landscape.ts";
 import diffusion from "./diffusion.ts";
 import isometry from "./isometry.ts";
+import gramSpectrum from "./gram_spectrum.ts";
 
 // deno-lint-ignore no-explicit-any
 export const PIPELINES: readonly Pipeline<any>[] = [
@@ -17,6 +18,7 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   lossLandscape,
   diffusion,
   isometry,
+  gramSpectrum,
 ];
 
 // deno-lint-ignore no-explicit-any

@@ -189,6 +189,7 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
     "loss-landscape",
     "diffusion",
     "isometry",
+    "gram-spectrum",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });

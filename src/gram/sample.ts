@@ -1,0 +1,45 @@
+/**
+ * Sampled Gram spectra: Y = f(WX) with W_ij ~ N(0, σw²/n0), X_ij ~ N(0, σx²), and the
+ * eigenvalues of M = YYᵀ/m (n1 × n1), float64.
+ *
+ * @module
+ */
+import type { Rng } from "../random/rng.ts";
+import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
+import type { GramActivation } from "./invariants.ts";
+
+export function sampleGramSpectrum(
+  f: GramActivation,
+  n0: number,
+  n1: number,
+  m: number,
+  sigmaW2: number,
+  sigmaX2: number,
+  rng: Rng,
+): Float64Array {
+  const w = new Float64Array(n1 * n0);
+  const sw = Math.sqrt(sigmaW2 / n0);
+  for (let i = 0; i < w.length; i++) w[i] = sw * rng.normal();
+  const x = new Float64Array(n0 * m);
+  const sx = Math.sqrt(sigmaX2);
+  for (let i = 0; i < x.length; i++) x[i] = sx * rng.normal();
+  // Y = f(W X), n1 × m
+  const y = new Float64Array(n1 * m);
+  for (let r = 0; r < n1; r++) {
+    for (let k = 0; k < n0; k++) {
+      const wrk = w[r * n0 + k];
+      for (let c = 0; c < m; c++) y[r * m + c] += wrk * x[k * m + c];
+    }
+  }
+  for (let i = 0; i < y.length; i++) y[i] = f.f(y[i]);
+  // M = Y Yᵀ / m
+  const g = new Float64Array(n1 * n1);
+  for (let r = 0; r < n1; r++) {
+    for (let c = r; c < n1; c++) {
+      let s = 0;
+      for (let k = 0; k < m; k++) s += y[r * m + k] * y[c * m + k];
+      g[r * n1 + c] = g[c * n1 + r] = s / m;
+    }
+  }
+  return symmetricEigen(g, n1).values;
+}
