@@ -10,6 +10,7 @@ import { activation, type ActivationName, ACTIVATIONS } from "../src/signal/acti
 import { centred, type GramActivation, hermiteFamily } from "../src/gram/invariants.ts";
 import { gramDensity } from "../src/gram/stieltjes.ts";
 import { sampleGramSpectrum } from "../src/gram/sample.ts";
+import { trainErrorSimulated, trainErrorTheory } from "../src/gram/memorization.ts";
 import { compareToDensity } from "../src/stats/mod.ts";
 import { Rng } from "../src/random/rng.ts";
 
@@ -18,6 +19,9 @@ const PW = "Pennington & Worah, NIPS 2017";
 const BINS = 40;
 /** points of the theoretical density */
 const THEORY_POINTS = 400;
+/** the memorisation sweep: ζ/η of the Hermite family (η = 1), and the ridge regularisers */
+const MEMO_RATIOS = [0, 0.2, 0.4, 0.6, 0.8, 1];
+const MEMO_GAMMAS = [0.01, 0.1, 1];
 
 export default definePipeline({
   id: "gram-spectrum",
@@ -83,6 +87,16 @@ export default definePipeline({
         source: '"simulation" or "theory"',
       },
     },
+    memorization: {
+      doc:
+        "Ridge regression of random targets on the n1 features of m samples (Hermite family, η = 1, ζ/η swept): the training error against ζ/η for a few γ, from the theory (a functional of G) and simulated (solved by Cholesky, 64 target vectors). Smaller ζ/η, more nonlinear f, memorises better.",
+      fields: {
+        gamma: "γ, the ridge regulariser",
+        zeta_over_eta: "ζ/η",
+        train_error: "(1/m) ‖y − ŷ‖² on the training samples, per target",
+        source: '"theory" or "simulation"',
+      },
+    },
     fit: {
       doc: "How far the sampled histogram is from the theory: total variation between bin masses.",
       fields: {
@@ -100,6 +114,16 @@ export default definePipeline({
       x: "lambda",
       y: "density",
       by: "source",
+    },
+    {
+      kind: "series",
+      id: "memorization",
+      title: "Memorisation by random features: training error against ζ/η, one curve per γ",
+      stream: "memorization",
+      x: "zeta_over_eta",
+      y: "train_error",
+      by: "source",
+      group: "gamma",
     },
     { kind: "table", id: "invariants", title: "η, ζ and the shape", stream: "invariants" },
     { kind: "table", id: "fit", title: "Sampled against theory", stream: "fit" },
@@ -159,6 +183,23 @@ export default definePipeline({
         };
       }
       yield { stream: "fit", row: { total_variation: cmp.totalVariation, eigenvalues: ev.length } };
+
+      // --- memorisation: the Hermite family at η = 1, ζ/η swept ---
+      for (const [k, r] of MEMO_RATIOS.entries()) {
+        const theory = trainErrorTheory({ ...shape, eta: 1, zeta: r }, MEMO_GAMMAS);
+        const rng = new Rng(ctx.rng.int32() >>> 0);
+        const sim = trainErrorSimulated(hermiteFamily(r, 1), p.n0, p.n1, p.m, MEMO_GAMMAS, rng);
+        for (const [j, gamma] of MEMO_GAMMAS.entries()) {
+          for (const [source, e] of [["theory", theory[j]], ["simulation", sim[j]]] as const) {
+            yield {
+              stream: "memorization",
+              row: { gamma, zeta_over_eta: r, train_error: e, source },
+            };
+          }
+        }
+        ctx.progress(k + 1, MEMO_RATIOS.length);
+        await ctx.tick();
+      }
     });
   },
 });

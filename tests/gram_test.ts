@@ -2,6 +2,7 @@ import { assert, assertAlmostEquals, assertThrows } from "./assert.ts";
 import { type C, gramDensity, type GramShape, gramStieltjes } from "../src/gram/stieltjes.ts";
 import { centred, hermiteFamily } from "../src/gram/invariants.ts";
 import { sampleGramSpectrum } from "../src/gram/sample.ts";
+import { trainErrorSimulated, trainErrorTheory } from "../src/gram/memorization.ts";
 import { activation } from "../src/signal/activations.ts";
 import { expect1 } from "../src/numerics/gauss_hermite.ts";
 import { Rng } from "../src/random/rng.ts";
@@ -127,4 +128,26 @@ Deno.test("gram-spectrum pipeline: invariants, the sampled histogram and the den
   // 240 eigenvalues in 40 bins: sampling noise alone gives a total variation ≈ 0.1
   const fit = rows.find((r) => r.stream === "fit")!;
   assert((fit.total_variation as number) < 0.2, `total variation ${fit.total_variation}`);
+  // the memorisation sweep: 6 values of ζ/η × 3 γ × theory and simulation
+  assert(rows.filter((r) => r.stream === "memorization").length === 36, "memorisation rows");
+});
+
+Deno.test("trainErrorTheory(): the limits, and ridge regression on sampled features agrees", () => {
+  const s = { eta: 1, zeta: 0.5, phi: 0.5, psi: 1 }; // n1/m = 1/2
+  // γ → ∞ predicts 0: error 1; γ → 0 fits the n1 reachable directions: error 1 − n1/m
+  const [small, large] = trainErrorTheory(s, [1e-6, 1e6]);
+  assertAlmostEquals(small, 0.5, 1e-4);
+  assertAlmostEquals(large, 1, 1e-4);
+  // n0 = n1 = 100, m = 200, 64 target vectors: the residual's sampling error ≈ 1.3%, finite
+  // size (the even part of f) a few % more: 0.03
+  const rng = new Rng(5);
+  for (const r of [0, 1]) {
+    const gammas = [0.1, 1];
+    const theory = trainErrorTheory({ eta: 1, zeta: r, phi: 0.5, psi: 1 }, gammas);
+    const sim = trainErrorSimulated(hermiteFamily(r, 1), 100, 100, 200, gammas, rng);
+    gammas.forEach((g, i) => assertAlmostEquals(sim[i], theory[i], 0.03, `ζ/η = ${r}, γ = ${g}`));
+  }
+  // more nonlinear f (smaller ζ/η) memorises better at fixed η
+  const byRatio = [0, 0.5, 1].map((r) => trainErrorTheory({ ...s, zeta: r }, [0.1])[0]);
+  assert(byRatio[0] < byRatio[1] && byRatio[1] < byRatio[2], `${byRatio}`);
 });

@@ -8,7 +8,8 @@ import type { Rng } from "../random/rng.ts";
 import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
 import type { GramActivation } from "./invariants.ts";
 
-export function sampleGramSpectrum(
+/** Y = f(WX), row-major n1 × m, for fresh W and X. */
+export function sampleFeatures(
   f: GramActivation,
   n0: number,
   n1: number,
@@ -23,7 +24,6 @@ export function sampleGramSpectrum(
   const x = new Float64Array(n0 * m);
   const sx = Math.sqrt(sigmaX2);
   for (let i = 0; i < x.length; i++) x[i] = sx * rng.normal();
-  // Y = f(W X), n1 × m
   const y = new Float64Array(n1 * m);
   for (let r = 0; r < n1; r++) {
     for (let k = 0; k < n0; k++) {
@@ -32,7 +32,11 @@ export function sampleGramSpectrum(
     }
   }
   for (let i = 0; i < y.length; i++) y[i] = f.f(y[i]);
-  // M = Y Yᵀ / m
+  return y;
+}
+
+/** M = YYᵀ/m (n1 × n1) of features Y (n1 × m). */
+export function gram(y: Float64Array, n1: number, m: number): Float64Array {
   const g = new Float64Array(n1 * n1);
   for (let r = 0; r < n1; r++) {
     for (let c = r; c < n1; c++) {
@@ -41,5 +45,19 @@ export function sampleGramSpectrum(
       g[r * n1 + c] = g[c * n1 + r] = s / m;
     }
   }
-  return symmetricEigen(g, n1).values;
+  return g;
+}
+
+/** The eigenvalues of M = YYᵀ/m for fresh W, X (ascending). */
+export function sampleGramSpectrum(
+  f: GramActivation,
+  n0: number,
+  n1: number,
+  m: number,
+  sigmaW2: number,
+  sigmaX2: number,
+  rng: Rng,
+): Float64Array {
+  return symmetricEigen(gram(sampleFeatures(f, n0, n1, m, sigmaW2, sigmaX2, rng), n1, m), n1)
+    .values;
 }

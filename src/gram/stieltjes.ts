@@ -72,6 +72,12 @@ export function gramStieltjes(s: GramShape, path: readonly C[], iterations = 80)
       const cap = 0.5 * (1 + Math.hypot(cur[0], cur[1]));
       if (size > cap) step = scale(step, cap / size);
       cur = sub(cur, step);
+      // near z = 0 the terms are of size |t| ≫ 1 and F's rounding with them: stop when the
+      // step no longer changes P
+      if (Math.hypot(step[0], step[1]) < 1e-15 * (1 + Math.hypot(cur[0], cur[1]))) {
+        ok = true;
+        break;
+      }
     }
     if (!ok) {
       out.push([NaN, NaN]);

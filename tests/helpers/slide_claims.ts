@@ -201,6 +201,13 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
         num(inv, "zeta") > 0 && num(inv, "zeta") < num(inv, "eta"),
         `ζ ${inv.zeta}, η ${inv.eta}`,
       );
+      // memorisation: at γ = 0.1 the training error falls as ζ/η falls, theory and simulation
+      for (const source of ["theory", "simulation"]) {
+        const e = of(rows, "memorization").filter((r) => r.gamma === 0.1 && r.source === source)
+          .sort((a, b) => num(a, "zeta_over_eta") - num(b, "zeta_over_eta"))
+          .map((r) => num(r, "train_error"));
+        claim(e.length === 6 && e[0] < e[5] - 0.05, `${source}: ${e}`);
+      }
     },
   },
 };
