@@ -8,7 +8,12 @@
 import { definePipeline, type Emit } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
 import { ParamError } from "../src/params/schema.ts";
-import { activation, type ActivationName, ACTIVATIONS } from "../src/signal/activations.ts";
+import {
+  activation,
+  type ActivationName,
+  ACTIVATIONS,
+  EXTRA_ACTIVATIONS,
+} from "../src/signal/activations.ts";
 import { criticalPoint, UnreachableError } from "../src/isometry/critical_point.ts";
 import { jacobianMoments, WEIGHTS, type Weights } from "../src/isometry/moments.ts";
 import { sampleJacobianSpectra } from "../src/isometry/jacobian.ts";
@@ -39,9 +44,10 @@ export default definePipeline({
   params: {
     activation: {
       kind: "enum",
-      values: ACTIVATIONS,
+      values: [...ACTIVATIONS, ...EXTRA_ACTIVATIONS],
       default: "tanh",
-      help: "φ; ReLU and linear are scale-free: on the critical line for every q* at σw² = 2, 1",
+      help:
+        "φ; ReLU and linear are scale-free: on the critical line for every q* at σw² = 2, 1; hard-tanh = clamp(x, −1, 1), in closed form",
     },
     weights: {
       kind: "enum",

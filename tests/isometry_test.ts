@@ -145,7 +145,7 @@ Deno.test("isometry pipeline: a short run streams the critical point, theory at 
 
 /** ∮ w^k G(w) dw / 2πi, k = 0, 1, 2, around a circle enclosing the spectrum [0, edge]. */
 function contourMoments(
-  name: "linear" | "tanh" | "relu",
+  name: "linear" | "tanh" | "relu" | "hard-tanh",
   q: number,
   weights: "gaussian" | "orthogonal",
   depth: number,
@@ -244,5 +244,38 @@ Deno.test("jacobianDensity() against sampled Jacobians: the fraction of eigenval
       0.05,
       `${weights}: sampled ${count / all}, theory ${below}`,
     );
+  }
+});
+
+Deno.test("hard-tanh: closed-form critical point (checked by quadrature), isometric as q* → 0, its law's moments exact", () => {
+  const act = activation("hard-tanh");
+  for (const q of [0.05, 0.5, 4]) {
+    const p = criticalPoint(act, q);
+    // the closed forms against brute-force quadrature of the kinked integrands: a midpoint
+    // rule of step h = 6e-5 over ±12 standard deviations, whose error at φ''s jumps is up to
+    // ≈ h × the density there (≈ 1.5e-5), hence 5e-5
+    const n = 400_000, lim = 12;
+    let ms = 0, slope = 0;
+    for (let i = 0; i < n; i++) {
+      const z = -lim + ((i + 0.5) * 2 * lim) / n;
+      const w = (Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI)) * (2 * lim / n);
+      ms += w * act.phi(Math.sqrt(q) * z) ** 2;
+      slope += w * act.dphi(Math.sqrt(q) * z);
+    }
+    assertAlmostEquals(p.mu1, slope, 5e-5);
+    assertAlmostEquals(p.sigma_b2, q - p.sigma_w2 * ms, 5e-5);
+    assertAlmostEquals(p.sigma_w2 * p.mu1, 1, 1e-12);
+    assert(p.sigma_b2 >= 0);
+  }
+  // orthogonal: variance L(1/p − 1) → 0 as q* → 0
+  const v = jacobianMoments(criticalPoint(act, 0.05), "orthogonal", 64).variance;
+  assert(v < 1e-3, `variance ${v}`);
+  // the free-probability law with D²'s two exact atoms: mass 1, mean 1, the closed-form variance
+  for (const weights of ["orthogonal", "gaussian"] as const) {
+    const [m0, m1, m2] = contourMoments("hard-tanh", 0.5, weights, 8, 30);
+    const theory = jacobianMoments(criticalPoint(act, 0.5), weights, 8);
+    assertAlmostEquals(m0, 1, 1e-6);
+    assertAlmostEquals(m1, 1, 1e-6);
+    assertAlmostEquals(m2 - m1 * m1, theory.variance, 1e-6 * Math.max(1, theory.variance));
   }
 });

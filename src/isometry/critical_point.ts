@@ -10,6 +10,7 @@
 import type { Activation } from "../signal/activations.ts";
 import { meanSquare, slopeMeanSquare } from "../signal/maps.ts";
 import { expect1 } from "../numerics/gauss_hermite.ts";
+import { erf } from "../numerics/erf.ts";
 
 export interface CriticalPoint {
   readonly q_star: number;
@@ -25,6 +26,7 @@ export class UnreachableError extends RangeError {}
 /** σw², σb² putting the fixed point at q* on the critical line; throws UnreachableError. */
 export function criticalPoint(act: Activation, qStar: number): CriticalPoint {
   if (!(qStar > 0)) throw new UnreachableError(`q* must be > 0, got ${qStar}`);
+  if (act.name === "hard-tanh") return hardTanhPoint(qStar);
   const mu1 = slopeMeanSquare(act, qStar);
   const s = Math.sqrt(qStar);
   // erf' = (2/√π) e^{−x²}: μ_k = (4/π)^k / √(1 + 4kq*) in closed form, where quadrature would
@@ -44,4 +46,17 @@ export function criticalPoint(act: Activation, qStar: number): CriticalPoint {
     );
   }
   return { q_star: qStar, sigma_w2, sigma_b2, mu1, mu2 };
+}
+
+/**
+ * hard-tanh in closed form: with a = 1/√(2q*), the slope is 1 with probability p = erf(a), so
+ * μ1 = μ2 = p, and E φ² = q* (p − 2a e^{−a²}/√π) + 1 − p (the truncated second moment inside
+ * ±1, and 1 outside). σb² ≥ 0 for every q*: each q* is reachable.
+ */
+function hardTanhPoint(qStar: number): CriticalPoint {
+  const a = 1 / Math.sqrt(2 * qStar);
+  const p = erf(a);
+  const meanSquare = qStar * (p - (2 * a * Math.exp(-a * a)) / Math.sqrt(Math.PI)) + 1 - p;
+  const sigma_w2 = 1 / p;
+  return { q_star: qStar, sigma_w2, sigma_b2: qStar - sigma_w2 * meanSquare, mu1: p, mu2: p };
 }

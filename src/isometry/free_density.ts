@@ -16,6 +16,7 @@
  */
 import type { Activation } from "../signal/activations.ts";
 import { gaussHermite } from "../numerics/gauss_hermite.ts";
+import { erf } from "../numerics/erf.ts";
 import type { CriticalPoint } from "./critical_point.ts";
 import type { Weights } from "./moments.ts";
 
@@ -30,12 +31,17 @@ const div = (a: C, b: C): C => {
 const log = (a: C): C => [Math.log(Math.hypot(a[0], a[1])), Math.atan2(a[1], a[0])];
 const ONE: C = [1, 0];
 
-/** The law of D² = φ'(√q* z)² as Gauss–Hermite atoms (values and weights). */
+/** The law of D² = φ'(√q* z)² as atoms (values and weights): Gauss–Hermite, or exact. */
 export function slopeLaw(
   act: Activation,
   qStar: number,
   nodes = 120,
 ): { values: Float64Array; weights: Float64Array } {
+  // hard-tanh: exactly two atoms, 1 with probability erf(1/√(2q*)), else 0
+  if (act.name === "hard-tanh") {
+    const p = erf(1 / Math.sqrt(2 * qStar));
+    return { values: Float64Array.of(1, 0), weights: Float64Array.of(p, 1 - p) };
+  }
   const rule = gaussHermite(nodes);
   const s = Math.sqrt(qStar);
   return {

@@ -10,7 +10,12 @@
 import { erf } from "../numerics/erf.ts";
 
 export const ACTIVATIONS = ["tanh", "relu", "erf", "linear"] as const;
-export type ActivationName = typeof ACTIVATIONS[number];
+/**
+ * Activations offered only where their expectations are used in closed form (the isometry
+ * pipeline): hard-tanh's kinks at ±1 would cost the 2-D Gauss–Hermite maps ≈ 1e-3.
+ */
+export const EXTRA_ACTIVATIONS = ["hard-tanh"] as const;
+export type ActivationName = typeof ACTIVATIONS[number] | typeof EXTRA_ACTIVATIONS[number];
 
 export interface Activation {
   readonly name: ActivationName;
@@ -84,7 +89,22 @@ const linear: Activation = {
   pairSlope: () => 1,
 };
 
-const TABLE: Record<ActivationName, Activation> = { tanh, relu, erf: erfAct, linear };
+/** hard-tanh, clamp(x, −1, 1): φ' is 1 on |x| < 1, so E φ'(√q z)^{2k} = erf(1/√(2q)) for every k. */
+const hardTanh: Activation = {
+  name: "hard-tanh",
+  bounded: true,
+  phi: (x) => Math.max(-1, Math.min(1, x)),
+  dphi: (x) => (Math.abs(x) < 1 ? 1 : 0),
+  d2phi: () => 0,
+};
+
+const TABLE: Record<ActivationName, Activation> = {
+  tanh,
+  relu,
+  erf: erfAct,
+  linear,
+  "hard-tanh": hardTanh,
+};
 
 /** The activation named `name`. */
 export function activation(name: ActivationName): Activation {

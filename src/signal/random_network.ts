@@ -44,6 +44,8 @@ function phi(tf: Tf, name: ActivationName, x: Tensor2D): Tensor2D {
       return tf.erf(x);
     case "linear":
       return x;
+    case "hard-tanh":
+      return tf.clipByValue(x, -1, 1);
   }
 }
 
