@@ -1,4 +1,5 @@
-import { assert, assertAlmostEquals, assertThrows } from "./assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
+import { type C, div as cdiv, log as clog, mul as cmul } from "../src/numerics/complex.ts";
 import { expect1, expect2, gaussHermite, MAX_NODES } from "../src/numerics/gauss_hermite.ts";
 import { brent, NoBracketError } from "../src/numerics/brent.ts";
 import { erf } from "../src/numerics/erf.ts";
@@ -67,4 +68,16 @@ Deno.test("erf() matches tabulated values on both branches and is odd", () => {
   }
   assert(Number.isNaN(erf(NaN)));
   assertAlmostEquals(erf(40), 1, 0);
+});
+
+Deno.test("complex: products, quotients and the principal log against their definitions", () => {
+  const a: C = [1.5, -2], b: C = [-0.5, 0.25];
+  assertEquals(cmul(a, b), [1.5 * -0.5 - -2 * 0.25, 1.5 * 0.25 + -2 * -0.5]);
+  const q = cdiv(a, b);
+  const back = cmul(q, b); // (a / b) b = a
+  assertAlmostEquals(back[0], a[0], 1e-14);
+  assertAlmostEquals(back[1], a[1], 1e-14);
+  const l = clog([-1, 0]); // log(−1) = iπ on the principal branch
+  assertAlmostEquals(l[0], 0, 1e-15);
+  assertAlmostEquals(l[1], Math.PI, 1e-15);
 });

@@ -13,16 +13,8 @@
  * @module
  */
 
-export type C = [number, number];
-const add = (a: C, b: C): C => [a[0] + b[0], a[1] + b[1]];
-const sub = (a: C, b: C): C => [a[0] - b[0], a[1] - b[1]];
-const mul = (a: C, b: C): C => [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];
-const scale = (a: C, s: number): C => [a[0] * s, a[1] * s];
-const div = (a: C, b: C): C => {
-  const d = b[0] * b[0] + b[1] * b[1];
-  return [(a[0] * b[0] + a[1] * b[1]) / d, (a[1] * b[0] - a[0] * b[1]) / d];
-};
-const ONE: C = [1, 0];
+import { add, type C, div, mul, ONE, scale, sub } from "../numerics/complex.ts";
+export type { C };
 
 export interface GramShape {
   /** η = E f(σz)² */

@@ -20,16 +20,8 @@ import { erf } from "../numerics/erf.ts";
 import type { CriticalPoint } from "./critical_point.ts";
 import type { Weights } from "./moments.ts";
 
-export type C = [number, number];
-const add = (a: C, b: C): C => [a[0] + b[0], a[1] + b[1]];
-const sub = (a: C, b: C): C => [a[0] - b[0], a[1] - b[1]];
-const mul = (a: C, b: C): C => [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];
-const div = (a: C, b: C): C => {
-  const d = b[0] * b[0] + b[1] * b[1];
-  return [(a[0] * b[0] + a[1] * b[1]) / d, (a[1] * b[0] - a[0] * b[1]) / d];
-};
-const log = (a: C): C => [Math.log(Math.hypot(a[0], a[1])), Math.atan2(a[1], a[0])];
-const ONE: C = [1, 0];
+import { add, type C, div, log, mul, ONE, sub } from "../numerics/complex.ts";
+export type { C };
 
 /** The law of D² = φ'(√q* z)² as atoms (values and weights): Gauss–Hermite, or exact. */
 export function slopeLaw(
