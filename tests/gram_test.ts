@@ -7,29 +7,12 @@ import { activation } from "../src/signal/activations.ts";
 import { expect1 } from "../src/numerics/gauss_hermite.ts";
 import { Rng } from "../src/random/rng.ts";
 import { pipelineRows } from "./helpers/pipeline_rows.ts";
+import { contourMoments } from "./helpers/contour.ts";
 import gramSpectrum from "../pipelines/gram_spectrum.ts";
 
-/** ∮ w^k G(w) dw / 2πi, k = 0, 1, 2, on a circle around [0, edge] (trapezoid: geometric convergence). */
-function contourMoments(s: GramShape, edge: number): number[] {
-  const M = 2000, c = edge / 2, r = 0.75 * edge + 0.5;
-  const path = Array.from({ length: M }, (_, k): C => {
-    const t = (2 * Math.PI * k) / M;
-    return [c + r * Math.cos(t), r * Math.sin(t)];
-  });
-  const g = gramStieltjes(s, path);
-  const m = [0, 0, 0];
-  for (let k = 0; k < M; k++) {
-    let f: C = [
-      g[k][0] * (path[k][0] - c) - g[k][1] * path[k][1],
-      g[k][0] * path[k][1] + g[k][1] * (path[k][0] - c),
-    ];
-    for (let j = 0; j < 3; j++) {
-      m[j] += f[0] / M;
-      f = [f[0] * path[k][0] - f[1] * path[k][1], f[0] * path[k][1] + f[1] * path[k][0]];
-    }
-  }
-  return m;
-}
+/** The law's moments by contour integrals (tests/helpers/contour.ts). */
+const contourMomentsOf = (s: GramShape, edge: number) =>
+  contourMoments((path) => gramStieltjes(s, path), edge);
 
 Deno.test("gramDensity(): ζ = 0 is Marchenko–Pastur with ratio n1/m and scale η", () => {
   const s = { eta: 2, zeta: 0, phi: 0.5, psi: 1 }; // n1/m = φ/ψ = 0.5
@@ -50,13 +33,13 @@ Deno.test("gramDensity(): ζ = 0 is Marchenko–Pastur with ratio n1/m and scale
 Deno.test("gramStieltjes(): mass 1 and the closed-form mean and variance (to 1e-9)", () => {
   // Marchenko–Pastur: mean η, variance (n1/m) η²
   const mp = { eta: 1.5, zeta: 0, phi: 0.4, psi: 0.8 };
-  const [m0, m1, m2] = contourMoments(mp, 10);
+  const [m0, m1, m2] = contourMomentsOf(mp, 10);
   assertAlmostEquals(m0, 1, 1e-9);
   assertAlmostEquals(m1, 1.5, 1e-9);
   assertAlmostEquals(m2 - m1 * m1, (mp.phi / mp.psi) * 1.5 ** 2, 1e-9);
   // linear f at σ = 1 (η = ζ = 1): a product of two Wisharts, variance n1/m + n1/n0
   const lin = { eta: 1, zeta: 1, phi: 0.6, psi: 0.8 };
-  const [l0, l1, l2] = contourMoments(lin, 10);
+  const [l0, l1, l2] = contourMomentsOf(lin, 10);
   assertAlmostEquals(l0, 1, 1e-9);
   assertAlmostEquals(l1, 1, 1e-9);
   assertAlmostEquals(l2 - l1 * l1, lin.phi / lin.psi + 1 / lin.psi, 1e-9);

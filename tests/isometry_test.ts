@@ -4,12 +4,13 @@ import { lengthMap } from "../src/signal/maps.ts";
 import { criticalPoint, UnreachableError } from "../src/isometry/critical_point.ts";
 import { jacobianMoments } from "../src/isometry/moments.ts";
 import { sampleJacobianSpectra } from "../src/isometry/jacobian.ts";
-import { type C, jacobianDensity, jacobianStieltjes } from "../src/isometry/free_density.ts";
+import { jacobianDensity, jacobianStieltjes } from "../src/isometry/free_density.ts";
 import { meanAndError } from "../src/stats/mod.ts";
 import { Rng } from "../src/random/rng.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
 import { ParamError } from "../src/params/schema.ts";
 import { pipelineRows } from "./helpers/pipeline_rows.ts";
+import { contourMoments } from "./helpers/contour.ts";
 import isometry from "../pipelines/isometry.ts";
 
 Deno.test("criticalPoint(): χ1 = 1 with q* a fixed point (tanh, erf); ReLU and linear are one point", () => {
@@ -143,39 +144,18 @@ Deno.test("isometry pipeline: a short run streams the critical point, theory at 
   );
 });
 
-/** ∮ w^k G(w) dw / 2πi, k = 0, 1, 2, around a circle enclosing the spectrum [0, edge]. */
-function contourMoments(
+/** The law's moments by contour integrals (tests/helpers/contour.ts). */
+const contourMomentsOf = (
   name: "linear" | "tanh" | "relu" | "hard-tanh",
   q: number,
   weights: "gaussian" | "orthogonal",
   depth: number,
   edge: number,
-): number[] {
-  // G is analytic off the spectrum, so the trapezoid rule on a circle converges
-  // geometrically: 2,000 points give the moments to rounding
-  const M = 2000;
+) => {
   const act = activation(name);
   const p = criticalPoint(act, q);
-  const c = edge / 2, r = 0.75 * edge + 0.5;
-  const path = Array.from({ length: M }, (_, k): C => {
-    const t = (2 * Math.PI * k) / M;
-    return [c + r * Math.cos(t), r * Math.sin(t)];
-  });
-  const g = jacobianStieltjes(act, p, weights, depth, path);
-  const m = [0, 0, 0];
-  for (let k = 0; k < M; k++) {
-    // (1/2πi) G(w) dw with dw = i (w − c) dθ: the real part of G(w)(w − c)/M, times w^k
-    let f: C = [
-      g[k][0] * (path[k][0] - c) - g[k][1] * path[k][1],
-      g[k][0] * path[k][1] + g[k][1] * (path[k][0] - c),
-    ];
-    for (let j = 0; j < 3; j++) {
-      m[j] += f[0] / M;
-      f = [f[0] * path[k][0] - f[1] * path[k][1], f[0] * path[k][1] + f[1] * path[k][0]];
-    }
-  }
-  return m;
-}
+  return contourMoments((path) => jacobianStieltjes(act, p, weights, depth, path), edge);
+};
 
 Deno.test("jacobianStieltjes(): the free-probability law has mass 1 and the closed-form mean and variance (to 1e-6)", () => {
   const cases = [
@@ -187,7 +167,7 @@ Deno.test("jacobianStieltjes(): the free-probability law has mass 1 and the clos
     ["relu", 1, "gaussian", 4, 40],
   ] as const;
   for (const [name, q, weights, depth, edge] of cases) {
-    const [mass, m1, m2] = contourMoments(name, q, weights, depth, edge);
+    const [mass, m1, m2] = contourMomentsOf(name, q, weights, depth, edge);
     const theory = jacobianMoments(criticalPoint(activation(name), q), weights, depth);
     const label = `${name} ${weights} L = ${depth}`;
     assertAlmostEquals(mass, 1, 1e-6, `${label}: mass`);
@@ -272,7 +252,7 @@ Deno.test("hard-tanh: closed-form critical point (checked by quadrature), isomet
   assert(v < 1e-3, `variance ${v}`);
   // the free-probability law with D²'s two exact atoms: mass 1, mean 1, the closed-form variance
   for (const weights of ["orthogonal", "gaussian"] as const) {
-    const [m0, m1, m2] = contourMoments("hard-tanh", 0.5, weights, 8, 30);
+    const [m0, m1, m2] = contourMomentsOf("hard-tanh", 0.5, weights, 8, 30);
     const theory = jacobianMoments(criticalPoint(act, 0.5), weights, 8);
     assertAlmostEquals(m0, 1, 1e-6);
     assertAlmostEquals(m1, 1, 1e-6);
