@@ -18,6 +18,8 @@ import { criticalPoint, UnreachableError } from "../src/isometry/critical_point.
 import { jacobianMoments, WEIGHTS, type Weights } from "../src/isometry/moments.ts";
 import { sampleJacobianSpectra } from "../src/isometry/jacobian.ts";
 import { jacobianDensity } from "../src/isometry/free_density.ts";
+import { SPEED_CONFIGS, trainForSpeed } from "../src/isometry/training.ts";
+import { mnistDigits } from "../src/linear/mnist.ts";
 import { binEdges, countInBins, meanAndError } from "../src/stats/mod.ts";
 import { Rng } from "../src/random/rng.ts";
 
@@ -26,6 +28,11 @@ const PSG = "Pennington, Schoenholz & Ganguli, NIPS 2017 (arXiv:1711.04735)";
 const BINS = 30;
 /** points of each theoretical density, on a log grid over the sampled range */
 const THEORY_POINTS = 120;
+/**
+ * The learning-speed comparison's sizes: two cores train a 16 × 128 net at ≈ 65 ms a step
+ * (tfjs-wasm), and at this depth the four starts already part clearly (docs/pipelines/isometry.md).
+ */
+const SPEED = { depth: 16, width: 128, lr: 0.005, batch: 100, every: 10, trainPerClass: 200 };
 
 /** 1, 2, 4, … up to `depth`, and `depth` itself: where the spectrum is shown. */
 const shownDepths = (depth: number) => {
@@ -89,6 +96,16 @@ export default definePipeline({
       integer: true,
       help: "networks sampled per weight kind",
     },
+    train_steps: {
+      kind: "number",
+      default: 0,
+      min: 0,
+      max: 5000,
+      integer: true,
+      help:
+        "the consequence: SGD steps on MNIST for four 16 × 128 nets on the critical line (isometric orthogonal tanh, orthogonal tanh at q* = 4, Gaussian tanh, ReLU); 0 skips it (200 steps ≈ 1 min)",
+      cite: `${PSG}, Figs. 4–5`,
+    },
   },
   check(p) {
     try {
@@ -99,6 +116,17 @@ export default definePipeline({
     }
   },
   streams: {
+    training: {
+      doc:
+        "With train_steps > 0: four networks of equal depth and width trained by SGD on 2,000 MNIST digits; the batch loss and the accuracy on 1,000 held-out digits every 10 steps.",
+      fields: {
+        config: "the start: weights, φ and q*",
+        step: "SGD step",
+        loss: "cross-entropy on the step's batch",
+        accuracy: "held-out accuracy",
+      },
+      series: ["config"],
+    },
     "critical-point": {
       doc: "Where the network sits: σw², σb² for χ1 = 1 at the chosen q*, and the moments of φ'².",
       fields: {
@@ -163,6 +191,15 @@ export default definePipeline({
       xLog: true,
       yLog: true,
     })),
+    {
+      kind: "series",
+      id: "training",
+      title: "Why it matters (train_steps > 0): held-out accuracy of four 16 × 128 nets on MNIST",
+      stream: "training",
+      x: "step",
+      y: "accuracy",
+      by: "config",
+    },
     { kind: "table", id: "critical-point", title: "Critical point", stream: "critical-point" },
   ],
   run(p, ctx) {
@@ -259,6 +296,26 @@ export default definePipeline({
                 source: "simulation",
               },
             };
+          }
+        }
+      }
+      if (p.train_steps > 0) {
+        const train = mnistDigits(0, SPEED.trainPerClass);
+        const test = mnistDigits(800, 900);
+        for (const [k, c] of SPEED_CONFIGS.entries()) {
+          const rng = new Rng(ctx.rng.int32() >>> 0);
+          const runs = trainForSpeed(
+            ctx.tf,
+            c,
+            train,
+            test,
+            { ...SPEED, steps: p.train_steps },
+            rng,
+            ctx.tick,
+          );
+          for await (const r of runs) {
+            yield { stream: "training", row: { config: c.config, ...r } };
+            ctx.progress(k * p.train_steps + r.step, SPEED_CONFIGS.length * p.train_steps);
           }
         }
       }

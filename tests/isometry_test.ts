@@ -259,3 +259,28 @@ Deno.test("hard-tanh: closed-form critical point (checked by quadrature), isomet
     assertAlmostEquals(m2 - m1 * m1, theory.variance, 1e-6 * Math.max(1, theory.variance));
   }
 });
+
+Deno.test("isometry, train_steps: the isometric start learns MNIST in steps the others need many more for", async () => {
+  // 30 SGD steps of four 16 × 128 nets (≈ 8 s): the orthogonal tanh net at q* = 1/64 is ahead
+  // of each of the other three by at least 0.15 in held-out accuracy (seen: 0.65 against 0.43
+  // Gaussian tanh, 0.12 and 0.10; a broken start, or a trainer that does not train, closes it)
+  const rows = await pipelineRows(
+    isometry,
+    { depth: 2, width: 20, draws: 1, train_steps: 30 },
+    "speed",
+  );
+  assert(rows.at(-1)!.status === "ok", `run ended ${rows.at(-1)!.status}`);
+  const last = new Map<string, number>();
+  for (const r of rows.filter((r) => r.stream === "training")) {
+    const a = r.accuracy as number;
+    assert(a >= 0 && a <= 1, `accuracy ${a}`);
+    last.set(r.config as string, a);
+  }
+  assert(last.size === 4, `configs: ${[...last.keys()]}`);
+  const iso = last.get("orthogonal tanh, q* = 1/64")!;
+  for (const [config, a] of last) {
+    if (config !== "orthogonal tanh, q* = 1/64") {
+      assert(iso > a + 0.15, `${config}: ${a}, isometric ${iso}`);
+    }
+  }
+});

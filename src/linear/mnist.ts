@@ -32,3 +32,17 @@ export function mnistCorrelations(perClass: number): Correlations {
   for (let m = 0; m < p; m++) for (let i = 0; i < 784; i++) x[m * 784 + i] -= mean[i];
   return exampleCorrelations(x, y, p, 784, 10);
 }
+
+/** Digits `from`…`to − 1` of each class (raw, 784 floats in [0, 1]) and their labels. */
+export function mnistDigits(from: number, to: number): { x: number[][]; y: number[] } {
+  const digits = mnist as unknown as Digits;
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (let c = 0; c < 10; c++) {
+    for (const img of digits[c].range(from, to - 1)) { // range(a, b) includes b
+      x.push(img);
+      y.push(c);
+    }
+  }
+  return { x, y };
+}
