@@ -17,7 +17,7 @@ import {
 import { criticalPoint, UnreachableError } from "../src/isometry/critical_point.ts";
 import { jacobianMoments, WEIGHTS, type Weights } from "../src/isometry/moments.ts";
 import { sampleJacobianSpectra } from "../src/isometry/jacobian.ts";
-import { jacobianDensity } from "../src/isometry/free_density.ts";
+import { jacobianDensity, jacobianEdge } from "../src/isometry/free_density.ts";
 import { SPEED_CONFIGS, trainForSpeed } from "../src/isometry/training.ts";
 import { mnistDigits } from "../src/linear/mnist.ts";
 import { binEdges, countInBins, meanAndError } from "../src/stats/mod.ts";
@@ -146,7 +146,8 @@ export default definePipeline({
         mean: "mean eigenvalue of JJᵀ (1 on the critical line)",
         variance: "their variance: L (μ2/μ1² − 1 − s1), s1 = −1 Gaussian, 0 orthogonal",
         variance_error: "simulation: standard error over the draws; null for theory",
-        max: "simulation: the largest eigenvalue, averaged over draws; null for theory",
+        max:
+          "the largest eigenvalue: averaged over draws; theory, the spectrum's edge (free probability: 1/max χ_J on the real axis)",
         source: '"theory" or "simulation"',
       },
       series: ["weights", "source"],
@@ -215,7 +216,14 @@ export default definePipeline({
           const t = jacobianMoments(point, weights, depth);
           yield {
             stream: "moments",
-            row: { weights, depth, ...t, variance_error: null, max: null, source: "theory" },
+            row: {
+              weights,
+              depth,
+              ...t,
+              variance_error: null,
+              max: jacobianEdge(act, point, weights, depth),
+              source: "theory",
+            },
           };
         }
         const pooled = depths.map(() => [] as number[]);

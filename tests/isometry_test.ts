@@ -4,7 +4,7 @@ import { lengthMap } from "../src/signal/maps.ts";
 import { criticalPoint, UnreachableError } from "../src/isometry/critical_point.ts";
 import { jacobianMoments } from "../src/isometry/moments.ts";
 import { sampleJacobianSpectra } from "../src/isometry/jacobian.ts";
-import { jacobianDensity, jacobianStieltjes } from "../src/isometry/free_density.ts";
+import { jacobianDensity, jacobianEdge, jacobianStieltjes } from "../src/isometry/free_density.ts";
 import { meanAndError } from "../src/stats/mod.ts";
 import { Rng } from "../src/random/rng.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
@@ -283,4 +283,24 @@ Deno.test("isometry, train_steps: the isometric start learns MNIST in steps the 
       assert(iso > a + 0.15, `${config}: ${a}, isometric ${iso}`);
     }
   }
+});
+
+Deno.test("jacobianEdge(): (L+1)^{L+1}/L^L for linear Gaussian nets; the sampled largest eigenvalue near it", () => {
+  const lin = activation("linear");
+  const p = criticalPoint(lin, 1);
+  for (const L of [1, 2, 4, 16]) {
+    assertAlmostEquals(
+      jacobianEdge(lin, p, "gaussian", L),
+      (L + 1) ** (L + 1) / L ** L,
+      1e-9 * L ** 2,
+    );
+  }
+  // orthogonal tanh at q* = 1/64, depth 16: two networks of width 200; the largest of 200
+  // eigenvalues sits within a few % of the edge (Tracy–Widom scale N^{−2/3} ≈ 3%): 10%
+  const act = activation("tanh");
+  const q = criticalPoint(act, 1 / 64);
+  const edge = jacobianEdge(act, q, "orthogonal", 16);
+  sampleJacobianSpectra(act, q, "orthogonal", 200, [16], new Rng(3), (_d, ev) => {
+    assertAlmostEquals(ev[ev.length - 1], edge, 0.1 * edge);
+  });
 });

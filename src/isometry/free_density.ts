@@ -176,3 +176,45 @@ export function jacobianDensity(
   order.forEach((i, k) => (out[i] = -g[k][1] / Math.PI));
   return out;
 }
+
+/**
+ * The right edge of JJᵀ's spectrum, its largest eigenvalue as the width grows. Beyond the
+ * edge ψ_J is real, and along real y ∈ (0, 1/max D²) — where z = ψ_D(y) runs over (0, ∞) —
+ * x = χ_J(z) = (z/(1+z)) (y c(z))^L rises to a maximum at the branch point; the edge is
+ * 1/max x. Golden-section search on log y.
+ */
+export function jacobianEdge(
+  act: Activation,
+  p: CriticalPoint,
+  weights: Weights,
+  depth: number,
+): number {
+  const law = slopeLaw(act, p.q_star);
+  let dMax = 0;
+  for (let i = 0; i < law.values.length; i++) {
+    if (law.weights[i] > 0) dMax = Math.max(dMax, law.values[i]);
+  }
+  const psiD = (y: number) => {
+    let v = 0;
+    for (let i = 0; i < law.values.length; i++) {
+      v += law.weights[i] * (law.values[i] * y) / (1 - law.values[i] * y);
+    }
+    return v;
+  };
+  const sw = p.sigma_w2;
+  // log x(y), with log for the large powers
+  const logX = (logY: number) => {
+    const y = Math.exp(logY);
+    const z = psiD(y);
+    const c = weights === "gaussian" ? 1 / (sw * z) : (1 + z) / (sw * z);
+    return Math.log(z / (1 + z)) + depth * Math.log(y * c);
+  };
+  let a = Math.log(1e-12 / dMax), b = Math.log((1 - 1e-12) / dMax);
+  const g = (Math.sqrt(5) - 1) / 2;
+  for (let it = 0; it < 200; it++) {
+    const c = b - g * (b - a), d = a + g * (b - a);
+    if (logX(c) < logX(d)) a = c;
+    else b = d;
+  }
+  return Math.exp(-logX((a + b) / 2));
+}
