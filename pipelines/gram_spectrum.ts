@@ -139,7 +139,8 @@ export default definePipeline({
       const all: number[] = [];
       for (let draw = 0; draw < p.draws; draw++) {
         const rng = new Rng(ctx.rng.int32() >>> 0);
-        for (const e of sampleGramSpectrum(f, p.n0, p.n1, p.m, p.sigma_w2, p.sigma_x2, rng)) {
+        const size = { n0: p.n0, n1: p.n1, m: p.m, sigmaW2: p.sigma_w2, sigmaX2: p.sigma_x2 };
+        for (const e of sampleGramSpectrum(f, size, rng)) {
           all.push(e);
         }
         ctx.progress(draw + 1, p.draws);

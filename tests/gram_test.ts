@@ -85,7 +85,7 @@ Deno.test("gramStieltjes() against sampled matrices at a complex point", () => {
     const g = gramStieltjes(s, path).at(-1)!;
     let re = 0, im = 0, n = 0;
     for (let d = 0; d < 4; d++) {
-      for (const l of sampleGramSpectrum(f, n0, n1, m, 1, 1, rng)) {
+      for (const l of sampleGramSpectrum(f, { n0, n1, m, sigmaW2: 1, sigmaX2: 1 }, rng)) {
         const dr = z0[0] - l, den = dr * dr + z0[1] * z0[1];
         re += dr / den;
         im -= z0[1] / den;

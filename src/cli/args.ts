@@ -10,6 +10,7 @@ import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import type { Pipeline } from "../runtime/pipeline.ts";
 import { resolveRunParams, runSchema } from "../runtime/run_params.ts";
 import { suggestion } from "../params/did_you_mean.ts";
+import { loadTalk, type Talk, TalkError } from "../talk/talk.ts";
 
 export class UsageError extends Error {}
 
@@ -72,6 +73,20 @@ export function parseRunArgs(def: Pipeline<any>, tokens: readonly string[]): Run
     return { params: resolveRunParams(def, input), backend, logDir };
   } catch (e) {
     if (e instanceof ParamError) throw new UsageError(e.asFlag());
+    throw e;
+  }
+}
+
+/** A talk named on the command line; a malformed one is a usage error (exit 2), one line. */
+export async function loadTalkArg(
+  path: string,
+  // deno-lint-ignore no-explicit-any
+  pipelines: readonly Pipeline<any>[],
+): Promise<Talk> {
+  try {
+    return await loadTalk(path, pipelines);
+  } catch (e) {
+    if (e instanceof TalkError) throw new UsageError(e.message);
     throw e;
   }
 }

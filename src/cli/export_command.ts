@@ -13,8 +13,8 @@ import { ensureBundle } from "../server/assets.ts";
 import { decimateSeries } from "../server/decimate.ts";
 import { describePipeline } from "../server/describe.ts";
 import { exportHtml, packRun } from "../talk/export.ts";
-import { DEFAULT_TALK, loadTalk, TalkError, talkPath } from "../talk/talk.ts";
-import { flagPairs, UsageError } from "./args.ts";
+import { DEFAULT_TALK, talkPath } from "../talk/talk.ts";
+import { flagPairs, loadTalkArg, UsageError } from "./args.ts";
 import { suggestion } from "../params/did_you_mean.ts";
 
 export async function exportCommand(args: string[]): Promise<number> {
@@ -37,13 +37,7 @@ export async function exportCommand(args: string[]): Promise<number> {
       );
     }
   }
-  let talk;
-  try {
-    talk = await loadTalk(path, PIPELINES);
-  } catch (e) {
-    if (e instanceof TalkError) throw new UsageError(e.message);
-    throw e;
-  }
+  const talk = await loadTalkArg(path, PIPELINES);
   out ??= `${talk.id}.html`;
   const rows = [];
   for (const [i, slide] of talk.slides.entries()) {

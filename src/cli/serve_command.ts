@@ -11,8 +11,8 @@ import { PIPELINES } from "../../pipelines/mod.ts";
 import type { Pipeline } from "../runtime/pipeline.ts";
 import { ensureBundle } from "../server/assets.ts";
 import { TalkState } from "../server/talk_state.ts";
-import { DEFAULT_TALK, loadTalk, TalkError, talkPath } from "../talk/talk.ts";
-import { UsageError } from "./args.ts";
+import { DEFAULT_TALK, talkPath } from "../talk/talk.ts";
+import { loadTalkArg, UsageError } from "./args.ts";
 import { watchFiles } from "./hot_reload.ts";
 import { replayCommand } from "./replay_command.ts";
 import { serve } from "./serve.ts";
@@ -42,13 +42,7 @@ export async function serveCommand(
   const token = f.token ?? crypto.randomUUID().replaceAll("-", "").slice(0, 16);
   const registry = new Map(PIPELINES.map((p) => [p.id, p as Pipeline]));
   const path = talkPath(named ? first : DEFAULT_TALK);
-  let talk;
-  try {
-    talk = await loadTalk(path, [...registry.values()]);
-  } catch (e) {
-    if (e instanceof TalkError) throw new UsageError(e.message);
-    throw e;
-  }
+  const talk = await loadTalkArg(path, [...registry.values()]);
   await ensureBundle();
   const { runs, base, talk: state } = serve(
     f,

@@ -3,9 +3,9 @@
  * regression of random unit-variance targets y ∈ R^m on the n1 features Y = f(WX) of m
  * samples, minimising (1/m)‖y − Yᵀβ‖² + γ‖β‖². Its training error is
  *   E_train = (γ²/m) E tr (A + γ)^{−2},  A = YᵀY/m (m × m),
- * = (n1/m) γ² (1/n1) tr (M + γ)^{−2} + (1 − n1/m): the second term the m − n1 directions no
- * feature reaches (none when n1 ≥ m... then it is 0 and M has n1 − m zero eigenvalues, which
- * the first term counts as 1 each: the two cases are the same formula). In terms of the
+ * = (n1/m) γ² (1/n1) tr (M + γ)^{−2} + (1 − n1/m), since A and M = YYᵀ/m share their nonzero
+ * eigenvalues and A has m − n1 more zeros (each contributing 1/m; for n1 > m the count is
+ * negative, M's extra zeros cancelling it, and the formula still holds). In terms of the
  * Stieltjes transform of M, (1/n1) tr (M + γ)^{−2} = −G'(−γ): a functional of the spectrum,
  * so of η and ζ alone. At fixed η, smaller ζ/η (more nonlinear f) memorises better.
  *
@@ -51,7 +51,7 @@ export function trainErrorSimulated(
   rng: Rng,
   targets = 64,
 ): number[] {
-  const y = sampleFeatures(f, n0, n1, m, 1, 1, rng);
+  const y = sampleFeatures(f, { n0, n1, m, sigmaW2: 1, sigmaX2: 1 }, rng);
   const mat = gram(y, n1, m);
   const t = new Float64Array(m * targets);
   for (let i = 0; i < t.length; i++) t[i] = rng.normal();

@@ -8,14 +8,19 @@ import type { Rng } from "../random/rng.ts";
 import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
 import type { GramActivation } from "./invariants.ts";
 
+/** The shape of one layer's Gram matrix: W is n1 × n0 of variance σw²/n0, X n0 × m of σx². */
+export interface GramSize {
+  readonly n0: number;
+  readonly n1: number;
+  readonly m: number;
+  readonly sigmaW2: number;
+  readonly sigmaX2: number;
+}
+
 /** Y = f(WX), row-major n1 × m, for fresh W and X. */
 export function sampleFeatures(
   f: GramActivation,
-  n0: number,
-  n1: number,
-  m: number,
-  sigmaW2: number,
-  sigmaX2: number,
+  { n0, n1, m, sigmaW2, sigmaX2 }: GramSize,
   rng: Rng,
 ): Float64Array {
   const w = new Float64Array(n1 * n0);
@@ -49,15 +54,6 @@ export function gram(y: Float64Array, n1: number, m: number): Float64Array {
 }
 
 /** The eigenvalues of M = YYᵀ/m for fresh W, X (ascending). */
-export function sampleGramSpectrum(
-  f: GramActivation,
-  n0: number,
-  n1: number,
-  m: number,
-  sigmaW2: number,
-  sigmaX2: number,
-  rng: Rng,
-): Float64Array {
-  return symmetricEigen(gram(sampleFeatures(f, n0, n1, m, sigmaW2, sigmaX2, rng), n1, m), n1)
-    .values;
+export function sampleGramSpectrum(f: GramActivation, size: GramSize, rng: Rng): Float64Array {
+  return symmetricEigen(gram(sampleFeatures(f, size, rng), size.n1, size.m), size.n1).values;
 }
