@@ -37,7 +37,7 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const clampP = (p: number) => Math.min(1 - 1e-12, Math.max(1e-12, p));
 
 /** logit of the binomial forward kernel q(x^t = 1 | x^{t−1} = x), the reverse logit's offset */
-export const kernelLogit = (x: number, bt: number) => logit(clampP(x * (1 - bt) + bt / 2));
+const kernelLogit = (x: number, bt: number) => logit(clampP(x * (1 - bt) + bt / 2));
 
 /**
  * Weights of t = 1…T on `basis` Gaussian bumps evenly spaced over [−1, 1] (width

@@ -28,7 +28,7 @@ export interface Recipe {
 }
 
 /** T and the temporal basis are the paper's whatever the preset (Appendix D.1). */
-export const PAPER_STEPS = { "swiss-roll": 40, heartbeat: 2000 } as const;
+const PAPER_STEPS = { "swiss-roll": 40, heartbeat: 2000 } as const;
 
 const SMALL_BETA = { schedule: "geometric", beta_min: 1e-5, beta_max: 0.3 } as const;
 /** The heartbeat's: the paper's binomial schedule β_t = 1/(T − t + 1) and three layers of 50. */

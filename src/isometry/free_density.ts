@@ -24,7 +24,7 @@ import { add, type C, div, log, mul, ONE, sub } from "../numerics/complex.ts";
 export type { C };
 
 /** The law of D² = φ'(√q* z)² as atoms (values and weights): Gauss–Hermite, or exact. */
-export function slopeLaw(
+function slopeLaw(
   act: Activation,
   qStar: number,
   nodes = 120,

@@ -13,7 +13,7 @@ import { type Bin, binEdges, histogram } from "../stats/histogram.ts";
 import { binnedDensity, extremes, fractionBelow, type Quadrature } from "./slq.ts";
 
 /** bins of a spectrum histogram (one more when shifted to put an edge at 0) */
-export const SPECTRUM_BINS = 40;
+const SPECTRUM_BINS = 40;
 
 /** What the critical-point row and the spectrum stream need, from either method. */
 export interface PointSpectrum {
