@@ -11,6 +11,7 @@ import { genericPanels } from "./generic.ts";
 import { heatmapPanel } from "./panels/heatmap.ts";
 import { frameValue, seriesPanel } from "./panels/series.ts";
 import { histogramPanel } from "./panels/histogram.ts";
+import { ascendingFrame, projectionPanel } from "./panels/projection.ts";
 import { tablePanel } from "./panels/table.ts";
 import { ensureLoaded } from "./connection.ts";
 import { redrawPicker } from "./run_picker.ts";
@@ -20,6 +21,8 @@ import type { Row } from "./store.ts";
 const REDRAW_MS = 100; // at most ten redraws a second, however fast rows arrive
 /** one frame of an animated panel (a diffusion's particles through t) */
 const FRAME_MS = 700;
+/** one turn of a 3-D view (slow enough to follow, quick enough to read depth) */
+const TURN_MS = 40_000;
 setInterval(() => ui.animating && scheduleRedraw(), FRAME_MS);
 
 // --- redraws, throttled (trailing edge, so the last rows are always drawn) ---
@@ -201,13 +204,22 @@ export function redraw() {
       const value = frameValue(rows, spec.animate, frame);
       if (value !== undefined) caption.append(` · ${spec.animate} = ${value}`);
     }
+    if (spec.kind === "projection") {
+      ui.animating = true;
+      const value = ascendingFrame(rows, spec.frame, frame);
+      if (value !== undefined) caption.append(` · ${spec.frame} = ${value}`);
+    }
     let body: Element;
     if (spec.kind === "series") {
       const overlay = spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [];
       body = seriesPanel(rows, spec, { ...size, overlay, frame });
     } else if (spec.kind === "table") body = tablePanel(rows, spec);
     else if (spec.kind === "histogram") body = histogramPanel(rows, spec, size);
-    else {
+    else if (spec.kind === "projection") {
+      // a turn every 40 s, read off the clock so every redraw continues it
+      const angle = (2 * Math.PI * performance.now()) / TURN_MS;
+      body = projectionPanel(rows, spec, { ...size, frame, angle });
+    } else {
       const fill = ui.heatFill.get(spec.id) ?? spec.fill[0];
       const choose = document.createElement("select");
       choose.className = "fill";

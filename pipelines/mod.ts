@@ -8,6 +8,9 @@ import lossLandscape from "./loss_landscape.ts";
 import diffusion from "./diffusion.ts";
 import isometry from "./isometry.ts";
 import gramSpectrum from "./gram_spectrum.ts";
+import greatCircle from "./great_circle.ts";
+import neurodynamics from "./neurodynamics.ts";
+import trainability from "./trainability.ts";
 
 // deno-lint-ignore no-explicit-any
 export const PIPELINES: readonly Pipeline<any>[] = [
@@ -19,6 +22,9 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   diffusion,
   isometry,
   gramSpectrum,
+  greatCircle,
+  neurodynamics,
+  trainability,
 ];
 
 // deno-lint-ignore no-explicit-any

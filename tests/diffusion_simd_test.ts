@@ -1,7 +1,8 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import { makeSchedule } from "../src/diffusion/schedule.ts";
 import { type Batch, type Kind, ReverseModel } from "../src/diffusion/model.ts";
-import { SimdReverseModel, tanh32 } from "../src/diffusion/simd_model.ts";
+import { SimdReverseModel } from "../src/diffusion/simd_model.ts";
+import { tanh32 } from "../src/compute/tanh32.ts";
 import { forwardSample } from "../src/diffusion/bound.ts";
 import { heartbeat, SWISS_ROLL, swissRoll } from "../src/diffusion/data.ts";
 import { distanceToCurve } from "../src/diffusion/curve_distance.ts";

@@ -357,13 +357,17 @@ Deno.test("every pipeline's panels draw documented streams and name only fields 
         named.push(panel.lo, panel.hi, panel.count, panel.group);
         if (panel.label) named.push(panel.label);
       } else if (panel.kind === "heatmap") named.push(panel.x, panel.y, ...panel.fill);
+      else if (panel.kind === "projection") {
+        named.push(panel.x, panel.y, panel.z, panel.frame, panel.order);
+      }
       for (const f of named) {
         assert(fields.has(f), `${where}: ${f} is not a field of ${panel.stream}`);
       }
       const overlay = "overlay" in panel ? panel.overlay : undefined;
       if (overlay) {
         const other = fieldsOf(overlay.stream);
-        for (const f of [overlay.x, overlay.y]) {
+        const also = "also" in overlay ? overlay.also ?? [] : [];
+        for (const f of [overlay.x, overlay.y, ...also]) {
           assert(other.has(f), `${where}: overlay ${f} is not a field of ${overlay.stream}`);
         }
       }

@@ -91,7 +91,38 @@ export type PanelSpec =
     readonly y: string;
     /** fields the viewer can colour by; the first is the default */
     readonly fill: readonly string[];
-    readonly overlay?: { readonly stream: string; readonly x: string; readonly y: string };
+    /**
+     * a curve over the map (the critical line), joined in order of `along` (default y);
+     * `also`: more fields of the same rows, each drawn dashed (3ξ_c beside 6ξ_c)
+     */
+    readonly overlay?: {
+      readonly stream: string;
+      readonly x: string;
+      readonly y: string;
+      readonly also?: readonly string[];
+      readonly along?: "x" | "y";
+    };
+    /**
+     * cells arrive coarse to fine (a grid being trained): until a cell is measured it shows
+     * its nearest measured neighbour's colour, paler, so the map is whole from the start
+     */
+    readonly sketch?: boolean;
+  }
+  | {
+    /**
+     * a curve in 3-D (a circle's top principal components), one frame per value of `frame`
+     * shown in ascending order, in an orthographic view that turns slowly about the vertical
+     */
+    readonly kind: "projection";
+    readonly id: string;
+    readonly title: string;
+    readonly stream: string;
+    readonly x: string;
+    readonly y: string;
+    readonly z: string;
+    readonly frame: string;
+    /** the field that orders the points along the curve (closed: the last joins the first) */
+    readonly order: string;
   }
   | {
     readonly kind: "table";

@@ -12,6 +12,7 @@
  * @module
  */
 import { brent } from "../numerics/brent.ts";
+import { expect1 } from "../numerics/gauss_hermite.ts";
 import { lengthMap, lengthMapSlope, type MeanField, slopeMeanSquare } from "./maps.ts";
 import { mehlerCoefficients, mehlerSeries } from "./mehler.ts";
 
@@ -43,6 +44,20 @@ export function depthScale(slope: number): number | null {
  */
 export function chi1At(m: MeanField, q: number | null): number {
   return m.sigma_w2 * slopeMeanSquare(m.act, q ?? 1);
+}
+
+/**
+ * χ2 = σw² E φ''(√q z)² at q = q* (THEORY.md §1; Poole et al. 2016, Eq. 10): how strongly
+ * one layer bends a curve, the source term of the curvature recursion (src/geometry/curve.ts).
+ * Zero for linear φ; ReLU's φ'' is a delta at the kink, so there is no finite value.
+ */
+export function chi2At(m: MeanField, q: number): number {
+  if (m.act.name === "relu" || m.act.name === "hard-tanh") {
+    throw new RangeError(`χ2 is undefined for ${m.act.name}: φ'' is a delta at its kink`);
+  }
+  if (m.act.name === "linear") return 0;
+  const s = Math.sqrt(q);
+  return m.sigma_w2 * expect1((z) => m.act.d2phi(s * z) ** 2);
 }
 
 /** The fixed point q* of the length map; null where q grows without bound. */

@@ -1,0 +1,80 @@
+/**
+ * A curve in three dimensions (a great circle's image on its top principal components),
+ * drawn as an orthographic view: rotated by `angle` about the vertical and tilted a fixed
+ * 20° toward the viewer, so a slow turn lets the eye read depth without WebGL. One frame
+ * (a layer) at a time, the layers in ascending order, holding at the last; the axes span
+ * every frame, so the curve's growth from layer to layer is seen, not rescaled away.
+ * Colour runs along the curve (θ), so where it folds back on itself shows.
+ */
+import * as Plot from "@observablehq/plot";
+import type { Row } from "../store.ts";
+import type { PanelOptions, ProjectionSpec } from "./types.ts";
+
+/** Frames an animation holds at its last value before it starts again. */
+const HOLD = 4;
+const TILT = (20 * Math.PI) / 180;
+
+/** The value of `field` shown at frame `frame`: the distinct values ascending, the last held. */
+export function ascendingFrame(rows: readonly Row[], field: string, frame: number): unknown {
+  const values = [...new Set(rows.map((r) => r[field]))].sort((a, b) =>
+    typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b))
+  );
+  if (!values.length) return undefined;
+  const i = Math.max(0, frame) % (values.length + HOLD);
+  return values[Math.min(i, values.length - 1)];
+}
+
+/** Screen coordinates of (x, y, z) after turning by `angle` about z and tilting by TILT. */
+export function project(x: number, y: number, z: number, angle: number): [number, number] {
+  const c = Math.cos(angle), s = Math.sin(angle);
+  const xr = c * x - s * y;
+  const yr = s * x + c * y;
+  // looking along the rotated y axis, tilted down: the vertical on screen mixes z and depth
+  return [xr, Math.cos(TILT) * z + Math.sin(TILT) * yr];
+}
+
+export function projectionPanel(
+  rows: readonly Row[],
+  spec: ProjectionSpec,
+  opts: PanelOptions = {},
+): Element {
+  const n = (r: Row, k: string) => Number(r[k]);
+  // one radius for every frame: the farthest point of any layer
+  let radius = 0;
+  for (const r of rows) {
+    radius = Math.max(radius, Math.hypot(n(r, spec.x), n(r, spec.y), n(r, spec.z)));
+  }
+  radius = radius > 0 ? radius * 1.05 : 1;
+  const value = ascendingFrame(rows, spec.frame, opts.frame ?? 0);
+  const angle = opts.angle ?? 0;
+  const shown = rows.filter((r) => r[spec.frame] === value)
+    .sort((a, b) => n(a, spec.order) - n(b, spec.order));
+  if (shown.length > 2) shown.push(shown[0]); // a closed curve
+  const data = shown.map((r) => {
+    const [u, v] = project(n(r, spec.x), n(r, spec.y), n(r, spec.z), angle);
+    return { u, v, t: n(r, spec.order) };
+  });
+  const size = Math.min(opts.width ?? 480, opts.height ?? 480);
+  return Plot.plot({
+    document: opts.document,
+    width: size,
+    height: size,
+    margin: 10,
+    style: { fontSize: `${opts.fontSize ?? 14}px` },
+    x: { domain: [-radius, radius], axis: null },
+    y: { domain: [-radius, radius], axis: null },
+    color: { scheme: "turbo", legend: false },
+    marks: [
+      Plot.frame({ strokeOpacity: 0.15 }),
+      Plot.line(data, { x: "u", y: "v", stroke: "t", strokeWidth: 1.6 }),
+      Plot.text([`${spec.frame} ${value ?? "–"}`], {
+        frameAnchor: "top-left",
+        dx: 8,
+        dy: 8,
+        fill: "currentColor",
+        fontSize: (opts.fontSize ?? 14) + 2,
+        className: "frame-label",
+      }),
+    ],
+  }) as unknown as Element;
+}

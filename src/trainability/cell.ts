@@ -1,0 +1,63 @@
+/**
+ * One cell of the trainability map: a fresh random tanh network of the cell's depth at the
+ * cell's σw², trained by plain SGD on MNIST for a fixed number of steps, then scored on
+ * held-out digits. A run whose loss stops being finite has diverged: it scores chance
+ * (0.1) and says so, and the map goes on.
+ *
+ * @module
+ */
+import type { Rng } from "../random/rng.ts";
+import type { Labelled } from "./data.ts";
+import { TanhMlp } from "./mlp.ts";
+
+export interface CellSpec {
+  readonly sigma_w2: number;
+  readonly sigma_b2: number;
+  readonly depth: number;
+  readonly width: number;
+  readonly steps: number;
+  readonly lr: number;
+  readonly batch: number;
+}
+
+export interface CellResult {
+  /** held-out accuracy (0.1 = chance) */
+  readonly accuracy: number;
+  /** held-out mean cross-entropy; null where the net diverged */
+  readonly loss: number | null;
+  /** steps taken (fewer than asked where it diverged) */
+  readonly steps: number;
+  readonly diverged: boolean;
+}
+
+/** Chance on ten balanced classes: what a diverged net is scored. */
+export const CHANCE = 0.1;
+
+export async function trainCell(
+  spec: CellSpec,
+  data: { train: Labelled; test: Labelled },
+  rng: Rng,
+  tick: () => Promise<void>,
+  onStep?: (step: number) => void,
+): Promise<CellResult> {
+  const net = await TanhMlp.create({ inputs: 784, ...spec }, rng);
+  const { x, y } = data.train;
+  const bx: Float32Array[] = new Array(spec.batch);
+  const by: number[] = new Array(spec.batch);
+  for (let s = 1; s <= spec.steps; s++) {
+    for (let k = 0; k < spec.batch; k++) {
+      const i = Math.floor(rng.uniform() * x.length);
+      bx[k] = x[i];
+      by[k] = y[i];
+    }
+    const loss = net.step(bx, by, spec.lr);
+    if (!Number.isFinite(loss)) return { accuracy: CHANCE, loss: null, steps: s, diverged: true };
+    onStep?.(s);
+    await tick();
+  }
+  const ev = net.evaluate(data.test.x, data.test.y);
+  if (!Number.isFinite(ev.loss)) {
+    return { accuracy: CHANCE, loss: null, steps: spec.steps, diverged: true };
+  }
+  return { accuracy: ev.accuracy, loss: ev.loss, steps: spec.steps, diverged: false };
+}
