@@ -190,6 +190,9 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
     "diffusion",
     "isometry",
     "gram-spectrum",
+    "great-circle",
+    "neurodynamics",
+    "trainability",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });
