@@ -106,6 +106,11 @@ export class TanhMlp {
     return new TanhMlp(await instantiateKernels(TanhMlp.bytes(spec)), spec, rng);
   }
 
+  /** A copy of every layer's B = Wᵀ (padded, nIn × nOut) and bias (for tests and checks). */
+  parameters(): { nIn: number; nOut: number; w: Float32Array; b: Float32Array }[] {
+    return this.#layers.map((L) => ({ nIn: L.nIn, nOut: L.nOut, w: L.w.slice(), b: L.b.slice() }));
+  }
+
   /** Load `rows` (≤ batch) inputs of `inputs` floats; the rest of the batch is zero. */
   #load(x: readonly Float32Array[]) {
     const n = this.#layers[0].nIn;
