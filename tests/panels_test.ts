@@ -366,7 +366,7 @@ Deno.test("every pipeline's panels draw documented streams and name only fields 
       const overlay = "overlay" in panel ? panel.overlay : undefined;
       if (overlay) {
         const other = fieldsOf(overlay.stream);
-        const also = "also" in overlay ? overlay.also ?? [] : [];
+        const also = (overlay as { also?: readonly string[] }).also ?? [];
         for (const f of [overlay.x, overlay.y, ...also]) {
           assert(other.has(f), `${where}: overlay ${f} is not a field of ${overlay.stream}`);
         }

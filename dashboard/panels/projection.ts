@@ -2,8 +2,8 @@
  * A curve in three dimensions (a great circle's image on its top principal components),
  * drawn as an orthographic view: rotated by `angle` about the vertical and tilted a fixed
  * 20° toward the viewer, so a slow turn lets the eye read depth without WebGL. One frame
- * (a layer) at a time, the layers in ascending order, holding at the last; the axes span
- * every frame, so the curve's growth from layer to layer is seen, not rescaled away.
+ * (a layer) at a time, the layers in ascending order, holding at the last; each frame is
+ * scaled to fill the view (the length panel shows the growth; this one shows the shape).
  * Colour runs along the curve (θ), so where it folds back on itself shows.
  */
 import * as Plot from "@observablehq/plot";
@@ -39,16 +39,17 @@ export function projectionPanel(
   opts: PanelOptions = {},
 ): Element {
   const n = (r: Row, k: string) => Number(r[k]);
-  // one radius for every frame: the farthest point of any layer
-  let radius = 0;
-  for (const r of rows) {
-    radius = Math.max(radius, Math.hypot(n(r, spec.x), n(r, spec.y), n(r, spec.z)));
-  }
-  radius = radius > 0 ? radius * 1.05 : 1;
   const value = ascendingFrame(rows, spec.frame, opts.frame ?? 0);
   const angle = opts.angle ?? 0;
   const shown = rows.filter((r) => r[spec.frame] === value)
     .sort((a, b) => n(a, spec.order) - n(b, spec.order));
+  // each frame fills the view: deep in the chaotic phase three components hold a few per cent
+  // of the variance, and on a common scale the folded curve would be a speck
+  let radius = 0;
+  for (const r of shown) {
+    radius = Math.max(radius, Math.hypot(n(r, spec.x), n(r, spec.y), n(r, spec.z)));
+  }
+  radius = radius > 0 ? radius * 1.05 : 1;
   if (shown.length > 2) shown.push(shown[0]); // a closed curve
   const data = shown.map((r) => {
     const [u, v] = project(n(r, spec.x), n(r, spec.y), n(r, spec.z), angle);
@@ -66,7 +67,8 @@ export function projectionPanel(
     color: { scheme: "turbo", legend: false },
     marks: [
       Plot.frame({ strokeOpacity: 0.15 }),
-      Plot.line(data, { x: "u", y: "v", stroke: "t", strokeWidth: 1.6 }),
+      // z: null makes one line whose colour varies along it (not one series per colour)
+      Plot.line(data, { x: "u", y: "v", z: null, stroke: "t", strokeWidth: 1.8 }),
       Plot.text([`${spec.frame} ${value ?? "–"}`], {
         frameAnchor: "top-left",
         dx: 8,

@@ -56,6 +56,98 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
       claim(of(rows, "critical-line").length >= 50, `${of(rows, "critical-line").length} points`);
     },
   },
+  "Transient chaos: depth folds a circle into a space-filling curve": {
+    budget: 20,
+    check(rows) {
+      const fp = of(rows, "fixed-point")[0];
+      claim(fp.phase === "chaotic" && num(fp, "chi1") > 1, `phase ${fp.phase}, χ1 ${fp.chi1}`);
+      const sim = of(rows, "curve").filter((r) => r.source === "simulation");
+      const theory = of(rows, "curve").filter((r) => r.source === "theory");
+      const [first, last, lastTheory] = [sim[0], sim.at(-1)!, theory.at(-1)!];
+      // the length grows exponentially, on its theory line
+      claim(
+        num(last, "length") > 10 * num(first, "length"),
+        `length ×${num(last, "length") / num(first, "length")}`,
+      );
+      claim(
+        Math.abs(num(last, "length") / num(lastTheory, "length") - 1) < 0.15,
+        `length ${last.length} against theory ${lastTheory.length}`,
+      );
+      // while the curvature settles at its fixed point instead of growing
+      claim(
+        Math.abs(num(last, "curvature") / num(fp, "kappa_star") - 1) < 0.1,
+        `curvature ${last.curvature} against κ̄* ${fp.kappa_star}`,
+      );
+      // so the circle folds into many dimensions: its top pair of components holds little
+      const pair = of(rows, "pca").filter((r) =>
+        r.source === "simulation" && r.layer === last.layer && num(r, "component") <= 2
+      ).reduce((s, r) => s + num(r, "variance_fraction"), 0);
+      claim(pair < 0.3, `top two components hold ${pair} of the variance at the last layer`);
+      // and the 3-D view has a frame for every layer
+      claim(
+        new Set(of(rows, "projection").map((r) => r.layer)).size === sim.length,
+        "projection frames",
+      );
+    },
+  },
+  "Amari's neurodynamics: a conformal metric, and every pair equally far apart": {
+    budget: 20,
+    check(rows) {
+      // the metric at the widest net: both eigenvalues straddle χ1^l, their mean on it
+      const last = of(rows, "metric").at(-1)!;
+      claim(
+        num(last, "eig_min") <= num(last, "theory") &&
+          num(last, "theory") <= num(last, "eig_max") &&
+          Math.abs(num(last, "mean") / num(last, "theory") - 1) < 0.1,
+        `eigenvalues ${last.eig_min}, ${last.eig_max} against χ1^l ${last.theory}`,
+      );
+      // conformal as N grows: the spread falls with width, about as 1/√N (×√30 over 100 → 3,000)
+      const sweep = of(rows, "conformality").filter((r) => r.source === "simulation");
+      const spreads = sweep.map((r) => num(r, "spread"));
+      claim(spreads.every((v, k) => k === 0 || v < spreads[k - 1]), `spreads ${spreads}`);
+      const fall = spreads[0] / spreads.at(-1)!;
+      claim(fall > 3 && fall < 8, `spread fell ×${fall} from width 100 to 3,000 (1/√N: ×5.5)`);
+      // equidistance: pairs started from 0.05 to 3 apart end near one value, 2(1 − c*)
+      const fp = of(rows, "fixed-point")[0];
+      const depth = Math.max(...of(rows, "distance").map((r) => num(r, "layer")));
+      const ends = of(rows, "distance").filter((r) =>
+        r.source === "simulation" && r.layer === depth
+      )
+        .map((r) => num(r, "distance"));
+      claim(
+        ends.every((d) => Math.abs(d - num(fp, "equidistance")) < 0.5),
+        `distances ${ends} against ${fp.equidistance}`,
+      );
+    },
+  },
+  "Trainability: deep random networks learn only within 6ξ_c": {
+    budget: 45,
+    check(rows) {
+      const xi = (w: number) => {
+        const r = of(rows, "depth-scale").reduce((a, b) =>
+          Math.abs(num(b, "sigma_w2") - w) < Math.abs(num(a, "sigma_w2") - w) ? b : a
+        );
+        return r.xi_c === null ? Infinity : num(r, "xi_c");
+      };
+      const cells = of(rows, "cell");
+      claim(cells.length === 35, `${cells.length} cells`);
+      // every net deeper than 6ξ_c stays near chance; every net shallower than 2ξ_c learns
+      const deep = cells.filter((c) => num(c, "depth") > 6 * xi(num(c, "sigma_w2")));
+      const shallow = cells.filter((c) => num(c, "depth") < 2 * xi(num(c, "sigma_w2")));
+      claim(
+        deep.length >= 5 && shallow.length >= 5,
+        `${deep.length} deep, ${shallow.length} shallow`,
+      );
+      const learned = (c: Row) => num(c, "accuracy");
+      claim(deep.every((c) => learned(c) < 0.25), `deep: ${deep.map(learned)}`);
+      claim(shallow.every((c) => learned(c) > 0.5), `shallow: ${shallow.map(learned)}`);
+      // and the curve 6ξ_c is drawn over the map, diverging at χ1 = 1
+      claim(
+        of(rows, "depth-scale").some((r) => r.xi_c !== null && num(r, "xi_c") > 100),
+        "6ξ_c drawn",
+      );
+    },
+  },
   "Deep linear networks learn in stages": {
     budget: 10,
     check(rows) {
