@@ -9,7 +9,7 @@ import { definePipeline, type Emit } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
 import { ParamError } from "../src/params/schema.ts";
 import { activation, type ActivationName } from "../src/signal/activations.ts";
-import { chi1At, chi2At, fixedPoint, qStar } from "../src/signal/fixed_point.ts";
+import { chi2At, fixedPoint, qStar } from "../src/signal/fixed_point.ts";
 import { forwardJets } from "../src/geometry/jets.ts";
 import { greatCircle } from "../src/geometry/inputs.ts";
 import { curveStats, curveTheory } from "../src/geometry/curve.ts";
@@ -79,7 +79,8 @@ export default definePipeline({
     },
   },
   check(p) {
-    const q = qStar({ act: activation(p.activation as ActivationName), ...p });
+    const act = activation(p.activation as ActivationName);
+    const q = qStar({ act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 });
     if (q === null) {
       throw new ParamError(
         "sigma_w2",
@@ -202,7 +203,7 @@ export default definePipeline({
       const m = { act: activation(act), sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 };
       const fp = fixedPoint(m);
       const q = fp.q_star!;
-      const chi1 = chi1At(m, q);
+      const chi1 = fp.chi1;
       const chi2 = chi2At(m, q);
       yield {
         stream: "fixed-point",

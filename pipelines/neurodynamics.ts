@@ -118,7 +118,8 @@ export default definePipeline({
     if (p.width_min > p.width) {
       throw new ParamError("width_min", `must not exceed width (${p.width})`);
     }
-    const fp = fixedPoint({ act: activation(p.activation as ActivationName), ...p });
+    const act = activation(p.activation as ActivationName);
+    const fp = fixedPoint({ act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 });
     if (fp.q_star === null) {
       throw new ParamError(
         "sigma_w2",
@@ -222,13 +223,13 @@ export default definePipeline({
       const m = { act: activation(act), sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 };
       const fp = fixedPoint(m);
       const q = fp.q_star!;
-      const theory = metricTheory(m, p.depth);
+      const theory = metricTheory(m);
       yield {
         stream: "fixed-point",
         row: {
           q_star: q,
           chi1: fp.chi1,
-          kappa4: act === "relu" ? 2 : slopeKurtosis(m, q),
+          kappa4: slopeKurtosis(m, q),
           c_star: fp.c_star,
           equidistance: 2 * (1 - (fp.c_star ?? 1)),
           phase: fp.phase,

@@ -192,7 +192,7 @@ Deno.test("the pullback metric is conformal: both eigenvalues ≈ χ1^l, their s
   const m = { act: TANH, sigma_w2: 4, sigma_b2: 0.05 };
   const q = qStar(m)!;
   const depth = 6;
-  const theory = metricTheory(m, depth);
+  const theory = metricTheory(m);
   const spread: number[] = [];
   for (const n of [500, 2000]) {
     const sim = await layers("tanh", 4, 0.05, n, depth, (rng) => spherePatch(rng, n, q, 48), n);

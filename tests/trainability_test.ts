@@ -75,7 +75,9 @@ Deno.test("TanhMlp.step(): each weight moves by −η ∂L/∂w, the gradient by
   assert(largest > 1e-3, "the step moved something");
   assert(worst < 2e-3 * largest, `worst ${worst} against ${largest}`);
   // the padding (width 6 → 8, 10 classes → 12) stays zero
-  for (const L of after) assertEquals(L.b.subarray(L.nOut === 12 ? 10 : 6).every((v) => v === 0), true);
+  for (const L of after) {
+    assertEquals(L.b.subarray(L.nOut === 12 ? 10 : 6).every((v) => v === 0), true);
+  }
 });
 
 Deno.test("coarseToFine(): every cell once; the first cells span the corners of the map", () => {

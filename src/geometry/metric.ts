@@ -96,23 +96,22 @@ export function metricStats(v: Float32Array, n: number, q: number): MetricStats 
 
 /** κ4 = E φ'⁴ / (E φ'²)² at q: how unevenly one layer's slopes stretch the tangent plane. */
 export function slopeKurtosis(m: MeanField, q: number): number {
+  // ReLU's φ' ∈ {0, 1}: E φ'⁴ = E φ'² = 1/2 exactly (quadrature at the kink is not)
+  if (m.act.name === "relu") return 2;
   const s = Math.sqrt(q);
   const d2 = expect1((z) => m.act.dphi(s * z) ** 2);
   const d4 = expect1((z) => m.act.dphi(s * z) ** 4);
   return d4 / (d2 * d2);
 }
 
-/** The conformal factor χ1^l at layers 0…depth, and the mean spread at width n (module note). */
+/** The conformal factor χ1^l at layer l, and the mean spread at layer l and width n (module note). */
 export function metricTheory(
   m: MeanField,
-  depth: number,
 ): { factor: (l: number) => number; spread: (l: number, n: number) => number } {
   const q = qStar(m);
   if (q === null || q <= 0) throw new RangeError("the patch needs a fixed point q* > 0");
   const chi1 = chi1At(m, q);
-  // ReLU's φ' ∈ {0, 1}: E φ'⁴ = E φ'² = 1/2 exactly (quadrature at the kink is not)
-  const k4 = m.act.name === "relu" ? 2 : slopeKurtosis(m, q);
-  void depth;
+  const k4 = slopeKurtosis(m, q);
   return {
     factor: (l) => Math.pow(chi1, l),
     spread: (l, n) => Math.sqrt((2 * Math.PI * l * k4) / n),
