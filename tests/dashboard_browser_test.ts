@@ -213,3 +213,68 @@ browserTest(
     assertEquals(errors, []);
   },
 );
+
+browserTest(
+  "dashboard: the great circle turns and folds through the layers in 3-D beside its length and curvature",
+  async (browser, base) => {
+    const { page, errors } = await startFromControls(browser, base, "great-circle", {
+      width: "200",
+      depth: "8",
+      points: "120",
+    }, 1000);
+    await runFinished(page);
+    const proj = 'figure[data-panel="projection"]';
+    // the caption names the layer on screen; within a few frames it has shown several, and
+    // the drawn curve (one path whose colour runs along θ) changes as the view turns
+    const seen = new Set<string>();
+    const shapes = new Set<string>();
+    for (let i = 0; i < 40 && (seen.size < 3 || shapes.size < 3); i++) {
+      const caption = await page.locator(`${proj} figcaption`).textContent();
+      const layer = caption?.match(/layer = (\d+)/)?.[1];
+      if (layer) seen.add(layer);
+      const d = await page.locator(`${proj} svg path`).evaluateAll((ps) =>
+        ps.map((p) => p.getAttribute("d") ?? "").join("").slice(0, 200)
+      );
+      shapes.add(d);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert(seen.size >= 3, `layers seen: ${[...seen]}`);
+    assert(shapes.size >= 3, "the 3-D view moves");
+    // 120 points closed into one curve: Plot draws a varying-colour line as segments
+    assert(await page.locator(`${proj} svg path`).count() >= 100, "the curve is drawn");
+    for (const panel of ["length", "curvature"]) {
+      const fig = `figure[data-panel="${panel}"] svg`;
+      assertEquals(
+        await page.locator(`${fig} circle`).count(),
+        9,
+        `${panel}: layers 0…8 simulated`,
+      );
+      assert(await page.locator(`${fig} path`).count() >= 1, `${panel}: theory line`);
+    }
+    Deno.mkdirSync("tests/artifacts", { recursive: true });
+    await page.screenshot({ path: "tests/artifacts/great-circle.png", fullPage: true });
+    assertEquals(errors, []);
+  },
+);
+
+browserTest(
+  "dashboard: the trainability map draws every cell with 6ξ_c and a dashed 3ξ_c over it",
+  async (browser, base) => {
+    const { page, errors } = await startFromControls(browser, base, "trainability", {
+      sigma_w2_points: "5",
+      depth_points: "5",
+      depth_max: "30",
+      steps: "5",
+      width: "16",
+    }, 1000);
+    await runFinished(page);
+    const map = 'figure[data-panel="map"] svg';
+    // 25 measured cells, each a rect (grey only where a net diverged)
+    const rects = await page.locator(`${map} rect`).count();
+    assert(rects >= 25, `${rects} cells`);
+    // the 6ξ_c line and the dashed 3ξ_c, each a white casing under a red stroke
+    assert(await page.locator(`${map} path`).count() >= 4, "depth-scale curves drawn");
+    assert(await page.locator(`${map} [stroke-dasharray="6 4"]`).count() >= 1, "3ξ_c dashed");
+    assertEquals(errors, []);
+  },
+);
