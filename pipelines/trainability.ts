@@ -11,11 +11,13 @@ import { activation } from "../src/signal/activations.ts";
 import { fixedPoint } from "../src/signal/fixed_point.ts";
 import { coarseToFine, linspace } from "../src/trainability/grid.ts";
 import { trainabilityData } from "../src/trainability/data.ts";
-import { trainCell } from "../src/trainability/cell.ts";
+import { cellFlops, trainCell } from "../src/trainability/cell.ts";
 
 const SCHOENHOLZ = "Schoenholz et al. 2017 (arXiv:1611.01232)";
-/** the most cells one run may train (the server's limit: 400 cells is hours at depth 100) */
+/** the most cells one run may train (the server's limit) */
 export const MAX_CELLS = 400;
+/** the most work one run may take: ≈ 3 h on two cores, 25× the default map (4.7 TFLOP) */
+export const MAX_FLOPS = 120e12;
 /** points of the depth-scale curve across σw² */
 const CURVE_POINTS = 200;
 
@@ -120,6 +122,17 @@ export default definePipeline({
       throw new ParamError(
         "depth_points",
         `the grid has ${p.sigma_w2_points} × ${p.depth_points} = ${cells} cells; at most ${MAX_CELLS} (fewer sigma_w2_points or depth_points)`,
+      );
+    }
+    const depths = linspace(p.depth_min, p.depth_max, p.depth_points).map(Math.round);
+    const flops = p.sigma_w2_points *
+      depths.reduce((sum, depth) => sum + cellFlops({ ...p, depth }), 0);
+    if (flops > MAX_FLOPS) {
+      throw new ParamError(
+        "steps",
+        `the grid needs ≈ ${(flops / 1e12).toFixed(0)} TFLOP (≈ ${
+          (flops / 1e10 / 3600).toFixed(1)
+        } h on two cores); at most ${MAX_FLOPS / 1e12} TFLOP: fewer steps, cells, depth or width`,
       );
     }
     if (p.batch % 2 !== 0) {

@@ -189,6 +189,17 @@ Deno.test("trainability: a grid past the server's limit is a ParamError naming t
   assert(e instanceof ParamError && e.param === "depth_points" && e.message.includes("900"));
   const odd = err({ ...p, depth_points: 2, batch: 31 });
   assert(odd instanceof ParamError && odd.param === "batch");
+  // 400 cells of width 1024 at depth up to 300 for 20,000 steps: years, refused up front
+  const huge = err({
+    ...p,
+    sigma_w2_points: 20,
+    depth_points: 20,
+    depth_max: 300,
+    width: 1024,
+    steps: 20000,
+  });
+  assert(huge instanceof ParamError && huge.param === "steps" && huge.message.includes("TFLOP"));
+  assertEquals(err({ ...p, depth_points: 10, sigma_w2_points: 13 }), null); // the default map
   const flipped = err({ ...p, depth_points: 2, depth_min: 50, depth_max: 20 });
   assert(flipped instanceof ParamError && flipped.param === "depth_min");
 });
