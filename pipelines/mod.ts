@@ -16,15 +16,15 @@ import trainability from "./trainability.ts";
 export const PIPELINES: readonly Pipeline<any>[] = [
   signalPropagation,
   phaseDiagram,
+  greatCircle,
+  neurodynamics,
+  trainability,
   deepLinear,
   trainingTime,
   lossLandscape,
   diffusion,
   isometry,
   gramSpectrum,
-  greatCircle,
-  neurodynamics,
-  trainability,
 ];
 
 // deno-lint-ignore no-explicit-any

@@ -184,15 +184,15 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
   assertEquals(json.map((p: { id: string }) => p.id), [
     "signal-propagation",
     "phase-diagram",
+    "great-circle",
+    "neurodynamics",
+    "trainability",
     "deep-linear",
     "training-time",
     "loss-landscape",
     "diffusion",
     "isometry",
     "gram-spectrum",
-    "great-circle",
-    "neurodynamics",
-    "trainability",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });
