@@ -12,7 +12,7 @@ import { activation, type ActivationName } from "../src/signal/activations.ts";
 import { chi2At, fixedPoint, qStar } from "../src/signal/fixed_point.ts";
 import { forwardJets } from "../src/geometry/jets.ts";
 import { greatCircle } from "../src/geometry/inputs.ts";
-import { curveStats, curveTheory } from "../src/geometry/curve.ts";
+import { curvatureFixedPoint, curveStats, curveTheory } from "../src/geometry/curve.ts";
 import { curvePca, evenIndices, pcaTheory } from "../src/geometry/pca.ts";
 
 const POOLE = "Poole et al. 2016 (arXiv:1606.05340)";
@@ -203,15 +203,13 @@ export default definePipeline({
       const m = { act: activation(act), sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 };
       const fp = fixedPoint(m);
       const q = fp.q_star!;
-      const chi1 = fp.chi1;
-      const chi2 = chi2At(m, q);
       yield {
         stream: "fixed-point",
         row: {
           q_star: q,
-          chi1,
-          chi2,
-          kappa_star: chi1 > 1 ? Math.sqrt((3 * q * chi2) / (chi1 * (chi1 - 1))) : null,
+          chi1: fp.chi1,
+          chi2: chi2At(m, q),
+          kappa_star: curvatureFixedPoint(m),
           phase: fp.phase,
         },
       };

@@ -10,7 +10,7 @@ import { activation, type ActivationName } from "../src/signal/activations.ts";
 import { chi1At, chi2At, fixedPoint, qStar } from "../src/signal/fixed_point.ts";
 import { forwardJets, type Jets, type LayerJets } from "../src/geometry/jets.ts";
 import { greatCircle } from "../src/geometry/inputs.ts";
-import { curveStats, curveTheory } from "../src/geometry/curve.ts";
+import { curvatureFixedPoint, curveStats, curveTheory } from "../src/geometry/curve.ts";
 import { curvePca, evenIndices, pcaTheory } from "../src/geometry/pca.ts";
 import {
   distancePairs,
@@ -120,6 +120,9 @@ Deno.test("a width-2000 chaotic net: length × √χ1 a layer, curvature on the 
     const t = theory[l].curvature;
     assertAlmostEquals(sim[l].curvature, t, 0.06 * t, `layer ${l}: ${sim[l].curvature} vs ${t}`);
   }
+  // the recursion's fixed point is the closed form (its error shrinks by 1/χ1 = 0.8 a layer)
+  const kStar = curvatureFixedPoint(m)!;
+  assertAlmostEquals(curveTheory(m, 200)[200].curvature, kStar, 1e-12 * kStar);
   // THEORY.md's source term 3χ2/χ1² without q* would settle at κ̄* / √q* ≈ 2.9: far off
   const without = Math.sqrt((3 * chi2At(m, q)) / (chi1 * (chi1 - 1)));
   assert(Math.abs(sim[depth].curvature - without) > 0.25 * without);

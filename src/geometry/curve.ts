@@ -89,3 +89,11 @@ export function curveTheory(m: MeanField, depth: number): CurveRow[] {
   }
   return rows;
 }
+
+/** κ̄*, where the normalised curvature settles in the chaotic phase; null where it grows (χ1 ≤ 1). */
+export function curvatureFixedPoint(m: MeanField): number | null {
+  const q = qStar(m);
+  if (q === null || q <= 0) return null;
+  const chi1 = chi1At(m, q);
+  return chi1 > 1 ? Math.sqrt((3 * q * chi2At(m, q)) / (chi1 * (chi1 - 1))) : null;
+}
