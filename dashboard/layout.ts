@@ -11,7 +11,7 @@ import { genericPanels } from "./generic.ts";
 import { heatmapPanel } from "./panels/heatmap.ts";
 import { frameValue, seriesPanel } from "./panels/series.ts";
 import { histogramPanel } from "./panels/histogram.ts";
-import { ascendingFrame, projectionPanel } from "./panels/projection.ts";
+import { projectionPanel } from "./panels/projection.ts";
 import { tablePanel } from "./panels/table.ts";
 import { ensureLoaded } from "./connection.ts";
 import { redrawPicker } from "./run_picker.ts";
@@ -206,7 +206,7 @@ export function redraw() {
     }
     if (spec.kind === "projection") {
       ui.animating = true;
-      const value = ascendingFrame(rows, spec.frame, frame);
+      const value = frameValue(rows, spec.frame, frame, "ascending");
       if (value !== undefined) caption.append(` · ${spec.frame} = ${value}`);
     }
     let body: Element;

@@ -7,11 +7,10 @@
  */
 import { definePipeline, type Emit } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
-import { ParamError } from "../src/params/schema.ts";
 import { activation, type ActivationName } from "../src/signal/activations.ts";
-import { chi2At, fixedPoint, qStar } from "../src/signal/fixed_point.ts";
+import { chi2At, fixedPoint } from "../src/signal/fixed_point.ts";
 import { forwardJets } from "../src/geometry/jets.ts";
-import { greatCircle } from "../src/geometry/inputs.ts";
+import { greatCircle, startingLength } from "../src/geometry/inputs.ts";
 import { curvatureFixedPoint, curveStats, curveTheory } from "../src/geometry/curve.ts";
 import { curvePca, evenIndices, pcaTheory } from "../src/geometry/pca.ts";
 
@@ -80,19 +79,7 @@ export default definePipeline({
   },
   check(p) {
     const act = activation(p.activation as ActivationName);
-    const q = qStar({ act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 });
-    if (q === null) {
-      throw new ParamError(
-        "sigma_w2",
-        `a linear net with σw² ≥ 1 has no fixed length q* (it grows without bound): use sigma_w2 < 1`,
-      );
-    }
-    if (q <= 0) {
-      throw new ParamError(
-        "sigma_b2",
-        "at σb² = 0 in the ordered phase every input shrinks to 0 (q* = 0), so there is no circle to follow: use sigma_b2 > 0",
-      );
-    }
+    startingLength({ act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 });
   },
   streams: {
     "fixed-point": {

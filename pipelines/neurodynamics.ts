@@ -21,6 +21,7 @@ import {
   slopeKurtosis,
   spherePatch,
 } from "../src/geometry/metric.ts";
+import { startingLength } from "../src/geometry/inputs.ts";
 
 const AKO = "Amari, Karakida & Oizumi 2018 (arXiv:1808.07169)";
 /** initial squared distances of the pairs, in units of q* (4 = antipodal) */
@@ -119,21 +120,7 @@ export default definePipeline({
       throw new ParamError("width_min", `must not exceed width (${p.width})`);
     }
     const act = activation(p.activation as ActivationName);
-    const fp = fixedPoint({ act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 });
-    if (fp.q_star === null) {
-      throw new ParamError(
-        "sigma_w2",
-        `${p.activation} at this σw² has no fixed length q* (it grows without bound): use sigma_w2 < ${
-          p.activation === "relu" ? 2 : 1
-        }`,
-      );
-    }
-    if (fp.q_star <= 0) {
-      throw new ParamError(
-        "sigma_b2",
-        "at σb² = 0 in the ordered phase every input shrinks to 0 (q* = 0): use sigma_b2 > 0",
-      );
-    }
+    startingLength({ act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 });
   },
   streams: {
     "fixed-point": {

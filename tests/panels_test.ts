@@ -4,10 +4,11 @@
  * option), checked for the marks a viewer must see.
  */
 import { parseHTML } from "linkedom";
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { frameValue, seriesPanel } from "../dashboard/panels/series.ts";
 import { heatmapPanel } from "../dashboard/panels/heatmap.ts";
 import { histogramPanel } from "../dashboard/panels/histogram.ts";
+import { project, projectionPanel } from "../dashboard/panels/projection.ts";
 import { formatValue, tablePanel } from "../dashboard/panels/table.ts";
 import { type Row, Store, thin } from "../dashboard/store.ts";
 import { genericPanels } from "../dashboard/generic.ts";
@@ -409,4 +410,48 @@ Deno.test("seriesPanel() facets of particles: a ring stays round on screen in ev
       assert(Math.abs(ratio / 3 - 1) < 0.03, `width ${width}: x/y pixel ratio ${ratio}, want 3`);
     }
   }
+});
+
+Deno.test("projectionPanel(): layers step upward and hold at the last; one closed curve turns with the clock", () => {
+  const rows = [0, 1, 2].flatMap((layer) =>
+    Array.from({ length: 12 }, (_, p) =>
+      row("projection", {
+        layer,
+        point: p,
+        x: Math.cos((2 * Math.PI * p) / 12),
+        y: Math.sin((2 * Math.PI * p) / 12),
+        z: 0.1 * layer,
+      }))
+  );
+  // frames 0, 1, 2 show layers 0, 1, 2; the last is held for three frames, then it restarts
+  assertEquals([0, 1, 2, 3, 4, 5, 6].map((f) => frameValue(rows, "layer", f, "ascending")), [
+    0,
+    1,
+    2,
+    2,
+    2,
+    2,
+    0,
+  ]);
+  // orthographic: a turn by π/2 carries x onto the screen's depth axis, y onto its x
+  const [u, v] = project(0, 1, 0, Math.PI / 2);
+  assertAlmostEquals(u, -1, 1e-12);
+  assertAlmostEquals(v, 0, 1e-12);
+  const spec = {
+    kind: "projection" as const,
+    id: "p",
+    title: "p",
+    stream: "projection",
+    x: "x",
+    y: "y",
+    z: "z",
+    frame: "layer",
+    order: "point",
+  };
+  const at = (angle: number) =>
+    html(projectionPanel(rows, spec, { document: doc, frame: 1, angle }));
+  assert(at(0).includes("layer 1"), "the frame is labelled");
+  // Plot draws a line of varying colour as one path per segment: 12 round the closed curve
+  assert(count(projectionPanel(rows, spec, { document: doc, frame: 1 }), "path") >= 12);
+  assert(at(0) !== at(1), "the view turns");
 });

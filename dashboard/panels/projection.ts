@@ -8,21 +8,10 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Row } from "../store.ts";
+import { frameValue } from "./series.ts";
 import type { PanelOptions, ProjectionSpec } from "./types.ts";
 
-/** Frames an animation holds at its last value before it starts again. */
-const HOLD = 4;
 const TILT = (20 * Math.PI) / 180;
-
-/** The value of `field` shown at frame `frame`: the distinct values ascending, the last held. */
-export function ascendingFrame(rows: readonly Row[], field: string, frame: number): unknown {
-  const values = [...new Set(rows.map((r) => r[field]))].sort((a, b) =>
-    typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b))
-  );
-  if (!values.length) return undefined;
-  const i = Math.max(0, frame) % (values.length + HOLD);
-  return values[Math.min(i, values.length - 1)];
-}
 
 /** Screen coordinates of (x, y, z) after turning by `angle` about z and tilting by TILT. */
 export function project(x: number, y: number, z: number, angle: number): [number, number] {
@@ -39,7 +28,7 @@ export function projectionPanel(
   opts: PanelOptions = {},
 ): Element {
   const n = (r: Row, k: string) => Number(r[k]);
-  const value = ascendingFrame(rows, spec.frame, opts.frame ?? 0);
+  const value = frameValue(rows, spec.frame, opts.frame ?? 0, "ascending");
   const angle = opts.angle ?? 0;
   const shown = rows.filter((r) => r[spec.frame] === value)
     .sort((a, b) => n(a, spec.order) - n(b, spec.order));

@@ -242,12 +242,19 @@ const HOLD = 3;
 
 /**
  * The value of `field` that frame `frame` of an animation shows: the distinct
- * values from highest to lowest (a diffusion's t: noise to data), then the
- * lowest held for a few frames, then again from the top.
+ * values from highest to lowest (a diffusion's t: noise to data; `ascending` for a
+ * network's layers), then the last held for a few frames, then again from the start.
  */
-export function frameValue(rows: readonly Row[], field: string, frame: number): unknown {
+export function frameValue(
+  rows: readonly Row[],
+  field: string,
+  frame: number,
+  order: "descending" | "ascending" = "descending",
+): unknown {
+  const sign = order === "ascending" ? -1 : 1;
   const values = [...new Set(rows.map((r) => r[field]))].sort((a, b) =>
-    typeof a === "number" && typeof b === "number" ? b - a : String(b).localeCompare(String(a))
+    sign *
+    (typeof a === "number" && typeof b === "number" ? b - a : String(b).localeCompare(String(a)))
   );
   if (!values.length) return undefined;
   const i = Math.max(0, frame) % (values.length + HOLD);

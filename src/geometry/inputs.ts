@@ -6,6 +6,33 @@
  * @module
  */
 import type { Rng } from "../random/rng.ts";
+import { ParamError } from "../params/schema.ts";
+import { qStar } from "../signal/fixed_point.ts";
+import type { MeanField } from "../signal/maps.ts";
+
+/**
+ * q*, the length the geometry experiments put their inputs at, or a ParamError naming the
+ * param that leaves none: ReLU and linear nets with χ1 ≥ 1 grow without bound, and at σb² = 0
+ * an ordered net shrinks every input to 0.
+ */
+export function startingLength(m: MeanField): number {
+  const q = qStar(m);
+  if (q === null) {
+    throw new ParamError(
+      "sigma_w2",
+      `${m.act.name} at σw² = ${m.sigma_w2} has no fixed length q* (it grows without bound): use sigma_w2 < ${
+        m.act.name === "relu" ? 2 : 1
+      }`,
+    );
+  }
+  if (q <= 0) {
+    throw new ParamError(
+      "sigma_b2",
+      "at σb² = 0 in the ordered phase every input shrinks to 0 (q* = 0), leaving nothing to follow: use sigma_b2 > 0",
+    );
+  }
+  return q;
+}
 
 /** k random orthonormal vectors of length n (Gram–Schmidt on Gaussians, twice for float64 safety). */
 export function orthonormal(rng: Rng, k: number, n: number): Float64Array[] {
