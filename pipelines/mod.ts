@@ -8,6 +8,7 @@ import lossLandscape from "./loss_landscape.ts";
 import diffusion from "./diffusion.ts";
 import isometry from "./isometry.ts";
 import gramSpectrum from "./gram_spectrum.ts";
+import nngp from "./nngp.ts";
 import greatCircle from "./great_circle.ts";
 import neurodynamics from "./neurodynamics.ts";
 import trainability from "./trainability.ts";
@@ -25,6 +26,7 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   diffusion,
   isometry,
   gramSpectrum,
+  nngp,
 ];
 
 // deno-lint-ignore no-explicit-any

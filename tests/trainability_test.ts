@@ -7,7 +7,7 @@
 import { parseHTML } from "linkedom";
 import { assert, assertEquals } from "./assert.ts";
 import { Rng } from "../src/random/rng.ts";
-import { TanhMlp } from "../src/trainability/mlp.ts";
+import { SimdMlp } from "../src/compute/simd_mlp.ts";
 import { coarseToFine, linspace } from "../src/trainability/grid.ts";
 import { CHANCE, trainCell } from "../src/trainability/cell.ts";
 import { trainabilityData } from "../src/trainability/data.ts";
@@ -19,7 +19,7 @@ import { pipelineRows } from "./helpers/pipeline_rows.ts";
 import { fixedPoint } from "../src/signal/fixed_point.ts";
 import { activation } from "../src/signal/activations.ts";
 
-type Params = ReturnType<TanhMlp["parameters"]>;
+type Params = ReturnType<SimdMlp["parameters"]>;
 
 /** Mean cross-entropy of the padded parameters on a batch, in float64 (the reference). */
 function referenceLoss(p: Params, x: readonly Float32Array[], y: readonly number[]): number {
@@ -43,12 +43,12 @@ function referenceLoss(p: Params, x: readonly Float32Array[], y: readonly number
   return loss / x.length;
 }
 
-Deno.test("TanhMlp.step(): each weight moves by −η ∂L/∂w, the gradient by float64 finite differences", async () => {
+Deno.test("SimdMlp.step(): each weight moves by −η ∂L/∂w, the gradient by float64 finite differences", async () => {
   // A 3-layer net small enough for central differences of the float64 loss (h = 1e-4: error
   // O(h²) ≈ 1e-8); the SIMD step runs in float32, so a relative 2e-3 of the largest move.
   const rng = new Rng(4);
-  const spec = { inputs: 12, width: 6, depth: 3, sigma_w2: 1.8, sigma_b2: 0.05, batch: 4 };
-  const net = await TanhMlp.create(spec, rng);
+  const spec = { inputs: 12, outputs: 10, width: 6, depth: 3, sigma_w2: 1.8, sigma_b2: 0.05, batch: 4 };
+  const net = await SimdMlp.create(spec, rng);
   const x = Array.from({ length: 4 }, () => Float32Array.from({ length: 12 }, () => rng.normal()));
   const y = [3, 1, 4, 1];
   const before = net.parameters();

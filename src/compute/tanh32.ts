@@ -1,6 +1,6 @@
 /**
  * tanh in float32 for the SIMD trainers (the diffusion model's, src/diffusion/simd_model.ts;
- * the trainability grid's, src/trainability/mlp.ts), where Math.tanh took a quarter of a step.
+ * the trainability and NNGP nets', src/compute/simd_mlp.ts), where Math.tanh took a quarter of a step.
  *
  * @module
  */

@@ -46,3 +46,36 @@ export function mnistDigits(from: number, to: number): { x: number[][]; y: numbe
   }
   return { x, y };
 }
+
+export interface Labelled {
+  readonly x: readonly Float32Array[];
+  readonly y: readonly number[];
+}
+
+/**
+ * Digits [trainFrom, trainTo) of each class to train on and [testFrom, testTo) held out,
+ * centred on the training mean and each scaled to |x|²/784 = 1: every input then has the
+ * same length, so a random net's first layer sees σw² + σb² whatever the image (the
+ * trainability cells; the GP kernels, whose diagonal is then one number a layer).
+ */
+export function normalisedDigits(
+  trainFrom: number,
+  trainTo: number,
+  testFrom: number,
+  testTo: number,
+): { train: Labelled; test: Labelled } {
+  const train = mnistDigits(trainFrom, trainTo), test = mnistDigits(testFrom, testTo);
+  const mean = new Float64Array(784);
+  for (const x of train.x) for (let i = 0; i < 784; i++) mean[i] += x[i] / train.x.length;
+  const scale = (x: readonly number[]) => {
+    const v = Float32Array.from(x, (a, i) => a - mean[i]);
+    let s = 0;
+    for (const a of v) s += a * a;
+    const k = 1 / Math.sqrt(s / 784);
+    return v.map((a) => a * k);
+  };
+  return {
+    train: { x: train.x.map(scale), y: train.y },
+    test: { x: test.x.map(scale), y: test.y },
+  };
+}

@@ -5,19 +5,42 @@
  * @module
  */
 
-/** Lower-triangular L with A = L Lᵀ; throws if A is not positive definite. */
+/**
+ * Lower-triangular L with A = L Lᵀ; throws if A is not positive definite. Column by column
+ * (left-looking), each entry a dot product of two rows of L; four rows at a time share one
+ * pass over row j, with four independent sums, which keeps the loads and the adds in flight
+ * (2.6× the one-row loop: 5,000 × 5,000 in ≈ 15 s against 39 s, docs/benchmarks.md).
+ */
 export function cholesky(a: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    let d = a[j * n + j];
-    for (let k = 0; k < j; k++) d -= l[j * n + k] * l[j * n + k];
+    const rj = j * n;
+    let d = a[rj + j];
+    for (let k = 0; k < j; k++) d -= l[rj + k] * l[rj + k];
     if (!(d > 0)) throw new RangeError(`cholesky: not positive definite (pivot ${j} is ${d})`);
     const ljj = Math.sqrt(d);
-    l[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
-      l[i * n + j] = s / ljj;
+    l[rj + j] = ljj;
+    let i = j + 1;
+    for (; i + 3 < n; i += 4) {
+      const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+      let s0 = a[r0 + j], s1 = a[r1 + j], s2 = a[r2 + j], s3 = a[r3 + j];
+      for (let k = 0; k < j; k++) {
+        const x = l[rj + k];
+        s0 -= l[r0 + k] * x;
+        s1 -= l[r1 + k] * x;
+        s2 -= l[r2 + k] * x;
+        s3 -= l[r3 + k] * x;
+      }
+      l[r0 + j] = s0 / ljj;
+      l[r1 + j] = s1 / ljj;
+      l[r2 + j] = s2 / ljj;
+      l[r3 + j] = s3 / ljj;
+    }
+    for (; i < n; i++) {
+      const ri = i * n;
+      let s = a[ri + j];
+      for (let k = 0; k < j; k++) s -= l[ri + k] * l[rj + k];
+      l[ri + j] = s / ljj;
     }
   }
   return l;

@@ -8,7 +8,7 @@
  */
 import type { Rng } from "../random/rng.ts";
 import type { Labelled } from "./data.ts";
-import { TanhMlp } from "./mlp.ts";
+import { SimdMlp } from "../compute/simd_mlp.ts";
 
 export interface CellSpec {
   readonly sigma_w2: number;
@@ -51,7 +51,7 @@ export async function trainCell(
   tick: () => Promise<void>,
   onStep?: (step: number) => void,
 ): Promise<CellResult> {
-  const net = await TanhMlp.create({ inputs: 784, ...spec }, rng);
+  const net = await SimdMlp.create({ inputs: 784, outputs: 10, ...spec }, rng);
   const { x, y } = data.train;
   const bx: Float32Array[] = new Array(spec.batch);
   const by: number[] = new Array(spec.batch);

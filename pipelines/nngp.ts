@@ -1,0 +1,508 @@
+/**
+ * nngp: infinitely wide networks as Gaussian processes (Lee et al. 2018) and the neural
+ * tangent kernel (Jacot et al. 2018; Lee et al. 2019), against finite networks on MNIST.
+ * The kernels' layer recursion is src/signal's covariance map applied to every pair of
+ * inputs (src/gp); the phase diagram of generalisation reuses the critical line.
+ */
+import { definePipeline, type Emit } from "../src/runtime/pipeline.ts";
+import { fromAsync } from "../src/runtime/from_async.ts";
+import { ParamError } from "../src/params/schema.ts";
+import { RunError } from "../src/runtime/pipeline.ts";
+import { activation, type ActivationName } from "../src/signal/activations.ts";
+import { fixedPoint } from "../src/signal/fixed_point.ts";
+import { criticalSigmaW2 } from "../src/signal/critical_line.ts";
+import { correlationMap } from "../src/signal/fixed_point.ts";
+import { gpDigits, MAX_TEST, MAX_TRAIN } from "../src/gp/data.ts";
+import { dotProducts } from "../src/gp/dots.ts";
+import { deepKernels, leadingBlock, leadingColumns } from "../src/gp/kernel.ts";
+import { fitKernel, nngpAccuracy } from "../src/gp/fit.ts";
+import { LATTICE_POINTS, latticeError } from "../src/gp/layer_map.ts";
+import { predictiveVariance, score, SingularKernelError, targets } from "../src/gp/regression.ts";
+import { calibration } from "../src/gp/uncertainty.ts";
+import {
+  largestNtkEigenvalue,
+  ntkAtStep,
+  relativeDistance,
+  trainFinite,
+} from "../src/gp/finite.ts";
+import { linspace } from "../src/trainability/grid.ts";
+
+const LEE = "Lee et al. 2018 (arXiv:1711.00165)";
+const LEE19 = "Lee et al. 2019 (arXiv:1902.06720)";
+/** held-out digits whose predictive variance is computed (n²/2 flops each) */
+const VARIANCE_POINTS = 1000;
+const BINS = 10;
+/** the finite nets' held-out digits */
+const FINITE_TEST = 500;
+/** the grid's training and held-out digits (every cell is a full GP fit) */
+const GRID_TRAIN = 200, GRID_TEST = 300;
+const ACTS = ["tanh", "relu", "erf", "linear"] as const;
+
+/** 100, 200, 400, … below n, then n: the nested training sets of the accuracy curve. */
+function trainSizes(n: number): number[] {
+  const out: number[] = [];
+  for (let k = 100; k < n; k *= 2) out.push(k);
+  out.push(n);
+  return out;
+}
+
+export default definePipeline({
+  id: "nngp",
+  title: "Networks as Gaussian processes: the NNGP and NTK against finite nets",
+  cite: `${LEE}, Eq. 4, Figs. 1, 3, 4; ${LEE19}`,
+  description:
+    "An infinitely wide deep net is a Gaussian process whose kernel is the covariance map applied to every pair of inputs; trained by gradient descent it predicts with its tangent kernel. Both predict MNIST digits here, finite nets of growing width close in on the kernel's prediction, and the best kernels lie near the order-to-chaos line.",
+  params: {
+    activation: {
+      kind: "enum",
+      values: ACTS,
+      default: "tanh",
+      help: "φ (ReLU and erf kernels in closed form; tanh by a lattice over the correlation)",
+      cite: `${LEE}, Fig. 4 (tanh and ReLU)`,
+    },
+    depth: {
+      kind: "number",
+      default: 5,
+      min: 1,
+      max: 100,
+      integer: true,
+      help: "L, hidden layers",
+    },
+    sigma_w2: {
+      kind: "number",
+      default: 2,
+      min: 0.01,
+      max: 10,
+      help: "σw², the weight variance (positive)",
+    },
+    sigma_b2: {
+      kind: "number",
+      default: 0.2,
+      min: 0,
+      max: 5,
+      help: "σb², the bias variance",
+    },
+    n_train: {
+      kind: "number",
+      default: 1000,
+      min: 10,
+      max: MAX_TRAIN,
+      integer: true,
+      help:
+        `training digits, a multiple of 10 (balanced; at most ${MAX_TRAIN}, the first 600 of each class)`,
+      cite: `${LEE}, Table 1 (1k training points: 0.9279 ReLU GP)`,
+    },
+    n_test: {
+      kind: "number",
+      default: 2000,
+      min: 10,
+      max: MAX_TEST,
+      integer: true,
+      help: `held-out digits, a multiple of 10 (digits 600–859 of each class, never trained on)`,
+    },
+    jitter: {
+      kind: "number",
+      default: 1e-8,
+      min: 1e-14,
+      max: 1,
+      help: "ε added to the kernel's diagonal, relative to it",
+    },
+    widths: {
+      kind: "number",
+      default: 4,
+      min: 0,
+      max: 6,
+      integer: true,
+      help: "finite nets: 64, 128, … (this many; 0 for none)",
+    },
+    n_finite: {
+      kind: "number",
+      default: 200,
+      min: 10,
+      max: 1000,
+      integer: true,
+      help: "training digits of the finite nets (full-batch gradient descent), a multiple of 10",
+    },
+    steps: {
+      kind: "number",
+      default: 100,
+      min: 1,
+      max: 5000,
+      integer: true,
+      help: "gradient-descent steps of the finite nets (η = n/λ_max of the NTK)",
+      cite: `${LEE19}, §2.4`,
+    },
+    grid_depth: {
+      kind: "number",
+      default: 100,
+      min: 1,
+      max: 200,
+      integer: true,
+      help:
+        "L of the (σw², σb²) grid's kernels: deep, so that kernels off the critical line forget their inputs",
+      cite: `${LEE}, Fig. 4`,
+    },
+    grid_points: {
+      kind: "number",
+      default: 10,
+      min: 0,
+      max: 40,
+      integer: true,
+      help: "grid points per axis (0 for no grid)",
+    },
+    grid_sigma_w2_max: {
+      kind: "number",
+      default: 4,
+      min: 0.1,
+      max: 10,
+      help: "the grid's σw² runs from 0.5 to this",
+    },
+    grid_sigma_b2_max: {
+      kind: "number",
+      default: 1,
+      min: 0,
+      max: 5,
+      help: "the grid's σb² runs from 0 to this",
+    },
+  },
+  check(p) {
+    for (const k of ["n_train", "n_test", "n_finite"] as const) {
+      if (p[k] % 10 !== 0) {
+        throw new ParamError(k, `must be a multiple of 10 (balanced over classes), not ${p[k]}`);
+      }
+    }
+    if (p.widths > 0 && p.n_finite > p.n_train) {
+      throw new ParamError(
+        "n_finite",
+        `must not exceed n_train (${p.n_train}): the finite nets train on its first digits`,
+      );
+    }
+    if (p.grid_sigma_w2_max <= 0.5 && p.grid_points > 1) {
+      throw new ParamError("grid_sigma_w2_max", "must exceed the grid's lowest σw², 0.5");
+    }
+  },
+  streams: {
+    lattice: {
+      doc: "How exact the tabulated layer map is: its largest error against direct 2-D quadrature.",
+      fields: {
+        activation: "φ",
+        points: "lattice points over c ∈ [−1, 1] (0: closed form)",
+        max_error_pair: "largest |E φφ − lattice| at the first layer's q",
+        max_error_slope: "largest |E φ'φ' − lattice|",
+      },
+    },
+    kernel: {
+      doc: "The NNGP kernel layer by layer: the training pairs' correlations against the c-map.",
+      fields: {
+        layer: "l (0: the first layer's pre-activations)",
+        q: "the diagonal K^l(x, x)",
+        mean_correlation: "mean K^l(x, x')/q over training pairs",
+        std_correlation: "their spread",
+        c_map: "the c-map iterated from the layer-0 mean (src/signal)",
+        c_star: "the c-map's fixed point",
+      },
+    },
+    gp: {
+      doc: "Held-out accuracy against the number of training digits.",
+      fields: {
+        n_train: "training digits",
+        kernel: '"nngp", "ntk" (converged gradient descent) or "width N net" (trained finite nets)',
+        accuracy: "held-out accuracy",
+        mse: "held-out mean squared error over the ten centred one-hot outputs",
+        source: '"theory" (kernels) or "simulation" (nets)',
+      },
+      series: ["kernel"],
+    },
+    uncertainty: {
+      doc: "The NNGP's predictive variance against its error, held-out digits binned by variance.",
+      fields: {
+        bin: "1 … 10, by variance",
+        variance: "mean predictive variance",
+        error: "mean squared error",
+      },
+    },
+    finite: {
+      doc:
+        "Finite nets (NTK parametrisation, f − f₀, full-batch gradient descent) against their kernel after the same steps.",
+      fields: {
+        width: "N",
+        step: "gradient-descent steps",
+        accuracy: "held-out accuracy (theory: the NTK's linear model after the same steps)",
+        distance_to_kernel:
+          "|f_net − f_NTK| / |f_NTK| on held-out digits (theory: a 1/√N line through the narrowest net)",
+        source: '"theory" or "simulation"',
+      },
+      series: ["source"],
+    },
+    grid: {
+      doc:
+        "The NNGP's held-out accuracy over (σw², σb²) at depth grid_depth (200 training, 300 held-out digits).",
+      fields: {
+        sigma_w2: "σw²",
+        sigma_b2: "σb²",
+        accuracy: "held-out accuracy",
+        chi1: "χ1 at this point",
+        xi_c: "ξ_c (null on the critical line)",
+      },
+    },
+    "critical-line": {
+      doc: "χ1 = 1 across the grid (src/signal, as the phase diagram finds it).",
+      fields: { sigma_b2: "σb²", sigma_w2: "σw² where χ1 = 1" },
+    },
+  },
+  panels: [
+    {
+      kind: "series",
+      id: "accuracy",
+      title: "Held-out accuracy: NNGP, NTK and trained nets",
+      stream: "gp",
+      x: "n_train",
+      y: "accuracy",
+      group: "kernel",
+      by: "source",
+      xLog: true,
+    },
+    {
+      kind: "series",
+      id: "calibration",
+      title: "The GP's variance tracks its error",
+      stream: "uncertainty",
+      x: "variance",
+      y: "error",
+      points: true,
+    },
+    {
+      kind: "series",
+      id: "finite",
+      title: "Finite nets approach the NTK's prediction",
+      stream: "finite",
+      x: "width",
+      y: "distance_to_kernel",
+      by: "source",
+      xLog: true,
+      yLog: true,
+      yLabel: "|f_net − f_NTK| / |f_NTK|",
+    },
+    {
+      kind: "series",
+      id: "finite-accuracy",
+      title: "Finite nets' accuracy against the NTK's after the same steps",
+      stream: "finite",
+      x: "width",
+      y: "accuracy",
+      by: "source",
+      xLog: true,
+    },
+    {
+      kind: "heatmap",
+      id: "grid",
+      title: "Generalisation over (σw², σb²), with χ1 = 1",
+      stream: "grid",
+      x: "sigma_w2",
+      y: "sigma_b2",
+      fill: ["accuracy", "xi_c", "chi1"],
+      overlay: { stream: "critical-line", x: "sigma_w2", y: "sigma_b2" },
+    },
+    {
+      kind: "series",
+      id: "kernel",
+      title: "The kernel's correlations with depth",
+      stream: "kernel",
+      x: "layer",
+      y: "mean_correlation",
+      lines: ["c_map", "c_star"],
+      labels: { mean_correlation: "kernel (mean over pairs)", c_map: "c-map", c_star: "c*" },
+    },
+    { kind: "table", id: "lattice", title: "Lattice error", stream: "lattice" },
+  ],
+  run(p, ctx) {
+    return fromAsync(async function* (): AsyncGenerator<Emit> {
+      const name = p.activation as ActivationName;
+      const act = activation(name);
+      const spec = { activation: name, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2, depth: p.depth };
+      const singular = (e: unknown, what: string): never => {
+        if (e instanceof SingularKernelError) {
+          throw new RunError(
+            `the ${what} kernel is numerically singular at --jitter ${e.jitter}` +
+              (e.works === null ? "" : `: rerun with --jitter ${e.works}`),
+            { jitter: e.jitter, works: e.works },
+          );
+        }
+        throw e;
+      };
+      const q0 = p.sigma_b2 + p.sigma_w2;
+      const closed = name !== "tanh";
+      const err = closed ? { pair: 0, slope: 0 } : latticeError(act, q0);
+      yield {
+        stream: "lattice",
+        row: {
+          activation: name,
+          points: closed ? 0 : LATTICE_POINTS,
+          max_error_pair: err.pair,
+          max_error_slope: err.slope,
+        },
+      };
+      const data = gpDigits(p.n_train, p.n_test);
+      const n = p.n_train, m = p.n_test;
+      const dots = dotProducts(ctx.tf, data.train.x, data.test.x);
+      await ctx.tick();
+      const k = deepKernels(spec, dots, n);
+      // the kernel's depth behaviour against the c-map from the same start
+      const fp = fixedPoint({ act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 });
+      let c = k.layers[0].mean_correlation;
+      for (const s of k.layers) {
+        if (s.layer > 0) {
+          const prevQ = k.layers[s.layer - 1].q;
+          // one step of the covariance map at the layer's own q (not yet at q*)
+          c = cMapStep(act, p.sigma_w2, p.sigma_b2, prevQ, c, s.q);
+        }
+        yield { stream: "kernel", row: { ...s, c_map: c, c_star: fp.c_star } };
+      }
+      await ctx.tick();
+      let nngpFit;
+      for (const size of trainSizes(n)) {
+        for (const kind of ["nngp", "ntk"] as const) {
+          let fit;
+          try {
+            fit = fitKernel(k[kind]!, n, size, m, data.train.y, data.test.y, p.jitter);
+          } catch (e) {
+            singular(e, kind === "nngp" ? "NNGP" : "NTK");
+          }
+          if (kind === "nngp" && size === n) nngpFit = fit!;
+          yield {
+            stream: "gp",
+            row: {
+              n_train: size,
+              kernel: kind,
+              accuracy: fit!.accuracy,
+              mse: fit!.mse,
+              source: "theory",
+            },
+          };
+          await ctx.tick();
+        }
+      }
+      const count = Math.min(m, VARIANCE_POINTS);
+      const variance = predictiveVariance(nngpFit!.factor, k.nngp.cross, k.nngp.diag, n, count);
+      const cal = calibration(
+        variance,
+        nngpFit!.mean.subarray(0, count * 10),
+        data.test.y.slice(0, count),
+        BINS,
+      );
+      for (const row of cal) yield { stream: "uncertainty", row };
+      await ctx.tick();
+
+      // finite nets on the first n_finite digits, against their NTK's linear model
+      const nf = p.n_finite, mf = Math.min(m, FINITE_TEST);
+      const widths = Array.from({ length: p.widths }, (_, i) => 64 * 2 ** i);
+      const gridCells = p.grid_points > 0 ? p.grid_points * p.grid_points : 0;
+      const total = widths.reduce((s, w) => s + w * w, 0) * p.steps / 4096 + gridCells;
+      let done = 0;
+      if (widths.length) {
+        const ntkF = leadingBlock(k.ntk!.train, n, nf);
+        const crossF = leadingColumns(k.ntk!.cross, m, n, nf).subarray(0, mf * nf);
+        const kernelF = { train: ntkF, cross: crossF, diag: k.ntk!.diag };
+        const lr = nf / largestNtkEigenvalue(kernelF, nf);
+        const yF = targets(data.train.y.slice(0, nf));
+        const ref = ntkAtStep(kernelF, yF, nf, mf, lr, p.steps);
+        const testF = { x: data.test.x.slice(0, mf), y: data.test.y.slice(0, mf) };
+        const trainF = { x: data.train.x.slice(0, nf), y: data.train.y.slice(0, nf) };
+        const refScore = score(ref, testF.y);
+        let first: { width: number; distance: number } | null = null;
+        for (const width of widths) {
+          const out = await trainFinite(
+            { ...spec, width, steps: p.steps, lr },
+            trainF,
+            testF,
+            ctx.rng,
+            ctx.tick,
+            () => ctx.progress(Math.floor(done += (width * width) / 4096), total),
+          ).catch((e) => {
+            throw new RunError(String((e as Error).message ?? e), { width });
+          });
+          const s = score(out, testF.y);
+          const distance = relativeDistance(out, ref);
+          first ??= { width, distance };
+          yield {
+            stream: "finite",
+            row: {
+              width,
+              step: p.steps,
+              accuracy: s.accuracy,
+              distance_to_kernel: distance,
+              source: "simulation",
+            },
+          };
+          yield {
+            stream: "finite",
+            row: {
+              width,
+              step: p.steps,
+              accuracy: refScore.accuracy,
+              distance_to_kernel: first.distance * Math.sqrt(first.width / width),
+              source: "theory",
+            },
+          };
+          yield {
+            stream: "gp",
+            row: {
+              n_train: nf,
+              kernel: `width ${width} net`,
+              accuracy: s.accuracy,
+              mse: s.mse,
+              source: "simulation",
+            },
+          };
+        }
+      }
+
+      // the phase diagram of generalisation
+      if (gridCells) {
+        const ws = linspace(0.5, p.grid_sigma_w2_max, p.grid_points);
+        const bs = linspace(0, p.grid_sigma_b2_max, p.grid_points);
+        for (const b of bs) {
+          const w = criticalSigmaW2(act, b, 0.5, p.grid_sigma_w2_max);
+          if (w !== null) yield { stream: "critical-line", row: { sigma_b2: b, sigma_w2: w } };
+        }
+        // the first digits of the run's own sets (nested), fewer where those are smaller
+        const g = gpDigits(Math.min(GRID_TRAIN, n), Math.min(GRID_TEST, m));
+        const gTrain = g.train, gTest = g.test;
+        const gDots = dotProducts(ctx.tf, gTrain.x, gTest.x);
+        for (const b of bs) {
+          for (const w of ws) {
+            const cellSpec = { activation: name, sigma_w2: w, sigma_b2: b, depth: p.grid_depth };
+            let accuracy: number | null;
+            try {
+              accuracy = nngpAccuracy(cellSpec, gDots, gTrain.y, gTest.y, p.jitter);
+            } catch (e) {
+              if (!(e instanceof SingularKernelError)) throw e;
+              accuracy = null; // a kernel that forgot its inputs entirely: drawn grey
+            }
+            const cell = fixedPoint({ act, sigma_w2: w, sigma_b2: b });
+            yield {
+              stream: "grid",
+              row: { sigma_w2: w, sigma_b2: b, accuracy, chi1: cell.chi1, xi_c: cell.xi_c },
+            };
+            ctx.progress(++done, total);
+            await ctx.tick();
+          }
+        }
+      }
+    });
+  },
+});
+
+/** The correlation after one layer, from inputs of variance q at correlation c to variance qNext. */
+function cMapStep(
+  act: ReturnType<typeof activation>,
+  w: number,
+  b: number,
+  q: number,
+  c: number,
+  qNext: number,
+): number {
+  // correlationMap(m, q) divides by q (its q is q*); here the output's own variance is qNext
+  const f = correlationMap({ act, sigma_w2: w, sigma_b2: b }, q);
+  return (f(c).value * q) / qNext;
+}
