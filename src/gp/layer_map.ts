@@ -71,6 +71,11 @@ export function layerMap(act: Activation, q: number, points = LATTICE_POINTS): L
     case "linear":
       return { q, pair: (c) => q * c, slope: () => 1 };
   }
+  return latticeMap(act, q, points);
+}
+
+/** The lattice for any φ (the closed forms above skip it; tests compare the two). */
+export function latticeMap(act: Activation, q: number, points = LATTICE_POINTS): LayerMap {
   // E g(z1) g(z2) = Σ b_k² c^k for g(z) = φ(√q z), and by Price's theorem
   // d/dc of it = q E φ'φ', d²/dc² = q² E φ''φ''
   const s = Math.sqrt(q);

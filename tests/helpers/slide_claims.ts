@@ -302,4 +302,51 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
       }
     },
   },
+  "Infinitely wide networks are Gaussian processes; finite ones close in": {
+    budget: 40,
+    check(rows) {
+      const gp = of(rows, "gp").filter((r) => r.source === "theory");
+      const n = Math.max(...gp.map((r) => num(r, "n_train")));
+      const at = (kernel: string) => gp.find((r) => r.kernel === kernel && r.n_train === n)!;
+      // the GP and the NTK on 1,000 digits: both above 0.9, within 0.02 of each other
+      claim(
+        num(at("nngp"), "accuracy") >= 0.9 && num(at("ntk"), "accuracy") >= 0.9,
+        `NNGP ${at("nngp").accuracy}, NTK ${at("ntk").accuracy}`,
+      );
+      claim(
+        Math.abs(num(at("nngp"), "accuracy") - num(at("ntk"), "accuracy")) < 0.02,
+        "NNGP ≈ NTK",
+      );
+      // finite nets close in on the kernel's prediction as they widen
+      const sim = of(rows, "finite").filter((r) => r.source === "simulation");
+      const d = sim.map((r) => num(r, "distance_to_kernel"));
+      claim(d.every((v, k) => k === 0 || v < d[k - 1]), `distances ${d}`);
+      claim(d.at(-1)! < d[0] / 1.8, `distance fell ×${d[0] / d.at(-1)!} over ×8 in width`);
+      const acc = sim.map((r) => num(r, "accuracy"));
+      const ntk = num(of(rows, "finite").find((r) => r.source === "theory")!, "accuracy");
+      claim(Math.abs(acc.at(-1)! - ntk) < Math.abs(acc[0] - ntk), `accuracy ${acc} toward ${ntk}`);
+      // and the GP's predictive variance tracks its error: the top bin's error well above the bottom's
+      const cal = of(rows, "uncertainty");
+      claim(num(cal.at(-1)!, "error") > 5 * num(cal[0], "error"), "variance tracks error");
+    },
+  },
+  "Generalisation is best on the edge of chaos": {
+    budget: 40,
+    check(rows) {
+      const grid = of(rows, "grid");
+      claim(grid.length === 100, `${grid.length} cells`);
+      const best = grid.reduce((a, b) => (num(b, "accuracy") > num(a, "accuracy") ? b : a));
+      claim(Math.abs(num(best, "chi1") - 1) < 0.2, `best cell at χ1 = ${best.chi1}`);
+      // far from the line (|ln χ1| > 0.4) every deep kernel has forgotten: chance — but at σb² = 0,
+      // where an ordered tanh net's q → 0 and tanh turns linear, correlations survive
+      const far = grid.filter((r) =>
+        num(r, "sigma_b2") > 0 && Math.abs(Math.log(num(r, "chi1"))) > 0.4
+      );
+      claim(
+        far.length >= 20 && far.every((r) => num(r, "accuracy") < 0.2),
+        `far cells: ${far.map((r) => r.accuracy)}`,
+      );
+      claim(of(rows, "critical-line").length >= 5, "critical line drawn");
+    },
+  },
 };
