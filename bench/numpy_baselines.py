@@ -67,3 +67,4 @@ if os.path.exists("bench/hessian.f64"):
         times.append(time.perf_counter() - t)
     print(f"numpy eigvalsh n={n}: best {min(times) * 1000:.0f} ms of {len(times)}; "
           f"lambda_min {ev[0]:.6e}, lambda_max {ev[-1]:.6e}, negative {np.sum(ev < -1e-9 * abs(ev).max())}")
+

@@ -145,10 +145,10 @@ export default definePipeline({
     grid_points: {
       kind: "number",
       default: 10,
-      min: 0,
+      min: 1,
       max: 40,
       integer: true,
-      help: "grid points per axis (0 for no grid)",
+      help: "grid points per axis (each a GP fit at grid_depth: ≈ 0.25 s)",
     },
     grid_sigma_w2_max: {
       kind: "number",
@@ -396,7 +396,7 @@ export default definePipeline({
       // finite nets on the first n_finite digits, against their NTK's linear model
       const nf = p.n_finite, mf = Math.min(m, FINITE_TEST);
       const widths = Array.from({ length: p.widths }, (_, i) => 64 * 2 ** i);
-      const gridCells = p.grid_points > 0 ? p.grid_points * p.grid_points : 0;
+      const gridCells = p.grid_points * p.grid_points;
       const total = widths.reduce((s, w) => s + w * w, 0) * p.steps / 4096 + gridCells;
       let done = 0;
       if (widths.length) {
@@ -458,7 +458,7 @@ export default definePipeline({
       }
 
       // the phase diagram of generalisation
-      if (gridCells) {
+      {
         const ws = linspace(0.5, p.grid_sigma_w2_max, p.grid_points);
         const bs = linspace(0, p.grid_sigma_b2_max, p.grid_points);
         for (const b of bs) {

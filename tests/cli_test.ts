@@ -193,6 +193,7 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
     "diffusion",
     "isometry",
     "gram-spectrum",
+    "nngp",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });
