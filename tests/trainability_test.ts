@@ -47,7 +47,15 @@ Deno.test("SimdMlp.step(): each weight moves by −η ∂L/∂w, the gradient by
   // A 3-layer net small enough for central differences of the float64 loss (h = 1e-4: error
   // O(h²) ≈ 1e-8); the SIMD step runs in float32, so a relative 2e-3 of the largest move.
   const rng = new Rng(4);
-  const spec = { inputs: 12, outputs: 10, width: 6, depth: 3, sigma_w2: 1.8, sigma_b2: 0.05, batch: 4 };
+  const spec = {
+    inputs: 12,
+    outputs: 10,
+    width: 6,
+    depth: 3,
+    sigma_w2: 1.8,
+    sigma_b2: 0.05,
+    batch: 4,
+  };
   const net = await SimdMlp.create(spec, rng);
   const x = Array.from({ length: 4 }, () => Float32Array.from({ length: 12 }, () => rng.normal()));
   const y = [3, 1, 4, 1];
