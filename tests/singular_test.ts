@@ -91,3 +91,67 @@ Deno.test("two-unit perceptron: the exact Fisher matrix against the sampled oute
     assertAlmostEquals(g[e], mean, 4.5 * se + 1e-12, `entry ${e}: ${g[e]} against ${mean} ± ${se}`);
   }
 });
+
+Deno.test("the line of overlap critical points is invariant: a start on it stays (gradient zero for every z)", async () => {
+  const { overlapCriticalPoint, amariCoordinates, fromAmari, stepper } = await import(
+    "../src/singular/dynamics.ts"
+  );
+  const crit = overlapCriticalPoint(teacher, n, { v: 0.5, J: [0.3, 0.3, 0.3] });
+  const c = amariCoordinates(crit, n);
+  assert(c.u_norm === 0, "J1 = J2 kept by the symmetric descent");
+  const J = crit.subarray(2, 2 + n);
+  for (const z of [-2, -0.5, 0.3, 1.7]) {
+    const theta = fromAmari(c.v, z, J, new Float64Array(n));
+    assert(errorGradient(theta, teacher, n).every((g) => Math.abs(g) < 1e-10), `z = ${z}`);
+    const s = stepper("gd", theta, teacher, n, { eta: 0.1, damping: 0 });
+    for (let k = 0; k < 100; k++) s.step();
+    const after = amariCoordinates(s.theta, n);
+    assert(
+      after.u_norm < 1e-9 && Math.abs(after.z - z) < 1e-9,
+      `z = ${z}: ${JSON.stringify(after)}`,
+    );
+  }
+});
+
+Deno.test("natural gradient is the same trajectory in function space under a rescaling of v; gradient descent is not", async () => {
+  const { stepper } = await import("../src/singular/dynamics.ts");
+  // ψ = (c v1, c v2, J1, J2): ∇ψε = D⁻¹∇θε and Gψ = D⁻¹ Gθ D⁻¹ with D = diag(c, c, 1, …); an
+  // NGD step in ψ, mapped back, is the NGD step in θ (exactly: D is linear). Written out here
+  // independently of stepper(), which works in θ.
+  const cScale = 3, p = theta.length;
+  const D = Float64Array.from({ length: p }, (_, i) => (i < 2 ? cScale : 1));
+  const { cholesky, choleskySolve } = await import("../src/numerics/cholesky.ts");
+  const psi = theta.map((x, i) => x * D[i]);
+  const eta = 0.05;
+  for (let k = 0; k < 50; k++) {
+    const th = psi.map((x, i) => x / D[i]);
+    const g = errorGradient(th, teacher, n).map((x, i) => x / D[i]);
+    const G = fisher(th, n).map((x, e) => x / (D[Math.floor(e / p)] * D[e % p]));
+    const d = choleskySolve(cholesky(G, p), p, g);
+    for (let i = 0; i < p; i++) psi[i] -= eta * d[i];
+  }
+  const ngd = stepper("ngd", theta, teacher, n, { eta, damping: 0 });
+  const gd = stepper("gd", theta, teacher, n, { eta, damping: 0 });
+  for (let k = 0; k < 50; k++) {
+    ngd.step();
+    gd.step();
+  }
+  const back = psi.map((x, i) => x / D[i]);
+  // float64 rounding through 50 Cholesky solves of differently scaled matrices: ≈ 1e-9 relative
+  for (let i = 0; i < p; i++) {
+    assertAlmostEquals(
+      ngd.theta[i],
+      back[i],
+      1e-8 * Math.max(1, Math.abs(back[i])),
+      `component ${i}`,
+    );
+  }
+  // plain gradient descent in ψ, mapped back, differs: it is not invariant
+  const psiGd = theta.map((x, i) => x * D[i]);
+  for (let k = 0; k < 50; k++) {
+    const g = errorGradient(psiGd.map((x, i) => x / D[i]), teacher, n);
+    for (let i = 0; i < p; i++) psiGd[i] -= eta * g[i] / D[i];
+  }
+  const gdBack = psiGd.map((x, i) => x / D[i]);
+  assert(Math.abs(gdBack[0] - gd.theta[0]) > 1e-3, "GD depends on the parametrisation");
+});
