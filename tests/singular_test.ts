@@ -155,3 +155,59 @@ Deno.test("natural gradient is the same trajectory in function space under a res
   const gdBack = psiGd.map((x, i) => x / D[i]);
   assert(Math.abs(gdBack[0] - gd.theta[0]) > 1e-3, "GD depends on the parametrisation");
 });
+
+Deno.test("the Milnor attractor: the overlap line attracts where its transverse Hessian has no negative eigenvalue, and GD stalls there", async () => {
+  const { overlapCriticalPoint, amariCoordinates, fromAmari, stepper } = await import(
+    "../src/singular/dynamics.ts"
+  );
+  const { milnorSegments } = await import("../src/singular/attractor.ts");
+  // the orthogonal teacher v* = (1, 1), J* = 1.5 e1, 1.5 e2 in two dimensions: the line of
+  // overlap critical points is unstable for |z| < 1 and attracts beyond (the Hessian's factor
+  // (1 − z²) changes sign at z = ±1)
+  const orth: Teacher = { v: [1, 1], J: [Float64Array.of(1.5, 0), Float64Array.of(0, 1.5)] };
+  const m = 2;
+  const crit = overlapCriticalPoint(orth, m, { v: 0.5, J: [0.3, 0.3] });
+  const c = amariCoordinates(crit, m);
+  const J = Array.from(crit.subarray(2, 2 + m));
+  const seg = milnorSegments(orth, m, c.v, J, -4, 4);
+  assertAlmostEquals(seg.length, 2, 0);
+  assertAlmostEquals(seg[0].z_hi, -1, 1e-5);
+  assertAlmostEquals(seg[1].z_lo, 1, 1e-5);
+  // ten random starts near the line: those that stall (ε within 5% of the plateau for more
+  // than half of 20,000 steps) end inside a segment — measured 7 of 7 with this seed
+  const plateau = generalisationError(crit, orth, m);
+  const rng = new Rng(3);
+  let stalled = 0, inside = 0;
+  for (let s = 0; s < 10; s++) {
+    const th0 = fromAmari(
+      c.v * (0.6 + 0.4 * rng.uniform()),
+      -4 + 8 * rng.uniform(),
+      J.map((x) => x * (0.5 + 0.5 * rng.uniform())),
+      [0.05 * rng.normal(), 0.05 * rng.normal()],
+    );
+    const gd = stepper("gd", th0, orth, m, { eta: 0.1, damping: 0 });
+    let band = 0;
+    for (let k = 0; k < 20_000; k++) {
+      gd.step();
+      if (Math.abs(generalisationError(gd.theta, orth, m) - plateau) < 0.05 * plateau) band++;
+    }
+    if (band < 10_000) continue;
+    stalled++;
+    const z = amariCoordinates(gd.theta, m).z;
+    if (seg.some((g) => z >= g.z_lo && z <= g.z_hi)) inside++;
+  }
+  assert(stalled >= 5 && inside >= 0.9 * stalled, `${inside} of ${stalled} stalled starts inside`);
+  // from one of them, natural gradient leaves the plateau at once
+  const start = fromAmari(c.v * 0.8, 2.5, J.map((x) => x * 0.7), [0.05, -0.025]);
+  const gd = stepper("gd", start, orth, m, { eta: 0.1, damping: 0 });
+  const ngd = stepper("ngd", start, orth, m, { eta: 0.1, damping: 1e-6 });
+  const escape = (s: typeof gd, max: number) => {
+    for (let k = 0; k < max; k++) {
+      if (generalisationError(s.theta, orth, m) < 0.1 * plateau) return k;
+      s.step();
+    }
+    return Infinity;
+  };
+  const tNgd = escape(ngd, 1000), tGd = escape(gd, 20_000);
+  assert(tNgd < 100 && tGd > 10 * tNgd, `escape steps: NGD ${tNgd}, GD ${tGd}`);
+});
