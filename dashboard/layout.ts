@@ -212,7 +212,8 @@ export function redraw() {
     let body: Element;
     if (spec.kind === "series") {
       const overlay = spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [];
-      body = seriesPanel(rows, spec, { ...size, overlay, frame });
+      const arrows = spec.arrows ? view.streams.get(spec.arrows.stream) ?? [] : [];
+      body = seriesPanel(rows, spec, { ...size, overlay, arrows, frame });
     } else if (spec.kind === "table") body = tablePanel(rows, spec);
     else if (spec.kind === "histogram") body = histogramPanel(rows, spec, size);
     else if (spec.kind === "projection") {

@@ -9,6 +9,7 @@ import diffusion from "./diffusion.ts";
 import isometry from "./isometry.ts";
 import gramSpectrum from "./gram_spectrum.ts";
 import nngp from "./nngp.ts";
+import singularities from "./singularities.ts";
 import greatCircle from "./great_circle.ts";
 import neurodynamics from "./neurodynamics.ts";
 import trainability from "./trainability.ts";
@@ -27,6 +28,7 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   isometry,
   gramSpectrum,
   nngp,
+  singularities,
 ];
 
 // deno-lint-ignore no-explicit-any

@@ -194,6 +194,7 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
     "isometry",
     "gram-spectrum",
     "nngp",
+    "singularities",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });

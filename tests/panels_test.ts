@@ -364,11 +364,19 @@ Deno.test("every pipeline's panels draw documented streams and name only fields 
       for (const f of named) {
         assert(fields.has(f), `${where}: ${f} is not a field of ${panel.stream}`);
       }
+      const arrows = "arrows" in panel ? panel.arrows : undefined;
+      if (arrows) {
+        const other = fieldsOf(arrows.stream);
+        for (const f of [arrows.x, arrows.y, arrows.dx, arrows.dy]) {
+          assert(other.has(f), `${where}: arrows ${f} is not a field of ${arrows.stream}`);
+        }
+      }
       const overlay = "overlay" in panel ? panel.overlay : undefined;
       if (overlay) {
         const other = fieldsOf(overlay.stream);
         const also = (overlay as { also?: readonly string[] }).also ?? [];
-        for (const f of [overlay.x, overlay.y, ...also]) {
+        const by = (overlay as { by?: string }).by;
+        for (const f of [overlay.x, overlay.y, ...also, ...(by ? [by] : [])]) {
           assert(other.has(f), `${where}: overlay ${f} is not a field of ${overlay.stream}`);
         }
       }

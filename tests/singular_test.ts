@@ -211,3 +211,35 @@ Deno.test("the Milnor attractor: the overlap line attracts where its transverse 
   const tNgd = escape(ngd, 1000), tGd = escape(gd, 20_000);
   assert(tNgd < 100 && tGd > 10 * tNgd, `escape steps: NGD ${tNgd}, GD ${tGd}`);
 });
+
+Deno.test("singularities: the default run — NGD leaves the plateau ≥ 10× sooner, GD stalls inside the segment; bad input named", async () => {
+  const { default: singularities } = await import("../pipelines/singularities.ts");
+  const { pipelineRows } = await import("./helpers/pipeline_rows.ts");
+  const rows = await pipelineRows(singularities, { steps: 5000, starts: 4 });
+  assert(rows.at(-1)!.status === "ok", String(rows.at(-1)!.status));
+  const plateau = rows.find((r) => r.stream === "setup")!.plateau_error as number;
+  const loss = (m: string) => rows.filter((r) => r.stream === "loss" && r.method === m);
+  const leave = (m: string) =>
+    loss(m).find((r) => (r.error as number) < 0.1 * plateau)?.t as number | undefined;
+  const tNgd = leave("ngd")!, tGd = leave("gd") ?? (loss("gd").at(-1)!.t as number);
+  assert(tNgd !== undefined && tGd >= 10 * tNgd, `GD ${tGd}, NGD ${tNgd}`);
+  const seg = rows.filter((r) => r.stream === "attractor");
+  const end = rows.filter((r) => r.stream === "trajectory" && r.method === "gd").at(-1)!;
+  assert(
+    seg.some((s) =>
+      (end.z as number) >= (s.z_lo as number) && (end.z as number) <= (s.z_hi as number)
+    ),
+  );
+  // every loss row finite (a diverging method would end the run with an error row instead)
+  assert(rows.filter((r) => r.stream === "loss").every((r) => Number.isFinite(r.error)));
+  // no damping: the Fisher matrix is singular on the line, and the error names the param
+  const undamped = await pipelineRows(singularities, {
+    steps: 3000,
+    starts: 1,
+    damping: 0,
+    z0: 2.5,
+    u0: 0,
+  });
+  const err = undamped.find((r) => r.stream === "error");
+  assert(err && String(err.message).includes("--damping"), JSON.stringify(err));
+});

@@ -63,7 +63,12 @@ function colourDomain(keys: Iterable<string>): string[] {
 export function seriesPanel(
   rows: readonly Row[],
   spec: SeriesSpec,
-  opts: PanelOptions & { overlay?: readonly Row[]; xDomain?: number[]; yDomain?: number[] } = {},
+  opts: PanelOptions & {
+    overlay?: readonly Row[];
+    arrows?: readonly Row[];
+    xDomain?: number[];
+    yDomain?: number[];
+  } = {},
 ): Element {
   const f = spec.filter;
   if (f) rows = rows.filter((r) => r[f.field] === f.value);
@@ -175,13 +180,23 @@ function scatterPanel(
   rows: readonly Row[],
   overlay: readonly Row[],
   spec: SeriesSpec,
-  opts: PanelOptions & { xDomain?: number[]; yDomain?: number[] },
+  opts: PanelOptions & { xDomain?: number[]; yDomain?: number[]; arrows?: readonly Row[] },
 ): Element {
   const marks: Plot.Markish[] = [];
+  const a = spec.arrows;
+  if (a && opts.arrows?.length) marks.push(arrowMarks(opts.arrows, a));
   const o = spec.overlay;
   if (o && overlay.length > 0) {
     const curve = overlay.slice().sort((a, b) => num(a, o.x) - num(b, o.x));
-    marks.push(Plot.line(curve, { x: o.x, y: o.y, stroke: () => "theory", strokeWidth: 2.5 }));
+    marks.push(
+      Plot.line(curve, {
+        x: o.x,
+        y: o.y,
+        z: o.by ?? null,
+        stroke: () => "theory",
+        strokeWidth: o.by ? 5 : 2.5,
+      }),
+    );
   }
   if (spec.group) {
     // particles: one colour per group (data against model samples), small and translucent
@@ -208,6 +223,46 @@ function scatterPanel(
     domain: ["theory", "simulation"],
     range: ["#1f5fa8", "#e0662b"],
   }, marks);
+}
+
+/**
+ * A vector field as arrows of one length: each (dx, dy) is measured in units of its axis's
+ * grid spacing (so a diagonal on screen stays a diagonal), normalised, and drawn 0.4 of a
+ * spacing long from (x, y). Grey, under the data.
+ */
+function arrowMarks(
+  rows: readonly Row[],
+  a: NonNullable<SeriesSpec["arrows"]>,
+): Plot.Markish {
+  const spacing = (k: string) => {
+    const u = [...new Set(rows.map((r) => num(r, k)))].filter(Number.isFinite).sort((p, q) =>
+      p - q
+    );
+    let s = Infinity;
+    for (let i = 1; i < u.length; i++) s = Math.min(s, u[i] - u[i - 1]);
+    return Number.isFinite(s) ? s : 1;
+  };
+  const sx = spacing(a.x), sy = spacing(a.y);
+  const data = rows.flatMap((r) => {
+    const ux = num(r, a.dx) / sx, uy = num(r, a.dy) / sy;
+    const len = Math.hypot(ux, uy);
+    if (!(len > 0)) return [];
+    return [{
+      x1: num(r, a.x),
+      y1: num(r, a.y),
+      x2: num(r, a.x) + (0.4 * sx * ux) / len,
+      y2: num(r, a.y) + (0.4 * sy * uy) / len,
+    }];
+  });
+  return Plot.arrow(data, {
+    x1: "x1",
+    y1: "y1",
+    x2: "x2",
+    y2: "y2",
+    stroke: "#999",
+    strokeWidth: 1,
+    headLength: 5,
+  });
 }
 
 /**

@@ -52,8 +52,27 @@ export type PanelSpec =
     readonly yLog?: boolean;
     /** draw every row of the stream as a point (a scatter), whatever `by` says */
     readonly points?: boolean;
-    /** with `points`: a curve from another stream drawn over the points (a theory line), sorted by x */
-    readonly overlay?: { readonly stream: string; readonly x: string; readonly y: string };
+    /**
+     * with `points`: a curve from another stream drawn over the points (a theory line), sorted
+     * by x; `by` splits it into one line per value of that field (separate segments)
+     */
+    readonly overlay?: {
+      readonly stream: string;
+      readonly x: string;
+      readonly y: string;
+      readonly by?: string;
+    };
+    /**
+     * with `points`: a vector field from another stream, one arrow per row at (x, y) pointing
+     * along (dx, dy), all drawn the same length (the direction is what is read)
+     */
+    readonly arrows?: {
+      readonly stream: string;
+      readonly x: string;
+      readonly y: string;
+      readonly dx: string;
+      readonly dy: string;
+    };
     /** more fields of the same rows, each drawn as its own dashed line and named in the legend (a reference, a bound) */
     readonly lines?: readonly string[];
     /** with `lines`: what the legend calls `y` and each of them (default: the field's name) */

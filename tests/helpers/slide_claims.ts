@@ -349,4 +349,30 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
       claim(of(rows, "critical-line").length >= 5, "critical line drawn");
     },
   },
+  "Singularities: gradient descent stalls on a Milnor attractor, natural gradient does not": {
+    budget: 30,
+    check(rows) {
+      const plateau = num(of(rows, "setup")[0], "plateau_error");
+      const curve = (m: string) => of(rows, "loss").filter((r) => r.method === m);
+      const leaves = (m: string) => curve(m).find((r) => num(r, "error") < 0.1 * plateau);
+      const ngd = leaves("ngd"), gd = leaves("gd");
+      claim(ngd !== undefined, "natural gradient leaves the plateau");
+      const tGd = gd ? num(gd, "t") : num(curve("gd").at(-1)!, "t");
+      claim(
+        tGd >= 10 * num(ngd!, "t"),
+        `GD ${gd ? "leaves at" : "still on it at"} t = ${tGd}, NGD at ${ngd!.t}`,
+      );
+      // gradient descent drifts onto the attracting part of the line (drawn thick): it ends
+      // over a segment, |u| falling back from its peak (≈ 1/√t: it never quite arrives)
+      const traj = of(rows, "trajectory").filter((r) => r.method === "gd");
+      const end = traj.at(-1)!, peak = Math.max(...traj.map((r) => num(r, "u_norm")));
+      const seg = of(rows, "attractor");
+      claim(
+        num(end, "u_norm") < 0.9 * peak &&
+          seg.some((s) => num(end, "z") >= num(s, "z_lo") && num(end, "z") <= num(s, "z_hi")),
+        `GD ends at z = ${end.z}, |u| = ${end.u_norm} (peak ${peak})`,
+      );
+      claim(of(rows, "field").length >= 100, "the vector field is drawn");
+    },
+  },
 };
