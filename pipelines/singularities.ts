@@ -26,6 +26,10 @@ const APO = "Amari, Park & Ozeki 2006 (Neural Computation 18)";
 const Z_RANGE = [-4, 4] as const, U_MAX = 0.6;
 /** the learning curves' recorded steps: this many, log-spaced */
 const RECORDS = 160;
+/** the trajectories drawn: inside this box of the (z, |u|) plane */
+const PLANE_Z = 4.5, PLANE_U = 0.8;
+/** an error this small is converged (the curve below it would be rounding noise) */
+const CONVERGED = 1e-12;
 /** a plateau: the error within this fraction of the overlap line's */
 const BAND = 0.05;
 
@@ -139,12 +143,14 @@ export default definePipeline({
       fields: { z: "z", u_norm: "|u|", dz: "dz/dt", du: "d|u|/dt" },
     },
     loss: {
-      doc: "The generalisation error against natural time t = η·step, from one start.",
+      doc:
+        "The generalisation error against natural time t = η·step, from one start (until below 1e-12).",
       fields: { method: '"gd", "ngd", "adaptive-ngd" or "adam"', t: "η·step", error: "ε(θ_t)" },
       series: ["method"],
     },
     trajectory: {
-      doc: "The same runs in Amari's (z, |u|) plane.",
+      doc:
+        "The same runs in Amari's (z, |u|) plane, while inside the part drawn (|z| ≤ 4.5, |u| ≤ 0.8).",
       fields: { method: "as loss", t: "η·step", z: "z", u_norm: "|u|" },
       series: ["method"],
     },
@@ -194,6 +200,7 @@ export default definePipeline({
       hi: "hi",
       count: "count",
       group: "method",
+      xLabel: "time on the plateau",
     },
     { kind: "table", id: "setup", title: "The overlap line", stream: "setup" },
   ],
@@ -247,8 +254,9 @@ export default definePipeline({
       const total = METHODS.length * p.steps + 2 * p.starts * p.steps;
       for (const method of METHODS) {
         const s = stepper(method, start, teacher, n, options(method), new Rng(ctx.rng.int32()));
+        let converged = false;
         for (let k = 0; k <= p.steps; k++) {
-          if (record.has(k)) {
+          if (record.has(k) && !converged) {
             const eps = error(s.theta);
             if (!Number.isFinite(eps)) {
               throw new RunError(`${method} diverged at step ${k}: raise the damping`, {
@@ -259,7 +267,13 @@ export default definePipeline({
             const t = k * options(method).eta;
             const c = amariCoordinates(s.theta, n);
             yield { stream: "loss", row: { method, t, error: eps } };
-            yield { stream: "trajectory", row: { method, t, z: c.z, u_norm: c.u_norm } };
+            // the plane shows the neighbourhood of the line: a trajectory that has left it
+            // (|u| past the plane's top, or v1 + v2 near 0, where z runs off) is not drawn
+            if (Math.abs(c.z) <= PLANE_Z && c.u_norm <= PLANE_U) {
+              yield { stream: "trajectory", row: { method, t, z: c.z, u_norm: c.u_norm } };
+            }
+            // below this the curve is rounding noise: the method has converged
+            converged = eps - p.noise / 2 < CONVERGED;
             await ctx.tick();
           }
           if (k < p.steps) {

@@ -25,7 +25,7 @@ export function histogramPanel(
     marginRight: 150,
     grid: true,
     style: { fontSize: `${opts.fontSize ?? 13}px` },
-    x: { label: "eigenvalue" },
+    x: { label: spec.xLabel ?? "eigenvalue" },
     y: { label: spec.count, insetTop: 6 },
     fy: { label: null, domain: groups },
     marks: [

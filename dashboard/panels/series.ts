@@ -193,7 +193,8 @@ function scatterPanel(
         x: o.x,
         y: o.y,
         z: o.by ?? null,
-        stroke: () => "theory",
+        // with groups the colour scale is theirs: the overlay is drawn in ink, not a group's hue
+        stroke: spec.group ? "#222" : () => "theory",
         strokeWidth: o.by ? 5 : 2.5,
       }),
     );

@@ -100,6 +100,8 @@ export type PanelSpec =
     readonly group: string;
     /** a field shown in each small multiple's label beside the group (its error) */
     readonly label?: string;
+    /** the x axis's label (default "eigenvalue": the spectra that came first) */
+    readonly xLabel?: string;
   }
   | {
     readonly kind: "heatmap";
