@@ -280,6 +280,7 @@ export default definePipeline({
             try {
               s.step();
             } catch (e) {
+              if (!(e instanceof RangeError)) throw e; // Cholesky's "not positive definite"
               throw new RunError(
                 `${method}: the Fisher matrix is singular at step ${k} (on the overlap line): use --${
                   method === "adaptive-ngd" ? "adaptive-damping" : "damping"
@@ -309,7 +310,8 @@ export default definePipeline({
             if (Math.abs(generalisationError(s.theta, teacher, n) - plateau) < BAND * plateau) on++;
             try {
               s.step();
-            } catch {
+            } catch (e) {
+              if (!(e instanceof RangeError)) throw e;
               throw new RunError(
                 "ngd: the Fisher matrix is singular on the overlap line: use --damping > 0 (e.g. 1e-6)",
                 { method, start: i },
