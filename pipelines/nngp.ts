@@ -10,8 +10,8 @@ import { ParamError } from "../src/params/schema.ts";
 import { RunError } from "../src/runtime/pipeline.ts";
 import { activation, type ActivationName } from "../src/signal/activations.ts";
 import { fixedPoint } from "../src/signal/fixed_point.ts";
+import { covarianceMap } from "../src/signal/maps.ts";
 import { criticalSigmaW2 } from "../src/signal/critical_line.ts";
-import { correlationMap } from "../src/signal/fixed_point.ts";
 import { gpDigits, MAX_TEST, MAX_TRAIN } from "../src/gp/data.ts";
 import { dotProducts } from "../src/gp/dots.ts";
 import { deepKernels, leadingBlock, leadingColumns } from "../src/gp/kernel.ts";
@@ -348,15 +348,13 @@ export default definePipeline({
       await ctx.tick();
       const k = deepKernels(spec, dots, n);
       // the kernel's depth behaviour against the c-map from the same start
-      const fp = fixedPoint({ act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 });
-      let c = k.layers[0].mean_correlation;
+      const field = { act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 };
+      const fp = fixedPoint(field);
+      // src/signal's covariance map for one pair at the kernel's own q (not yet at q*)
+      let q = k.layers[0].q, q12 = k.layers[0].mean_correlation * q;
       for (const s of k.layers) {
-        if (s.layer > 0) {
-          const prevQ = k.layers[s.layer - 1].q;
-          // one step of the covariance map at the layer's own q (not yet at q*)
-          c = cMapStep(act, p.sigma_w2, p.sigma_b2, prevQ, c, s.q);
-        }
-        yield { stream: "kernel", row: { ...s, c_map: c, c_star: fp.c_star } };
+        if (s.layer > 0) [q, , q12] = covarianceMap(field, q, q, q12);
+        yield { stream: "kernel", row: { ...s, c_map: q12 / q, c_star: fp.c_star } };
       }
       await ctx.tick();
       let nngpFit;
@@ -465,16 +463,20 @@ export default definePipeline({
           const w = criticalSigmaW2(act, b, 0.5, p.grid_sigma_w2_max);
           if (w !== null) yield { stream: "critical-line", row: { sigma_b2: b, sigma_w2: w } };
         }
-        // the first digits of the run's own sets (nested), fewer where those are smaller
-        const g = gpDigits(Math.min(GRID_TRAIN, n), Math.min(GRID_TEST, m));
-        const gTrain = g.train, gTest = g.test;
-        const gDots = dotProducts(ctx.tf, gTrain.x, gTest.x);
+        // the first digits of the run's own sets (nested), fewer where those are smaller: their
+        // dot products are a leading block of the run's
+        const gn = Math.min(GRID_TRAIN, n), gm = Math.min(GRID_TEST, m);
+        const gTrain = data.train.y.slice(0, gn), gTest = data.test.y.slice(0, gm);
+        const gDots = {
+          train: leadingBlock(dots.train, n, gn),
+          cross: leadingColumns(dots.cross, m, n, gn).subarray(0, gm * gn),
+        };
         for (const b of bs) {
           for (const w of ws) {
             const cellSpec = { activation: name, sigma_w2: w, sigma_b2: b, depth: p.grid_depth };
             let accuracy: number | null;
             try {
-              accuracy = nngpAccuracy(cellSpec, gDots, gTrain.y, gTest.y, p.jitter);
+              accuracy = nngpAccuracy(cellSpec, gDots, gTrain, gTest, p.jitter);
             } catch (e) {
               if (!(e instanceof SingularKernelError)) throw e;
               accuracy = null; // a kernel that forgot its inputs entirely: drawn grey
@@ -492,17 +494,3 @@ export default definePipeline({
     });
   },
 });
-
-/** The correlation after one layer, from inputs of variance q at correlation c to variance qNext. */
-function cMapStep(
-  act: ReturnType<typeof activation>,
-  w: number,
-  b: number,
-  q: number,
-  c: number,
-  qNext: number,
-): number {
-  // correlationMap(m, q) divides by q (its q is q*); here the output's own variance is qNext
-  const f = correlationMap({ act, sigma_w2: w, sigma_b2: b }, q);
-  return (f(c).value * q) / qNext;
-}

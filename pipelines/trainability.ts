@@ -21,6 +21,10 @@ export const MAX_FLOPS = 120e12;
 /** points of the depth-scale curve across σw² */
 const CURVE_POINTS = 200;
 
+/** The map's depths: whole layers, evenly spaced. */
+const gridDepths = (p: { depth_min: number; depth_max: number; depth_points: number }) =>
+  linspace(p.depth_min, p.depth_max, p.depth_points).map(Math.round);
+
 export default definePipeline({
   id: "trainability",
   title: "Trainability: deep random networks learn only within 6ξ_c",
@@ -124,7 +128,7 @@ export default definePipeline({
         `the grid has ${p.sigma_w2_points} × ${p.depth_points} = ${cells} cells; at most ${MAX_CELLS} (fewer sigma_w2_points or depth_points)`,
       );
     }
-    const depths = linspace(p.depth_min, p.depth_max, p.depth_points).map(Math.round);
+    const depths = gridDepths(p);
     const flops = p.sigma_w2_points *
       depths.reduce((sum, depth) => sum + cellFlops({ ...p, depth }), 0);
     if (flops > MAX_FLOPS) {
@@ -207,7 +211,7 @@ export default definePipeline({
         };
       }
       const ws = linspace(p.sigma_w2_min, p.sigma_w2_max, p.sigma_w2_points);
-      const ds = linspace(p.depth_min, p.depth_max, p.depth_points).map(Math.round);
+      const ds = gridDepths(p);
       const cells = coarseToFine(ws.length, ds.length);
       const data = trainabilityData();
       const total = cells.length * p.steps;

@@ -19,6 +19,7 @@ import { type MlpActivation, ntkRates, SimdMlp } from "../compute/simd_mlp.ts";
 import type { Rng } from "../random/rng.ts";
 import type { ActivationName } from "../signal/activations.ts";
 import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
+import { largestEigenvalue } from "../numerics/cholesky.ts";
 import type { Labelled } from "../linear/mnist.ts";
 import { CLASSES, targets } from "./regression.ts";
 import type { KernelBlocks } from "./kernel.ts";
@@ -78,8 +79,7 @@ export function ntkAtStep(
 
 /** The largest eigenvalue of Θ(X, X): the rate η = n/λ_max makes the fastest mode settle in one step. */
 export function largestNtkEigenvalue(ntk: KernelBlocks, n: number): number {
-  const { values } = symmetricEigen(ntk.train, n, false);
-  return values[n - 1];
+  return largestEigenvalue(ntk.train, n);
 }
 
 /**
