@@ -13,6 +13,7 @@ import singularities from "./singularities.ts";
 import greatCircle from "./great_circle.ts";
 import neurodynamics from "./neurodynamics.ts";
 import trainability from "./trainability.ts";
+import deepCheap from "./deep_cheap.ts";
 
 // deno-lint-ignore no-explicit-any
 export const PIPELINES: readonly Pipeline<any>[] = [
@@ -29,6 +30,7 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   gramSpectrum,
   nngp,
   singularities,
+  deepCheap,
 ];
 
 // deno-lint-ignore no-explicit-any

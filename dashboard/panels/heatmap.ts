@@ -30,10 +30,29 @@ interface Cell {
   v: unknown;
   /** false: not measured yet, coloured as its nearest measured neighbour */
   measured: boolean;
+  /** the small multiple's facet values, when the spec has `facet` */
+  fx?: unknown;
+  fy?: unknown;
 }
 
 /** The cells to draw: one per row, or with `sketch` one per grid point of the values seen so far. */
 export function heatmapCells(rows: readonly Row[], spec: HeatmapSpec, fill: string): Cell[] {
+  const f = spec.facet;
+  if (f) {
+    // each small multiple is its own grid
+    const groups = new Map<string, Row[]>();
+    for (const r of rows) {
+      const key = `${r[f.x]}|${f.y ? r[f.y] : ""}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    return [...groups.values()].flatMap((g) =>
+      heatmapCells(g, { ...spec, facet: undefined }, fill).map((c) => ({
+        ...c,
+        fx: g[0][f.x],
+        fy: f.y ? g[0][f.y] : undefined,
+      }))
+    );
+  }
   const X = cellEdges(rows.map((r) => r[spec.x] as number));
   const Y = cellEdges(rows.map((r) => r[spec.y] as number));
   const ix = new Map(X.at.map((v, k) => [v, k]));
@@ -101,7 +120,20 @@ export function heatmapPanel(
       ...(dashed ? { strokeDasharray: "6 4" } : {}),
     }),
   ];
-  const rect = { x1: "x1", x2: "x2", y1: "y1", y2: "y2" };
+  const rect = {
+    x1: "x1",
+    x2: "x2",
+    y1: "y1",
+    y2: "y2",
+    ...(spec.facet ? { fx: "fx", ...(spec.facet.y ? { fy: "fy" } : {}) } : {}),
+  };
+  const top = Math.max(0, ...cells.map((c) => (typeof c.v === "number" ? Math.abs(c.v) : 0)));
+  const colour = spec.diverging
+    ? { type: "linear" as const, scheme: "rdbu" as const, reverse: true, domain: [-top, top] }
+    : {
+      type: (positive && fill.startsWith("xi") ? "log" : "linear") as "log" | "linear",
+      scheme: "viridis" as const,
+    };
   return Plot.plot({
     document: opts.document,
     width: opts.width ?? 640,
@@ -112,12 +144,15 @@ export function heatmapPanel(
     style: { fontSize: `${opts.fontSize ?? 14}px` },
     x: { label: spec.x, domain: xDomain },
     y: { label: spec.y, domain: yDomain },
-    color: {
-      type: positive && fill.startsWith("xi") ? "log" : "linear",
-      scheme: "viridis",
-      legend: opts.legend ?? true,
-      label: fill,
-    },
+    color: { ...colour, legend: opts.legend ?? true, label: fill },
+    ...(spec.facet
+      ? {
+        fx: { label: spec.facet.x },
+        fy: spec.facet.y ? { label: spec.facet.y } : undefined,
+        x: { axis: null },
+        y: { axis: null, reverse: true },
+      }
+      : {}),
     marks: [
       Plot.rect(cells.filter((c) => c.v === null), { ...rect, fill: "#bbb" }),
       Plot.rect(cells.filter((c) => typeof c.v === "number" && c.measured), { ...rect, fill: "v" }),

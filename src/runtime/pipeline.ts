@@ -128,6 +128,10 @@ export type PanelSpec =
      * its nearest measured neighbour's colour, paler, so the map is whole from the start
      */
     readonly sketch?: boolean;
+    /** small multiples: one map per value of `x` across and of `y` down (receptive fields) */
+    readonly facet?: { readonly x: string; readonly y?: string };
+    /** a signed field: a diverging scale symmetric about 0 (red positive, blue negative) */
+    readonly diverging?: boolean;
   }
   | {
     /**
