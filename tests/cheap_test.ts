@@ -39,6 +39,8 @@ import {
 import { cdGradient, exactGradient, type RbmParams, SimdRbm } from "../src/cheap/rbm.ts";
 import { blockSpins, fieldShape, order, uniformShape } from "../src/cheap/rg.ts";
 import { Rng } from "../src/random/rng.ts";
+import { ParamError, resolveParams } from "../src/params/schema.ts";
+import deepCheap from "../pipelines/deep_cheap.ts";
 
 Deno.test("activations: exact derivatives against closed forms and central differences", () => {
   const sp = activation("softplus");
@@ -373,4 +375,24 @@ Deno.test("receptive fields: a block field's shape, and block spins of an ordere
   const o = order(Int8Array.of(1, 1, -1, -1), 2, [1, 1], [1, 0]);
   assertAlmostEquals(o.magnetisation, 1, 0);
   assertAlmostEquals(o.correlation, 1, 0);
+});
+
+Deno.test("deep-cheap: bad params are refused naming the param and what is allowed", () => {
+  const cases: [Record<string, unknown>, string, string][] = [
+    [{ lambda_min: 0 }, "lambda_min", "must be a number in [0.0001, 10]"],
+    [{ n: 9 }, "n", "must be an integer in [2, 8]"],
+    [{ size: 40 }, "size", "must be a multiple of 16"],
+    [{ temperature: 0 }, "temperature", "must be a number in [0.1, 10]"],
+    [{ lambda_min: 2, lambda_max: 1 }, "lambda_min", "must be below lambda_max"],
+  ];
+  for (const [input, param, problem] of cases) {
+    try {
+      const p = resolveParams(deepCheap.params, input);
+      deepCheap.check!(p);
+      throw new Error(`${JSON.stringify(input)} was accepted`);
+    } catch (e) {
+      assert(e instanceof ParamError && e.param === param, `${JSON.stringify(input)}: ${e}`);
+      assert(e.problem.startsWith(problem), e.problem);
+    }
+  }
 });

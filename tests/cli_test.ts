@@ -195,6 +195,7 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
     "gram-spectrum",
     "nngp",
     "singularities",
+    "deep-cheap",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });

@@ -375,4 +375,65 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
       claim(of(rows, "field").length >= 100, "the vector field is drawn");
     },
   },
+  "Four neurons multiply: the gate's error falls as λ²": {
+    budget: 10,
+    check(rows) {
+      const gate = (a: string) =>
+        of(rows, "gate").filter((r) => r.kind === "constructed" && r.curve === `gate, ${a}`);
+      // the softplus gate's points: a least-squares slope on log–log axes
+      const pts = gate("softplus").map((
+        r,
+      ) => [Math.log(num(r, "lambda")), Math.log(num(r, "max_rel_error"))]);
+      const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
+      const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+      const slope = pts.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0) /
+        pts.reduce((s, p) => s + (p[0] - mx) ** 2, 0);
+      const decades = (pts.at(-1)![0] - pts[0][0]) / Math.LN10;
+      claim(Math.abs(slope - 2) < 0.1 && decades > 1.99, `slope ${slope} over ${decades} decades`);
+      claim(gate("tanh").every((r) => r.max_rel_error === 1), "tanh's gate fails (error 100%)");
+      for (const a of ["shifted-tanh", "shifted-sigmoid"]) {
+        const e = num(gate(a)[0], "max_rel_error");
+        claim(e < 1e-3, `${a} at the smallest λ: ${e}`);
+      }
+    },
+  },
+  "No flattening: a deep tree of 20 neurons multiplies six numbers, one layer of 32 cannot": {
+    budget: 60,
+    check(rows) {
+      const trained = (k: string) => of(rows, "gate").filter((r) => r.kind === k);
+      const deep = trained("trained-deep").find((r) => r.neurons === 20);
+      const shallow = trained("trained-shallow").filter((r) => num(r, "neurons") <= 32);
+      claim(
+        deep !== undefined && shallow.length >= 4,
+        "the deep 20 and shallow ≤ 32 nets are trained",
+      );
+      const best = Math.min(...shallow.map((r) => num(r, "test_error")));
+      claim(
+        num(deep!, "test_error") < 0.1 && num(deep!, "test_error") < best / 5,
+        `deep 20: ${deep!.test_error}, best shallow ≤ 32: ${best}`,
+      );
+    },
+  },
+  "Stacked RBMs on critical Ising samples learn local, block-spin receptive fields": {
+    budget: 60,
+    check(rows) {
+      const fields = of(rows, "fields");
+      const first = fields.find((r) => r.layer === 1)!, last = fields.find((r) => r.layer === 3)!;
+      claim(
+        num(first, "locality") > 10 * num(first, "uniform_locality"),
+        `layer 1 locality ${first.locality} (spread evenly: ${first.uniform_locality})`,
+      );
+      claim(num(last, "radius") > num(first, "radius"), `radius ${first.radius} → ${last.radius}`);
+      claim(of(rows, "receptive").length === 3 * 4 * 32 * 32, "12 fields drawn");
+      const corr = (T: number, layer: number) =>
+        num(of(rows, "flow").find((r) => r.temperature === T && r.layer === layer)!, "correlation");
+      // one coarse-graining drives the phases apart: the ordered sample's block spins agree
+      // more, and the gap to the disordered sample's widens
+      const gap = (layer: number) => corr(2, layer) - corr(2.6, layer);
+      claim(corr(2, 1) > corr(2, 0), `below T_c: ${corr(2, 0)} → ${corr(2, 1)}`);
+      claim(gap(1) > gap(0) + 0.05, `the gap between T = 2 and 2.6: ${gap(0)} → ${gap(1)}`);
+      const inf = of(rows, "onsager").find((r) => r.size === null)!;
+      claim(num(inf, "relative_error") < 0.01, `extrapolated energy ${inf.energy}`);
+    },
+  },
 };
