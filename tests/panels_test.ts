@@ -6,7 +6,7 @@
 import { parseHTML } from "linkedom";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { frameValue, seriesPanel } from "../dashboard/panels/series.ts";
-import { heatmapPanel } from "../dashboard/panels/heatmap.ts";
+import { heatmapCells, heatmapPanel } from "../dashboard/panels/heatmap.ts";
 import { histogramPanel } from "../dashboard/panels/histogram.ts";
 import { project, projectionPanel } from "../dashboard/panels/projection.ts";
 import { formatValue, tablePanel } from "../dashboard/panels/table.ts";
@@ -125,6 +125,43 @@ Deno.test("heatmapPanel() draws one rect per cell, null cells grey, and the over
     true,
   );
   assert(html(el).includes('stroke="#d62728"'), "critical line");
+});
+
+Deno.test("heatmapPanel() with facets: one small map per (unit, layer), a diverging scale", () => {
+  // two layers × two units of 3 × 3 fields, signed
+  const rows = [1, 2].flatMap((layer) =>
+    [1, 2].flatMap((unit) =>
+      [0, 1, 2].flatMap((i) =>
+        [0, 1, 2].map((j) =>
+          row("receptive", { layer, unit, i, j, weight: (i - 1) * (layer === 1 ? 1 : -1) })
+        )
+      )
+    )
+  );
+  const spec = {
+    kind: "heatmap",
+    id: "r",
+    title: "r",
+    stream: "receptive",
+    x: "i",
+    y: "j",
+    fill: ["weight"],
+    facet: { x: "unit", y: "layer" },
+    diverging: true,
+  } as const;
+  const cells = heatmapCells(rows, spec, "weight");
+  assertEquals(cells.length, 36);
+  assertEquals(new Set(cells.map((c) => `${c.fx}/${c.fy}`)).size, 4);
+  const el = heatmapPanel(rows, [], spec, { document: doc, legend: false });
+  // four facets, each with its 9 cells
+  const rects = html(el).match(/<rect[^>]*fill="[^"]*"[^>]*>/g) ?? [];
+  assert(rects.length >= 36, `${rects.length} rects`);
+  assert(
+    html(el).includes('aria-label="fx-axis label"') &&
+      html(el).includes('aria-label="fy-axis label"'),
+  );
+  // rdbu reversed: −1 the darkest blue, +1 the darkest red
+  assert(html(el).includes('fill="rgb(5, 48, 97)"') && html(el).includes('fill="rgb(103, 0, 31)"'));
 });
 
 Deno.test("tablePanel() shows the latest row's fields; null depth scales read as ∞", () => {
@@ -357,8 +394,10 @@ Deno.test("every pipeline's panels draw documented streams and name only fields 
       } else if (panel.kind === "histogram") {
         named.push(panel.lo, panel.hi, panel.count, panel.group);
         if (panel.label) named.push(panel.label);
-      } else if (panel.kind === "heatmap") named.push(panel.x, panel.y, ...panel.fill);
-      else if (panel.kind === "projection") {
+      } else if (panel.kind === "heatmap") {
+        named.push(panel.x, panel.y, ...panel.fill);
+        if (panel.facet) named.push(panel.facet.x, ...(panel.facet.y ? [panel.facet.y] : []));
+      } else if (panel.kind === "projection") {
         named.push(panel.x, panel.y, panel.z, panel.frame, panel.order);
       }
       for (const f of named) {
