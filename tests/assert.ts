@@ -6,12 +6,20 @@
  */
 import nodeAssert from "node:assert/strict";
 
-export const assert: (value: unknown, message?: string) => asserts value = nodeAssert.ok;
-export const assertEquals: <T>(
+// functions, not the node:assert ones re-typed: @types/node (which ioredis's types pull in)
+// declares them with overloads that an assignment to a narrower type does not accept
+export function assert(value: unknown, message?: string): asserts value {
+  if (message === undefined) nodeAssert.ok(value);
+  else nodeAssert.ok(value, message);
+}
+export function assertEquals<T>(
   actual: unknown,
   expected: T,
   message?: string,
-) => asserts actual is T = nodeAssert.deepStrictEqual;
+): asserts actual is T {
+  if (message === undefined) nodeAssert.deepStrictEqual(actual, expected);
+  else nodeAssert.deepStrictEqual(actual, expected, message);
+}
 
 /** |actual − expected| ≤ tol, with both numbers in the message. */
 export function assertAlmostEquals(actual: number, expected: number, tol: number, msg = ""): void {

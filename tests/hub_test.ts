@@ -55,5 +55,7 @@ Deno.test("Hub keeps at most maxRows rows in its ring, dropping the oldest messa
   assert(rows <= 100 && rows > 90, `ring holds ${rows} rows`);
   assertEquals(replay.at(-1)!.id, 50);
   // contiguous: the ring drops from the old end only
-  for (let i = 1; i < replay.length; i++) assertEquals(replay[i].id, replay[i - 1].id + 1);
+  for (let i = 1; i < replay.length; i++) {
+    assertEquals(replay[i].id, (replay[i - 1].id as number) + 1);
+  }
 });

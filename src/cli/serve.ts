@@ -6,7 +6,7 @@
  */
 import type { Pipeline } from "../runtime/pipeline.ts";
 import { createApp } from "../server/app.ts";
-import { Hub } from "../server/hub.ts";
+import { Hub, type HubLike } from "../server/hub.ts";
 import { Runs } from "../server/runs.ts";
 import type { TalkState } from "../server/talk_state.ts";
 import type { ServeFlags } from "./serve_flags.ts";
@@ -15,9 +15,9 @@ export function serve(
   f: ServeFlags,
   pipelines: () => readonly Pipeline[],
   token: string | null,
-  talk?: (runs: Runs, hub: Hub) => TalkState,
+  talk?: (runs: Runs, hub: HubLike) => TalkState,
+  hub: HubLike = new Hub(),
 ) {
-  const hub = new Hub();
   const runs = new Runs(hub, { backend: f.backend, logDir: f.logDir });
   const talkState = talk?.(runs, hub) ?? null;
   const app = createApp({ hub, runs, pipelines, token, logDir: f.logDir, talk: talkState });

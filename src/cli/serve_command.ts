@@ -17,6 +17,19 @@ import { watchFiles } from "./hot_reload.ts";
 import { replayCommand } from "./replay_command.ts";
 import { serve } from "./serve.ts";
 import { parseServeFlags } from "./serve_flags.ts";
+import { HubUrlError } from "../server/hub_url.ts";
+import type { HubLike } from "../server/hub.ts";
+
+async function connectHub(url: string): Promise<HubLike> {
+  // loaded here: the Redis client is for `watch --hub` only
+  const { RedisHub } = await import("../server/redis_hub.ts");
+  try {
+    return await RedisHub.connect(url);
+  } catch (e) {
+    if (e instanceof HubUrlError) throw new UsageError(e.message);
+    throw e;
+  }
+}
 
 export async function serveCommand(
   command: "watch" | "replay" | "bundle",
@@ -38,12 +51,15 @@ export async function serveCommand(
     "--log-dir",
     "--offline",
     "--speed",
+    "--hub",
   ]);
   const token = f.token ?? crypto.randomUUID().replaceAll("-", "").slice(0, 16);
   const registry = new Map(PIPELINES.map((p) => [p.id, p as Pipeline]));
   const path = talkPath(named ? first : DEFAULT_TALK);
   const talk = await loadTalkArg(path, [...registry.values()]);
   await ensureBundle();
+  // an unreachable or wrong hub ends the start with one line naming it (exit 2), never a hang
+  const hub = f.hub ? await connectHub(f.hub) : undefined;
   const { runs, base, talk: state } = serve(
     f,
     () => [...registry.values()],
@@ -53,6 +69,7 @@ export async function serveCommand(
         pipelines: () => [...registry.values()],
         offline: f.offline ? { speed: f.speed } : null,
       }),
+    hub,
   );
   const skipped: string[] = [];
   const past = await runs.loadRecorded((file, why) => skipped.push(`${file} (${why})`));
@@ -72,6 +89,7 @@ export async function serveCommand(
     );
   }
   if (f.host === "127.0.0.1") console.error("  (loopback only; --host 0.0.0.0 to share on a LAN)");
+  if (f.hub) console.error(`  hub: ${f.hub} (rows shared with every replica on it)`);
   Deno.addSignalListener("SIGINT", () => {
     runs.stopAll();
     setTimeout(() => Deno.exit(0), 100);

@@ -7,6 +7,7 @@
 import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import { flagPairs, UsageError } from "./args.ts";
 import { suggestion } from "../params/did_you_mean.ts";
+import { parseHubUrl } from "../server/hub_url.ts";
 
 export interface ServeFlags {
   port: number;
@@ -17,6 +18,8 @@ export interface ServeFlags {
   rate: number | null;
   speed: number;
   offline: boolean;
+  /** redis://host:port: the hub on Redis, shared by several replicas (null: in-process) */
+  hub: string | null;
 }
 
 export function parseServeFlags(tokens: string[], allowed: readonly string[]): ServeFlags {
@@ -29,6 +32,7 @@ export function parseServeFlags(tokens: string[], allowed: readonly string[]): S
     rate: null,
     speed: 1,
     offline: false,
+    hub: Deno.env.get("STATMECH_HUB") || null,
   };
   const booleans = ["--offline"];
   for (
@@ -72,6 +76,14 @@ export function parseServeFlags(tokens: string[], allowed: readonly string[]): S
       }
       f.speed = n;
     } else if (flag === "--offline") f.offline = true;
+    else if (flag === "--hub") {
+      try {
+        parseHubUrl(value);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      f.hub = value;
+    }
   }
   return f;
 }

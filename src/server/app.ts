@@ -18,7 +18,7 @@ import { resolveRunParams } from "../runtime/run_params.ts";
 import { asset } from "./assets.ts";
 import { ClientQueue } from "./client_queue.ts";
 import { describePipeline } from "./describe.ts";
-import type { Filter, Hub } from "./hub.ts";
+import type { Filter, HubLike } from "./hub.ts";
 import { toCsv } from "./export.ts";
 import { IngestError, parseIngest } from "./ingest.ts";
 import { IngestConflict, type Runs } from "./runs.ts";
@@ -26,7 +26,7 @@ import { SlideError, type TalkState } from "./talk_state.ts";
 import { tokensEqual } from "./token.ts";
 
 export interface AppOptions {
-  readonly hub: Hub;
+  readonly hub: HubLike;
   readonly runs: Runs;
   // deno-lint-ignore no-explicit-any
   readonly pipelines: () => readonly Pipeline<any>[];
@@ -111,6 +111,11 @@ export function createApp(opts: AppOptions): Hono {
   app.get("/api/control", (c) => c.json({ control: !opts.token || isPresenter(c) }));
 
   app.get("/api/pipelines", (c) => c.json({ pipelines: opts.pipelines().map(describePipeline) }));
+  // the hub's state: on Redis, whether this replica is connected (it reconnects with backoff)
+  app.get("/api/health", (c) => {
+    const h = hub.health();
+    return c.json({ ok: h.connected, ...h, viewers: hub.subscribers }, h.connected ? 200 : 503);
+  });
 
   app.post(
     "/api/runs",
@@ -280,7 +285,7 @@ export function createApp(opts: AppOptions): Hono {
   app.get("/api/events", (c) => {
     const filter: Filter = { runs: csv(c.req.query("run")), streams: csv(c.req.query("stream")) };
     const rawLast = c.req.header("last-event-id") ?? c.req.query("lastEventId");
-    const lastId = rawLast !== undefined && /^\d+$/.test(rawLast) ? Number(rawLast) : null;
+    const lastId = rawLast !== undefined ? hub.parseId(rawLast) : null;
     c.header("X-Accel-Buffering", "no"); // nginx and friends: do not buffer the stream
     c.header("Cache-Control", "no-cache, no-transform");
     return streamSSE(c, async (stream) => {

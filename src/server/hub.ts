@@ -15,7 +15,8 @@
 import type { Batch } from "./batch.ts";
 
 export interface Message {
-  readonly id: number;
+  /** in-process: 1, 2, 3…; on Redis, the stream entry's id ("1796190177242-0") */
+  readonly id: number | string;
   readonly run: string;
   readonly stream: string;
   /** the rows as NDJSON, one row per line, no trailing newline */
@@ -31,9 +32,26 @@ export interface Filter {
 export const matches = (f: Filter, m: Message) =>
   (!f.runs || f.runs.has(m.run)) && (!f.streams || f.streams.has(m.stream));
 
-type Deliver = (m: Message) => void;
+export type Deliver = (m: Message) => void;
 
-export class Hub {
+/** What a hub is to the server, the runs and the talk: the in-process one or RedisHub. */
+export interface HubLike {
+  /** Number one batch and deliver it (on Redis: once it is back from the stream). */
+  publish(batch: Batch): void;
+  /**
+   * Replay what the hub holds after `lastId` (everything when null), then deliver live
+   * messages, nothing lost in between. Returns the unsubscribe function.
+   */
+  subscribe(filter: Filter, lastId: string | null, deliver: Deliver): () => void;
+  /** A Last-Event-ID as this hub's ids are written, or null (then the viewer starts fresh). */
+  parseId(raw: string): string | null;
+  readonly subscribers: number;
+  /** What /api/health reports of the hub. */
+  health(): { readonly hub: string; readonly connected: boolean; readonly detail?: string };
+  close(): Promise<void>;
+}
+
+export class Hub implements HubLike {
   #nextId = 1;
   #ring: Message[] = [];
   #head = 0; // index of the oldest live entry in #ring
@@ -69,13 +87,26 @@ export class Hub {
    * deliver live messages, with nothing in between lost: both happen in this
    * synchronous call. Returns the unsubscribe function.
    */
-  subscribe(filter: Filter, lastId: number | null, deliver: Deliver): () => void {
+  subscribe(filter: Filter, lastId: number | string | null, deliver: Deliver): () => void {
+    const after = lastId === null ? null : Number(lastId);
     for (let i = this.#head; i < this.#ring.length; i++) {
       const m = this.#ring[i];
-      if ((lastId === null || m.id > lastId) && matches(filter, m)) deliver(m);
+      if ((after === null || (m.id as number) > after) && matches(filter, m)) deliver(m);
     }
     this.#subs.set(deliver, filter);
     return () => this.#subs.delete(deliver);
+  }
+
+  parseId(raw: string): string | null {
+    return /^\d+$/.test(raw) ? raw : null;
+  }
+
+  health() {
+    return { hub: "memory", connected: true };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** How many viewers are subscribed (teardown is tested through this). */

@@ -19,7 +19,7 @@ import { newRunId, RUN_ID_PATTERN } from "../runtime/run_id.ts";
 import { RunLog } from "../runtime/run_log.ts";
 import { batchByStream } from "./batch.ts";
 import { decimateSeries } from "./decimate.ts";
-import type { Hub } from "./hub.ts";
+import type { HubLike } from "./hub.ts";
 import { type IngestRow } from "./ingest.ts";
 import { paced, parseRows } from "./replay.ts";
 
@@ -59,7 +59,7 @@ export class Runs {
     { feed: Subject<Row>; log: RunLog | null; seq: number; streams: Set<string> }
   >();
 
-  constructor(readonly hub: Hub, readonly opts: RunsOptions) {}
+  constructor(readonly hub: HubLike, readonly opts: RunsOptions) {}
 
   /** Start a run of `def` with resolved params; its rows flow to the hub at once. */
   // deno-lint-ignore no-explicit-any

@@ -16,7 +16,7 @@ import type { Pipeline } from "../runtime/pipeline.ts";
 import type { Row } from "../runtime/run.ts";
 import { resolveRunParams } from "../runtime/run_params.ts";
 import type { Talk } from "../talk/talk.ts";
-import type { Hub } from "./hub.ts";
+import type { HubLike } from "./hub.ts";
 import type { Runs } from "./runs.ts";
 
 /** The pseudo-run that slide changes are published under on the hub. */
@@ -40,7 +40,12 @@ export class TalkState {
   #params: (Record<string, number | string> | null)[];
   #seq = 0;
 
-  constructor(talk: Talk, readonly runs: Runs, readonly hub: Hub, readonly opts: TalkStateOptions) {
+  constructor(
+    talk: Talk,
+    readonly runs: Runs,
+    readonly hub: HubLike,
+    readonly opts: TalkStateOptions,
+  ) {
     this.#talk = talk;
     this.#runs = talk.slides.map(() => null);
     this.#params = talk.slides.map(() => null);

@@ -1,0 +1,87 @@
+/**
+ * A throwaway redis-server for tests: on a free port, in a temp dir, no persistence; stopped
+ * (and its dir removed) by `stop`. Where redis-server is not installed the tests that need it
+ * are reported as ignored (`HAS_REDIS`), never as passed.
+ */
+export const HAS_REDIS = (() => {
+  try {
+    return new Deno.Command("redis-server", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+export interface TestRedis {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+  /** stop and start again on the same port (a Redis restart) */
+  restart(): Promise<void>;
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+async function waitFor(port: number, up: boolean): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const c = await Deno.connect({ hostname: "127.0.0.1", port });
+      c.close();
+      if (up) return;
+    } catch {
+      if (!up) return;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`redis-server on ${port} did not come ${up ? "up" : "down"}`);
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = freePort();
+  const dir = await Deno.makeTempDir({ prefix: "statmech-redis-" });
+  let child: Deno.ChildProcess;
+  const spawn = async () => {
+    child = new Deno.Command("redis-server", {
+      args: [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    await waitFor(port, true);
+  };
+  const kill = async () => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+    await child.status;
+    await waitFor(port, false);
+  };
+  await spawn();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      await kill();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+    async restart() {
+      await kill();
+      await spawn();
+    },
+  };
+}
