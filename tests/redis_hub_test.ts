@@ -281,3 +281,55 @@ redisTest(
     }
   },
 );
+
+redisTest(
+  "replicas: the runs list and the talk's live slide are the same on every replica",
+  async (r) => {
+    const dir = await Deno.makeTempDir({ prefix: "statmech-replicas-" });
+    const start = (name: string) =>
+      serveProcess(
+        ["watch", "--port", "0", "--token", "t", "--log-dir", `${dir}/${name}`, "--hub", r.url],
+        /audience: +(\S+)/,
+      );
+    const one = await start("one");
+    const two = await start("two");
+    const base = (s: typeof one) => s.banner.match(/audience: +(\S+)/)![1];
+    try {
+      // the presenter drives replica one to slide 2; replica two follows
+      const res = await fetch(`${base(one)}api/talk/slide`, {
+        method: "PUT",
+        headers: { authorization: "Bearer t" },
+        body: '{"slide": 1}',
+      });
+      assertEquals(res.status, 200);
+      const run = (await res.json()).runs[1] as string;
+      let talk: { slide: number; runs: (string | null)[] } = { slide: -1, runs: [] };
+      let listed: { run: string; status: string; source: string } | undefined;
+      for (let i = 0; i < 300 && !(talk.slide === 1 && listed?.status === "ok"); i++) {
+        talk = await (await fetch(`${base(two)}api/talk`)).json();
+        listed = (await (await fetch(`${base(two)}api/runs`)).json()).runs.find((
+          x: { run: string },
+        ) => x.run === run);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assertEquals(talk.slide, 1, "replica two follows the slide");
+      assertEquals(talk.runs[1], run);
+      assertEquals(listed?.source, "remote");
+      assertEquals(listed?.status, "ok");
+      // a third replica started now is on the live slide from its first request
+      const three = await start("three");
+      try {
+        const late = await (await fetch(`${base(three)}api/talk`)).json();
+        assertEquals([late.slide, late.runs[1]], [1, run]);
+      } finally {
+        await three.stop();
+      }
+      const health = await (await fetch(`${base(two)}api/health`)).json();
+      assertEquals([health.hub, health.connected], ["redis", true]);
+    } finally {
+      await one.stop();
+      await two.stop();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+);

@@ -42,7 +42,13 @@ export interface HubLike {
    * Replay what the hub holds after `lastId` (everything when null), then deliver live
    * messages, nothing lost in between. Returns the unsubscribe function.
    */
-  subscribe(filter: Filter, lastId: string | null, deliver: Deliver): () => void;
+  subscribe(
+    filter: Filter,
+    lastId: string | null,
+    deliver: Deliver,
+    internal?: boolean,
+  ): () => void;
+  /** (`internal`: the server's own bookkeeping, such as the runs list; not counted as a viewer) */
   /** A Last-Event-ID as this hub's ids are written, or null (then the viewer starts fresh). */
   parseId(raw: string): string | null;
   readonly subscribers: number;
@@ -57,6 +63,7 @@ export class Hub implements HubLike {
   #head = 0; // index of the oldest live entry in #ring
   #ringRows = 0;
   readonly #subs = new Map<Deliver, Filter>();
+  readonly #internal = new Set<Deliver>();
 
   constructor(readonly maxRows = 200_000) {}
 
@@ -87,14 +94,23 @@ export class Hub implements HubLike {
    * deliver live messages, with nothing in between lost: both happen in this
    * synchronous call. Returns the unsubscribe function.
    */
-  subscribe(filter: Filter, lastId: number | string | null, deliver: Deliver): () => void {
+  subscribe(
+    filter: Filter,
+    lastId: number | string | null,
+    deliver: Deliver,
+    internal = false,
+  ): () => void {
     const after = lastId === null ? null : Number(lastId);
     for (let i = this.#head; i < this.#ring.length; i++) {
       const m = this.#ring[i];
       if ((after === null || (m.id as number) > after) && matches(filter, m)) deliver(m);
     }
     this.#subs.set(deliver, filter);
-    return () => this.#subs.delete(deliver);
+    if (internal) this.#internal.add(deliver);
+    return () => {
+      this.#subs.delete(deliver);
+      this.#internal.delete(deliver);
+    };
   }
 
   parseId(raw: string): string | null {
@@ -111,6 +127,6 @@ export class Hub implements HubLike {
 
   /** How many viewers are subscribed (teardown is tested through this). */
   get subscribers(): number {
-    return this.#subs.size;
+    return this.#subs.size - this.#internal.size;
   }
 }

@@ -61,6 +61,7 @@ export class RedisHub implements HubLike {
   #detail = "";
   #loop: Promise<void> = Promise.resolve();
   readonly #subs = new Map<Deliver, Filter>();
+  readonly #internal = new Set<Deliver>();
 
   private constructor(readonly url: string, o: RedisHubOptions) {
     this.#key = o.key ?? STREAM_KEY;
@@ -137,13 +138,17 @@ export class RedisHub implements HubLike {
       );
   }
 
-  subscribe(filter: Filter, lastId: string | null, deliver: Deliver): () => void {
+  subscribe(filter: Filter, lastId: string | null, deliver: Deliver, internal = false): () => void {
     for (let i = this.#head; i < this.#ring.length; i++) {
       const m = this.#ring[i];
       if ((lastId === null || idBefore(lastId, m.id as string)) && matches(filter, m)) deliver(m);
     }
     this.#subs.set(deliver, filter);
-    return () => this.#subs.delete(deliver);
+    if (internal) this.#internal.add(deliver);
+    return () => {
+      this.#subs.delete(deliver);
+      this.#internal.delete(deliver);
+    };
   }
 
   parseId(raw: string): string | null {
@@ -151,7 +156,7 @@ export class RedisHub implements HubLike {
   }
 
   get subscribers(): number {
-    return this.#subs.size;
+    return this.#subs.size - this.#internal.size;
   }
 
   health() {

@@ -19,7 +19,7 @@ import { newRunId, RUN_ID_PATTERN } from "../runtime/run_id.ts";
 import { RunLog } from "../runtime/run_log.ts";
 import { batchByStream } from "./batch.ts";
 import { decimateSeries } from "./decimate.ts";
-import type { HubLike } from "./hub.ts";
+import type { HubLike, Message } from "./hub.ts";
 import { type IngestRow } from "./ingest.ts";
 import { paced, parseRows } from "./replay.ts";
 
@@ -30,9 +30,10 @@ export interface RunRecord {
   readonly started: string;
   /**
    * live: computed here; replay: a recorded log played back; recorded: a log left
-   * by an earlier server (not playing); ingest: rows posted over HTTP.
+   * by an earlier server (not playing); ingest: rows posted over HTTP; remote: computed by
+   * another replica or a worker on the same Redis hub, known here from its rows.
    */
-  readonly source: "live" | "replay" | "recorded" | "ingest";
+  readonly source: "live" | "replay" | "recorded" | "ingest" | "remote";
   /** interrupted: a recorded log with no `done` row (its server was killed) */
   status: "running" | RunStatus | "interrupted";
   seconds: number | null;
@@ -59,7 +60,46 @@ export class Runs {
     { feed: Subject<Row>; log: RunLog | null; seq: number; streams: Set<string> }
   >();
 
-  constructor(readonly hub: HubLike, readonly opts: RunsOptions) {}
+  constructor(readonly hub: HubLike, readonly opts: RunsOptions) {
+    // Runs computed elsewhere (another replica or a worker on a Redis hub) reach this server
+    // only as rows on the hub: their meta and done rows make and close their records here, so
+    // every replica lists the same runs. The hub's history comes first, then live messages.
+    hub.subscribe({}, null, (m) => this.#observe(m), true);
+  }
+
+  #observe(m: Message): void {
+    const local = this.#records.get(m.run);
+    if (local && local.source !== "remote") return; // this server's own: tracked as it runs
+    if (m.stream !== "meta" && m.stream !== "done") {
+      if (local) local.rows += m.rows;
+      return;
+    }
+    for (const line of m.data.split("\n")) {
+      let row: Row;
+      try {
+        row = JSON.parse(line);
+      } catch {
+        continue; // not ours to judge: the viewers get the message as it is
+      }
+      const rec = this.#records.get(m.run);
+      if (row.stream === "meta" && !rec) {
+        this.#records.set(m.run, {
+          run: m.run,
+          pipeline: row.pipeline,
+          params: metaParams(row),
+          started: startedOf(m.run),
+          source: "remote",
+          status: "running",
+          seconds: null,
+          rows: 1,
+        });
+      } else if (row.stream === "done" && rec) {
+        rec.status = row.status as RunStatus;
+        rec.seconds = typeof row.seconds === "number" ? row.seconds : null;
+        rec.rows = typeof row.rows === "number" ? row.rows + 1 : rec.rows + 1;
+      }
+    }
+  }
 
   /** Start a run of `def` with resolved params; its rows flow to the hub at once. */
   // deno-lint-ignore no-explicit-any
@@ -333,6 +373,24 @@ const META_ONLY = new Set([
   "streams",
 ]);
 
+/** A meta row's params: its fields less the envelope and what the runtime adds. */
+function metaParams(meta: Row): Record<string, number | string> {
+  const params: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(meta)) {
+    if (META_ONLY.has(k)) continue;
+    if (typeof v === "number" || typeof v === "string") params[k] = v;
+  }
+  return params;
+}
+
+/** A run's start time from its id (20261202T052733186-…), else the epoch. */
+function startedOf(run: string): string {
+  const stamp = run.match(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)/);
+  return stamp
+    ? `${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}Z`
+    : new Date(0).toISOString();
+}
+
 /**
  * A recorded run's record from its log's first and last lines (a log can be
  * large: only its ends are read). No `done` row: the server died mid-run.
@@ -358,19 +416,11 @@ async function summarizeLog(path: string, run: string): Promise<RunRecord | unde
     if (!meta) return undefined;
     const tail = parseRows(await readAt(Math.max(0, size - 8 * 1024), Math.min(size, 8 * 1024)));
     const done = tail.findLast((r) => r.stream === "done");
-    const params: Record<string, number | string> = {};
-    for (const [k, v] of Object.entries(meta)) {
-      if (META_ONLY.has(k)) continue;
-      if (typeof v === "number" || typeof v === "string") params[k] = v;
-    }
-    const stamp = run.match(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)/);
     return {
       run,
       pipeline: meta.pipeline,
-      params,
-      started: stamp
-        ? `${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}Z`
-        : new Date(0).toISOString(),
+      params: metaParams(meta),
+      started: startedOf(run),
       source: "recorded",
       status: done ? (done.status as RunStatus) : "interrupted",
       seconds: typeof done?.seconds === "number" ? done.seconds : null,

@@ -49,6 +49,30 @@ export class TalkState {
     this.#talk = talk;
     this.#runs = talk.slides.map(() => null);
     this.#params = talk.slides.map(() => null);
+    // On a Redis hub the presenter may drive another replica: its slide messages set this
+    // replica's state too (history first, so a replica started mid-talk is on the live slide)
+    hub.subscribe({ runs: new Set([TALK_RUN]), streams: new Set(["slide"]) }, null, (m) => {
+      for (const line of m.data.split("\n")) {
+        try {
+          this.#follow(JSON.parse(line));
+        } catch { /* not a slide row: the viewers get it as it is */ }
+      }
+    }, true);
+  }
+
+  /** A unique name for this server among the replicas sharing a hub. */
+  readonly replica = crypto.randomUUID().slice(0, 8);
+
+  #follow(row: Row): void {
+    if (row.replica === this.replica || row.talk !== this.#talk.id) return;
+    const slide = row.slide as number;
+    if (!Number.isInteger(slide) || slide < 0 || slide >= this.#talk.slides.length) return;
+    this.#slide = slide;
+    this.#runs[slide] = typeof row.slide_run === "string" ? row.slide_run : null;
+    const params = row.params;
+    this.#params[slide] = params && typeof params === "object"
+      ? params as unknown as Record<string, number | string>
+      : null;
   }
 
   get talk(): Talk {
@@ -165,6 +189,8 @@ export class TalkState {
       slide_run: this.#runs[this.#slide],
       title: slide.title,
       reason,
+      replica: this.replica,
+      params: this.#params[this.#slide],
     } as Row;
     this.hub.publish({ run: TALK_RUN, stream: "slide", rows: [row] });
   }
