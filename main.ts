@@ -10,7 +10,8 @@ import { listJson, listText } from "./src/cli/list.ts";
 import { runCommand } from "./src/cli/run_command.ts";
 
 const USAGE = `usage:
-  deno task watch [--port 8000] [--host 127.0.0.1] [--backend auto|webgpu|wasm|cpu] [--token T]
+  deno task watch [--port 8000] [--host 127.0.0.1] [--backend auto|webgpu|wasm|cpu] [--token T] [--hub redis://host:port] [--workers auto|always]
+  deno task worker --hub redis://host:port [--backend …] [--log-dir DIR|none] [--concurrency 1]
   deno task run <pipeline> [--<param> <value>]… [--seed N] [--backend auto|webgpu|wasm|cpu] [--log-dir DIR|none]
   deno task list [--json]
   deno task replay <file.ndjson> [--port 8000] [--rate 200]
@@ -42,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
     case "export": {
       const { exportCommand } = await import("./src/cli/export_command.ts");
       return await exportCommand(rest);
+    }
+    case "worker": {
+      const { workerCommand } = await import("./src/cli/worker_command.ts");
+      return await workerCommand(rest);
     }
     case "watch":
     case "replay":

@@ -7,7 +7,7 @@
 import type { Pipeline } from "../runtime/pipeline.ts";
 import { createApp } from "../server/app.ts";
 import { Hub, type HubLike } from "../server/hub.ts";
-import { Runs } from "../server/runs.ts";
+import { Runs, type RunSink } from "../server/runs.ts";
 import type { TalkState } from "../server/talk_state.ts";
 import type { ServeFlags } from "./serve_flags.ts";
 
@@ -17,8 +17,9 @@ export function serve(
   token: string | null,
   talk?: (runs: Runs, hub: HubLike) => TalkState,
   hub: HubLike = new Hub(),
+  queue?: RunSink,
 ) {
-  const runs = new Runs(hub, { backend: f.backend, logDir: f.logDir });
+  const runs = new Runs(hub, { backend: f.backend, logDir: f.logDir, queue });
   const talkState = talk?.(runs, hub) ?? null;
   const app = createApp({ hub, runs, pipelines, token, logDir: f.logDir, talk: talkState });
   const server = Deno.serve({ hostname: f.host, port: f.port, onListen: () => {} }, app.fetch);

@@ -52,6 +52,7 @@ export async function serveCommand(
     "--offline",
     "--speed",
     "--hub",
+    "--workers",
   ]);
   const token = f.token ?? crypto.randomUUID().replaceAll("-", "").slice(0, 16);
   const registry = new Map(PIPELINES.map((p) => [p.id, p as Pipeline]));
@@ -60,6 +61,15 @@ export async function serveCommand(
   await ensureBundle();
   // an unreachable or wrong hub ends the start with one line naming it (exit 2), never a hang
   const hub = f.hub ? await connectHub(f.hub) : undefined;
+  // with a hub, runs go to workers when any are up; a killed worker's run ends `interrupted`
+  let interrupt: (run: string, reason: string) => void = () => {};
+  const queue = f.hub
+    ? await (await import("../server/run_queue.ts")).RunQueue.connect(
+      f.hub,
+      f.workers,
+      (run, reason) => interrupt(run, reason),
+    )
+    : undefined;
   const { runs, base, talk: state } = serve(
     f,
     () => [...registry.values()],
@@ -70,7 +80,9 @@ export async function serveCommand(
         offline: f.offline ? { speed: f.speed } : null,
       }),
     hub,
+    queue,
   );
+  interrupt = (run, reason) => runs.interrupt(run, reason);
   const skipped: string[] = [];
   const past = await runs.loadRecorded((file, why) => skipped.push(`${file} (${why})`));
   console.error(`statmech-live on ${base}: "${talk.title}", ${talk.slides.length} slides`);
@@ -89,7 +101,14 @@ export async function serveCommand(
     );
   }
   if (f.host === "127.0.0.1") console.error("  (loopback only; --host 0.0.0.0 to share on a LAN)");
-  if (f.hub) console.error(`  hub: ${f.hub} (rows shared with every replica on it)`);
+  if (f.hub) {
+    console.error(`  hub: ${f.hub} (rows shared with every replica on it)`);
+    console.error(
+      `  runs: ${f.workers === "always" ? "always on workers" : "on workers when any are up"} (${
+        queue!.workers
+      } up now; deno task worker --hub ${f.hub})`,
+    );
+  }
   Deno.addSignalListener("SIGINT", () => {
     runs.stopAll();
     setTimeout(() => Deno.exit(0), 100);

@@ -20,6 +20,8 @@ export interface ServeFlags {
   offline: boolean;
   /** redis://host:port: the hub on Redis, shared by several replicas (null: in-process) */
   hub: string | null;
+  /** with a hub: send runs to workers when any are up (auto) or always */
+  workers: "auto" | "always";
 }
 
 export function parseServeFlags(tokens: string[], allowed: readonly string[]): ServeFlags {
@@ -33,6 +35,7 @@ export function parseServeFlags(tokens: string[], allowed: readonly string[]): S
     speed: 1,
     offline: false,
     hub: Deno.env.get("STATMECH_HUB") || null,
+    workers: "auto",
   };
   const booleans = ["--offline"];
   for (
@@ -83,6 +86,11 @@ export function parseServeFlags(tokens: string[], allowed: readonly string[]): S
         throw new UsageError((e as Error).message);
       }
       f.hub = value;
+    } else if (flag === "--workers") {
+      if (value !== "auto" && value !== "always") {
+        throw new UsageError(`--workers must be one of auto, always, got "${value}"`);
+      }
+      f.workers = value;
     }
   }
   return f;

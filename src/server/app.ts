@@ -114,7 +114,11 @@ export function createApp(opts: AppOptions): Hono {
   // the hub's state: on Redis, whether this replica is connected (it reconnects with backoff)
   app.get("/api/health", (c) => {
     const h = hub.health();
-    return c.json({ ok: h.connected, ...h, viewers: hub.subscribers }, h.connected ? 200 : 503);
+    const workers = runs.opts.queue?.workers ?? null;
+    return c.json(
+      { ok: h.connected, ...h, viewers: hub.subscribers, workers },
+      h.connected ? 200 : 503,
+    );
   });
 
   app.post(

@@ -42,6 +42,8 @@ export interface RedisHubOptions {
   /** how long to wait for the first connection before giving up (ms) */
   readonly connectTimeoutMs?: number;
   readonly log?: (line: string) => void;
+  /** false: publish only (a worker), no history and no reading of the stream */
+  readonly read?: boolean;
 }
 
 export class RedisHub implements HubLike {
@@ -106,6 +108,10 @@ export class RedisHub implements HubLike {
       // the socket's own error (ECONNREFUSED…) says more than ioredis's "Connection is closed"
       const why = hub.#detail || (e as Error).message;
       throw new HubUrlError(`--hub ${url}: cannot connect (${why})`);
+    }
+    if (o.read === false) {
+      hub.#reader.disconnect();
+      return hub;
     }
     // the history every replica shares: the stream as Redis holds it, oldest first
     const entries = await hub.#reader.xrevrange(hub.#key, "+", "-", "COUNT", hub.#maxEntries);

@@ -40,12 +40,26 @@ export interface RunRecord {
   rows: number;
   /** a replay: the run whose log it plays */
   readonly replay_of?: string;
+  /** started here but computed by a worker (its rows come back through the hub) */
+  readonly on_worker?: true;
+}
+
+/** Where a server sends runs when workers compute them (src/server/run_queue.ts). */
+export interface RunSink {
+  readonly available: boolean;
+  /** workers up now */
+  readonly workers: number;
+  enqueue(
+    job: { run: string; pipeline: string; params: Record<string, number | string> },
+  ): Promise<void>;
 }
 
 export interface RunsOptions {
   readonly backend: BackendChoice;
   readonly logDir: string | null;
   readonly batchMs?: number;
+  /** with a Redis hub: the queue that workers take runs from, when they are up */
+  readonly queue?: RunSink;
 }
 
 /** Fallback pace for a log with no `done.seconds` to time it by, rows per second. */
@@ -60,6 +74,12 @@ export class Runs {
     { feed: Subject<Row>; log: RunLog | null; seq: number; streams: Set<string> }
   >();
 
+  /** runs whose rows this server computes or plays (the rest it learns from the hub) */
+  readonly #here = new Set<string>();
+  /** the last seq seen of each run known from the hub, so an interruption can end it */
+  readonly #lastSeq = new Map<string, number>();
+  readonly #finished = new Map<string, (rec: RunRecord) => void>();
+
   constructor(readonly hub: HubLike, readonly opts: RunsOptions) {
     // Runs computed elsewhere (another replica or a worker on a Redis hub) reach this server
     // only as rows on the hub: their meta and done rows make and close their records here, so
@@ -68,8 +88,14 @@ export class Runs {
   }
 
   #observe(m: Message): void {
+    if (this.#here.has(m.run)) return; // this server's own: tracked as it runs
     const local = this.#records.get(m.run);
-    if (local && local.source !== "remote") return; // this server's own: tracked as it runs
+    if (local && local.source !== "remote" && !local.on_worker) return; // recorded, ingested…
+    const last = m.data.slice(m.data.lastIndexOf("\n") + 1);
+    const seq = Number(last.match(/"seq":(\d+)/)?.[1]);
+    if (Number.isInteger(seq)) {
+      this.#lastSeq.set(m.run, Math.max(seq, this.#lastSeq.get(m.run) ?? 0));
+    }
     if (m.stream !== "meta" && m.stream !== "done") {
       if (local) local.rows += m.rows;
       return;
@@ -101,10 +127,18 @@ export class Runs {
     }
   }
 
-  /** Start a run of `def` with resolved params; its rows flow to the hub at once. */
-  // deno-lint-ignore no-explicit-any
-  start(def: Pipeline<any>, params: Record<string, number | string>): RunRecord {
-    const run = newRunId();
+  /**
+   * Start a run of `def` with resolved params; its rows flow to the hub at once. With a queue
+   * and workers up, a worker computes it and its rows reach the hub from there.
+   */
+  start(
+    // deno-lint-ignore no-explicit-any
+    def: Pipeline<any>,
+    params: Record<string, number | string>,
+    run: string = newRunId(),
+  ): RunRecord {
+    const queue = this.opts.queue;
+    if (queue?.available) return this.#enqueue(queue, run, def.id, params);
     const stop = new AbortController();
     const rows$ = runPipeline(def, {
       params,
@@ -114,6 +148,61 @@ export class Runs {
       signal: stop.signal,
     });
     return this.#attach(run, def.id, params, "live", def.streams, rows$, stop);
+  }
+
+  #enqueue(
+    queue: RunSink,
+    run: string,
+    pipeline: string,
+    params: Record<string, number | string>,
+  ): RunRecord {
+    const rec: RunRecord = {
+      run,
+      pipeline,
+      params,
+      started: new Date().toISOString(),
+      source: "live",
+      status: "running",
+      seconds: null,
+      rows: 0,
+      on_worker: true,
+    };
+    this.#records.set(run, rec);
+    queue.enqueue({ run, pipeline, params }).catch((e) =>
+      this.interrupt(run, `could not queue the run for a worker: ${(e as Error).message}`, "failed")
+    );
+    return rec;
+  }
+
+  /**
+   * End a run computed elsewhere that will not finish (its worker was killed): marked
+   * `interrupted` here, and on the hub an error row and a done row after the last row seen,
+   * so every viewer sees it end and why.
+   */
+  interrupt(run: string, reason: string, status: "interrupted" | "failed" = "interrupted"): void {
+    const rec = this.#records.get(run);
+    if (!rec || rec.status !== "running" || this.#here.has(run)) return;
+    rec.status = status;
+    const seq = (this.#lastSeq.get(run) ?? -1) + 1;
+    const row = (stream: string, n: number, fields: Record<string, unknown>) =>
+      ({ run, pipeline: rec.pipeline, stream, seq: n, ...fields }) as unknown as Row;
+    this.hub.publish({
+      run,
+      stream: "error",
+      rows: [row("error", seq, { message: `run interrupted: ${reason}`, interrupted: true })],
+    });
+    this.hub.publish({
+      run,
+      stream: "done",
+      rows: [row("done", seq + 1, { status, seconds: null, rows: seq + 1 })],
+    });
+  }
+
+  /** Resolves when a run computed here ends (a worker waits on this for its job). */
+  finished(run: string): Promise<RunRecord> {
+    const rec = this.#records.get(run);
+    if (rec && rec.status !== "running") return Promise.resolve(rec);
+    return new Promise((resolve) => this.#finished.set(run, resolve));
   }
 
   /** Feed a recorded run (its rows, envelope included) to the hub as if live. */
@@ -313,6 +402,7 @@ export class Runs {
       ...(replayOf ? { replay_of: replayOf } : {}),
     };
     this.#records.set(run, rec);
+    this.#here.add(run);
     this.#stops.set(run, stop);
     const sub = rows$.pipe(
       tap((row) => {
@@ -326,7 +416,11 @@ export class Runs {
       batchByStream(this.opts.batchMs ?? 25),
     ).subscribe({
       next: (batch) => this.hub.publish(batch),
-      complete: () => this.#stops.delete(run),
+      complete: () => {
+        this.#stops.delete(run);
+        this.#finished.get(run)?.(rec);
+        this.#finished.delete(run);
+      },
     });
     stop.signal.addEventListener("abort", () => {
       // A replay has no runtime to write its done row: stopping it ends the feed.

@@ -1,0 +1,120 @@
+/**
+ * Runs on many workers (issue #23): a BullMQ queue on the hub's Redis. A server with a Redis
+ * hub enqueues a run (its id, pipeline and params) instead of computing it when workers are
+ * up (or always, `watch --workers always`); a worker (`deno task worker`) takes it, computes
+ * it, writes its NDJSON log and publishes its rows to the hub's stream, where every replica's
+ * viewers get them, exactly as if the run were local.
+ *
+ * A worker killed mid-run stops renewing its job's lock; the server's stalled-job checker
+ * finds the job within a few lock periods and fails it (no retry: a run restarted from step 0
+ * under the same id would repeat rows the viewers already have), and the server ends the run
+ * on the hub as `interrupted`, with an error row saying why. Nothing is lost silently.
+ *
+ * @module
+ */
+import { Queue, QueueEvents, Worker } from "bullmq";
+
+export const RUN_QUEUE = "statmech-runs";
+/**
+ * How often the server looks for jobs whose worker stopped renewing its lock (ms). Workers
+ * must check as often: a check sets a key that holds every checker off for its interval
+ * (BullMQ's default 30 s would delay finding a killed worker's run by as much).
+ */
+export const STALLED_CHECK_MS = 1_000;
+
+export interface RunJob {
+  readonly run: string;
+  readonly pipeline: string;
+  readonly params: Readonly<Record<string, number | string>>;
+}
+
+/** ioredis options for BullMQ from a redis:// URL (BullMQ needs maxRetriesPerRequest null). */
+export function connection(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password || undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined,
+    tls: u.protocol === "rediss:" ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+export type WorkerMode = "auto" | "always";
+
+/** The server's side of the queue. */
+export class RunQueue {
+  #workers = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  private constructor(
+    readonly mode: WorkerMode,
+    readonly queue: Queue,
+    readonly events: QueueEvents,
+    readonly checker: Worker,
+  ) {}
+
+  /**
+   * `onInterrupted(run, reason)` is called for a job that failed: its worker was killed (or
+   * threw outside the run, which the run's own error rows do not cover).
+   */
+  static async connect(
+    url: string,
+    mode: WorkerMode,
+    onInterrupted: (run: string, reason: string) => void,
+  ): Promise<RunQueue> {
+    const c = connection(url);
+    const queue = new Queue(RUN_QUEUE, { connection: c });
+    const events = new QueueEvents(RUN_QUEUE, { connection: c });
+    // a worker that takes no jobs: only its stalled-job checker runs, so a killed worker's
+    // run is found even when no other worker is up to find it
+    const checker = new Worker(RUN_QUEUE, null, {
+      connection: c,
+      autorun: false,
+      stalledInterval: STALLED_CHECK_MS,
+      maxStalledCount: 0,
+    });
+    events.on("failed", ({ jobId, failedReason }) => onInterrupted(jobId, failedReason));
+    // A stalled job (its worker's lock lapsed) is put back in the wait list with a deferred
+    // failure, and would be failed only when a worker next takes it: end the run now, and take
+    // the job out so that no worker starts it again.
+    events.on("stalled", ({ jobId }) => {
+      onInterrupted(jobId, "its worker stopped renewing the job's lock (killed?)");
+      queue.remove(jobId).catch(() => {});
+    });
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), checker.waitUntilReady()]);
+    await checker.startStalledCheckTimer();
+    const q = new RunQueue(mode, queue, events, checker);
+    await q.#count();
+    q.#timer = setInterval(() => q.#count().catch(() => {}), 2_000);
+    return q;
+  }
+
+  /** Workers up now (BullMQ names their Redis connections), refreshed every 2 s. */
+  get workers(): number {
+    return this.#workers;
+  }
+
+  /** Whether a run should go to the queue now. */
+  get available(): boolean {
+    return this.mode === "always" || this.#workers > 0;
+  }
+
+  async enqueue(job: RunJob): Promise<void> {
+    // the run id is the job id: the failed event names the run; attempts 1: never re-run
+    await this.queue.add("run", job, { jobId: job.run, attempts: 1, removeOnComplete: 1000 });
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await Promise.allSettled([this.checker.close(), this.events.close(), this.queue.close()]);
+  }
+
+  async #count(): Promise<void> {
+    // the checker is a Worker too, with its own connection: not a worker that takes runs
+    const all = await this.queue.getWorkers();
+    this.#workers = Math.max(0, all.length - 1);
+  }
+}

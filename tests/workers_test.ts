@@ -1,0 +1,149 @@
+/**
+ * Runs on workers (issue #23): a replica on a Redis hub sends runs to a BullMQ queue when a
+ * worker is up; the worker computes the run, logs it and publishes its rows, which the
+ * replica's viewers get; a worker killed mid-run ends its run `interrupted` (an error row and a
+ * done row on the hub), never silently lost. Ignored where redis-server is missing.
+ */
+import { assert, assertEquals } from "./assert.ts";
+import { HAS_REDIS, startRedis, type TestRedis } from "./helpers/redis.ts";
+import { serveProcess } from "./helpers/serve_process.ts";
+import { SseReader } from "./helpers/sse.ts";
+
+const test = (name: string, fn: (r: TestRedis, dir: string) => Promise<void>) =>
+  Deno.test({
+    name,
+    ignore: !HAS_REDIS,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      const r = await startRedis();
+      const dir = await Deno.makeTempDir({ prefix: "statmech-workers-" });
+      try {
+        await fn(r, dir);
+      } finally {
+        await r.stop();
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
+      }
+    },
+  });
+
+const replica = (r: TestRedis, dir: string) =>
+  serveProcess(
+    ["watch", "--port", "0", "--token", "t", "--log-dir", `${dir}/replica`, "--hub", r.url],
+    /runs: .*up now/,
+  );
+const worker = (r: TestRedis, dir: string) =>
+  serveProcess(
+    ["worker", "--hub", r.url, "--log-dir", `${dir}/worker`, "--lock-seconds", "1"],
+    /statmech-live worker on/,
+  );
+const base = (s: { banner: string }) => s.banner.match(/audience: +(\S+)/)![1];
+
+async function startRun(url: string, pipeline: string, params: Record<string, unknown>) {
+  const res = await fetch(`${url}api/runs`, {
+    method: "POST",
+    headers: { authorization: "Bearer t", "content-type": "application/json" },
+    body: JSON.stringify({ pipeline, params }),
+  });
+  assertEquals(res.status, 201);
+  return (await res.json()).run as string;
+}
+
+/** wait until the replica counts a worker (it counts every 2 s) */
+async function workerSeen(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await (await fetch(`${url}api/health`)).json()).workers >= 1) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error("the replica never saw the worker");
+}
+
+async function runInfo(url: string, run: string) {
+  return (await (await fetch(`${url}api/runs`)).json()).runs.find((x: { run: string }) =>
+    x.run === run
+  );
+}
+
+test(
+  "workers: a run goes to the worker that is up; its rows reach the replica's viewers",
+  async (r, dir) => {
+    const w = await worker(r, dir);
+    const s = await replica(r, dir);
+    try {
+      await workerSeen(base(s));
+      const run = await startRun(base(s), "phase-diagram", { grid: 40 });
+      assertEquals((await runInfo(base(s), run))?.on_worker, true);
+      const sse = new SseReader(
+        (await fetch(`${base(s)}api/events?run=${run}&stream=cell,done`)).body!,
+      );
+      await sse.until((t) => t.includes("event: done"));
+      await sse.cancel();
+      const cells = sse.text.split("\n\n").filter((e) => /^event: cell$/m.test(e))
+        .flatMap((e) => [...e.matchAll(/^data: (.*)$/gm)]);
+      assertEquals(cells.length, 40 * 40, "every cell reached the replica's viewer");
+      let done: { status: string } | undefined;
+      for (let k = 0; k < 100 && done?.status !== "ok"; k++) {
+        done = await runInfo(base(s), run);
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      assertEquals(done?.status, "ok");
+      // the worker, not the replica, computed and logged it
+      const log = (await Deno.readTextFile(`${dir}/worker/${run}.ndjson`)).trim().split("\n");
+      assertEquals(log.filter((l) => l.includes('"stream":"cell"')).length, 40 * 40);
+      assert(log.at(-1)!.includes('"stream":"done"'));
+      const onReplica = await Deno.stat(`${dir}/replica/${run}.ndjson`).then(
+        () => true,
+        () => false,
+      );
+      assert(!onReplica, "no log on the replica");
+    } finally {
+      await s.stop();
+      await w.stop();
+    }
+  },
+);
+
+test(
+  "workers: a worker killed mid-run ends its run interrupted, with an error row, on the hub",
+  async (r, dir) => {
+    const w = await worker(r, dir);
+    const s = await replica(r, dir);
+    try {
+      await workerSeen(base(s));
+      const run = await startRun(base(s), "great-circle", {});
+      const sse = new SseReader((await fetch(`${base(s)}api/events?run=${run}`)).body!);
+      await sse.until((t) => (t.match(/^event: /gm) ?? []).length >= 3); // the run has begun on the worker
+      await w.stop("SIGKILL");
+      await sse.until((t) => t.includes("event: done"));
+      await sse.cancel();
+      assert(/event: error\ndata: .*run interrupted/.test(sse.text), sse.text.slice(-600));
+      assert(/"status":"interrupted"/.test(sse.text.slice(sse.text.lastIndexOf("event: done"))));
+      const info = await runInfo(base(s), run);
+      assertEquals(info.status, "interrupted");
+    } finally {
+      await s.stop();
+      await w.stop().catch(() => {});
+    }
+  },
+);
+
+Deno.test("worker: without --hub, or with a bad one, exits 2 with one line", async () => {
+  const main = new URL("../main.ts", import.meta.url).pathname;
+  for (
+    const [args, message] of [
+      [[], "worker needs --hub redis://host:port"],
+      [["--hub", "redis://127.0.0.1:1"], "--hub redis://127.0.0.1:1: cannot connect"],
+      [["--hub", "redis://x", "--concurrency", "0"], "--concurrency must be an integer in [1, 64]"],
+    ] as const
+  ) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main, "worker", ...args],
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1", STATMECH_HUB: "" },
+    }).output();
+    const err = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 2, err);
+    assert(err.split("\n")[0].startsWith("error: ") && err.includes(message), err);
+  }
+});
