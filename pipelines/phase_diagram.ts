@@ -98,17 +98,20 @@ export default definePipeline({
       overlay: { stream: "critical-line", x: "sigma_w2", y: "sigma_b2" },
     },
   ],
+  shardable: "the (σw², σb²) grid, by rows of σb²",
   run(p, ctx) {
     return fromAsync(async function* (): AsyncGenerator<Emit> {
       const act = activation(p.activation as ActivationName);
       const ws = grid(p.sigma_w2_min, p.sigma_w2_max, p.grid);
       const bs = grid(p.sigma_b2_min, p.sigma_b2_max, p.grid);
-      for (const b of bs) {
+      for (const [k, b] of bs.entries()) {
+        if (!ctx.mine(k)) continue; // a shard computes every count-th row of the grid
         const w = criticalSigmaW2(act, b, p.sigma_w2_min, p.sigma_w2_max);
         if (w !== null) yield { stream: "critical-line", row: { sigma_b2: b, sigma_w2: w } };
         await ctx.tick();
       }
-      for (const b of bs) {
+      for (const [k, b] of bs.entries()) {
+        if (!ctx.mine(k)) continue;
         for (const w of ws) {
           const fp = fixedPoint({ act, sigma_w2: w, sigma_b2: b });
           yield {

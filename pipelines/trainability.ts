@@ -10,6 +10,7 @@ import { ParamError } from "../src/params/schema.ts";
 import { activation } from "../src/signal/activations.ts";
 import { fixedPoint } from "../src/signal/fixed_point.ts";
 import { coarseToFine, linspace } from "../src/trainability/grid.ts";
+import { Rng } from "../src/random/rng.ts";
 import { trainabilityData } from "../src/trainability/data.ts";
 import { cellFlops, trainCell } from "../src/trainability/cell.ts";
 
@@ -195,10 +196,12 @@ export default definePipeline({
       yLabel: "ξ_c (layers)",
     },
   ],
+  shardable: "the (σw², L) cells, coarse to fine",
   run(p, ctx) {
     return fromAsync(async function* (): AsyncGenerator<Emit> {
       const tanh = activation("tanh");
-      for (const w of linspace(p.sigma_w2_min, p.sigma_w2_max, CURVE_POINTS)) {
+      // the depth-scale curve is shard 0's (item 0) when the map is split over workers
+      for (const w of ctx.mine(0) ? linspace(p.sigma_w2_min, p.sigma_w2_max, CURVE_POINTS) : []) {
         const xi = fixedPoint({ act: tanh, sigma_w2: w, sigma_b2: p.sigma_b2 }).xi_c;
         yield {
           stream: "depth-scale",
@@ -216,12 +219,20 @@ export default definePipeline({
       const data = trainabilityData();
       const total = cells.length * p.steps;
       let done = 0;
-      for (const c of cells) {
+      // each cell its own random stream, from the seed and the cell: the same numbers however
+      // the map is split over workers, or in what order its cells are trained
+      const base = ctx.rng.int32();
+      // split over workers, the cells are dealt out in order of cost (depth) so that each
+      // worker gets an even share of the work, not of the cells
+      const byCost = cells.map((c, k) => ({ k, cost: ds[c.j] })).sort((a, b) => b.cost - a.cost);
+      const mine = new Set(byCost.filter((_, rank) => ctx.mine(rank)).map((x) => x.k));
+      for (const [k, c] of cells.entries()) {
+        if (!mine.has(k)) continue;
         const spec = { ...p, sigma_w2: ws[c.i], depth: ds[c.j] };
         const r = await trainCell(
           spec,
           data,
-          ctx.rng,
+          new Rng((base + 7919 * (c.i * ds.length + c.j)) | 0),
           ctx.tick,
           (s) => ctx.progress(done + s, total),
         );

@@ -147,3 +147,66 @@ Deno.test("worker: without --hub, or with a bad one, exits 2 with one line", asy
     assert(err.split("\n")[0].startsWith("error: ") && err.includes(message), err);
   }
 });
+
+test(
+  "workers: a sweep split over two workers gives the same rows as one run, merged into one",
+  async (r, dir) => {
+    const w1 = await worker(r, `${dir}/1`);
+    const w2 = await worker(r, `${dir}/2`);
+    const s = await replica(r, dir);
+    try {
+      for (let i = 0; i < 100; i++) {
+        if ((await (await fetch(`${base(s)}api/health`)).json()).workers >= 2) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      const res = await fetch(`${base(s)}api/runs`, {
+        method: "POST",
+        headers: { authorization: "Bearer t", "content-type": "application/json" },
+        body: JSON.stringify({ pipeline: "phase-diagram", params: { grid: 24 }, shards: 2 }),
+      });
+      assertEquals(res.status, 201);
+      const { run } = await res.json();
+      const sse = new SseReader((await fetch(`${base(s)}api/events?run=${run}`)).body!);
+      await sse.until((t) => /^event: done$/m.test(t));
+      await sse.cancel();
+      const rows = sse.text.split("\n\n").flatMap((e) =>
+        [...e.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]) as Record<string, unknown>)
+      );
+      // the same run computed whole, here
+      const { firstValueFrom, toArray } = await import("rxjs");
+      const { runPipeline } = await import("../src/runtime/run.ts");
+      const { resolveRunParams } = await import("../src/runtime/run_params.ts");
+      const def = (await import("../pipelines/phase_diagram.ts")).default;
+      const whole = await firstValueFrom(
+        runPipeline(def, {
+          params: resolveRunParams(def, { grid: 24 }),
+          runId: "whole",
+          backend: "cpu",
+          logDir: null,
+        }).pipe(toArray()),
+      );
+      const key = (x: Record<string, unknown>) => {
+        const { run: _r, seq: _s, ...rest } = x;
+        return JSON.stringify(rest);
+      };
+      for (const stream of ["cell", "critical-line"]) {
+        const a = rows.filter((x) => x.stream === stream).map(key).sort();
+        const b = whole.filter((x) => x.stream === stream).map(key).sort();
+        assertEquals(a, b, `${stream}: the split run's rows are the whole run's`);
+      }
+      // one meta, one done after everything, and every seq once
+      assertEquals(rows.filter((x) => x.stream === "meta").length, 1);
+      const done = rows.filter((x) => x.stream === "done");
+      assertEquals(done.length, 1);
+      assertEquals(done[0].status, "ok");
+      const seqs = rows.map((x) => x.seq as number);
+      assertEquals(new Set(seqs).size, seqs.length, "no seq twice");
+      assert(seqs.every((q) => q <= (done[0].seq as number)), "done is last");
+      assertEquals(rows.filter((x) => x.stream === "shard").length, 2);
+    } finally {
+      await s.stop();
+      await w1.stop();
+      await w2.stop();
+    }
+  },
+);

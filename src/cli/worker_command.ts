@@ -12,7 +12,14 @@ import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import { resolveRunParams } from "../runtime/run_params.ts";
 import { HubUrlError, parseHubUrl } from "../server/hub_url.ts";
 import { RedisHub } from "../server/redis_hub.ts";
-import { connection, RUN_QUEUE, type RunJob, STALLED_CHECK_MS } from "../server/run_queue.ts";
+import {
+  connection,
+  mergeShards,
+  RUN_QUEUE,
+  type RunJob,
+  type ShardResult,
+  STALLED_CHECK_MS,
+} from "../server/run_queue.ts";
 import { Runs } from "../server/runs.ts";
 import { flagPairs, UsageError } from "./args.ts";
 import { suggestion } from "../params/did_you_mean.ts";
@@ -57,15 +64,24 @@ export async function workerCommand(args: string[]): Promise<number> {
   const runs = new Runs(out, { backend, logDir });
   const worker = new Worker<RunJob>(
     RUN_QUEUE,
-    async (job) => {
-      const { run, pipeline, params } = job.data;
+    async (job): Promise<ShardResult> => {
+      const { run, pipeline, params, shard } = job.data;
       const def = PIPELINES.find((p) => p.id === pipeline);
       if (!def) throw new Error(`this worker has no pipeline ${pipeline}`);
-      console.error(`worker: ${run} (${pipeline}) started`);
-      runs.start(def, resolveRunParams(def, params), run);
+      if (job.name === "merge") {
+        const results = Object.values(await job.getChildrenValues<ShardResult>());
+        mergeShards(out, run, pipeline, results, (Date.now() - job.timestamp) / 1000);
+        console.error(`worker: ${run} merged from ${results.length} shards`);
+        return { status: "ok", rows: 0, index: 0, count: 1 };
+      }
+      const part = shard ? ` shard ${shard.index + 1} of ${shard.count}` : "";
+      console.error(`worker: ${run} (${pipeline})${part} started`);
+      runs.start(def, resolveRunParams(def, params), run, { shard });
       const rec = await runs.finished(run);
-      console.error(`worker: ${run} ${rec.status} after ${rec.rows} rows`);
-      return { status: rec.status, rows: rec.rows };
+      console.error(`worker: ${run}${part} ${rec.status} after ${rec.rows} rows`);
+      runs.forget(run); // this worker may take another shard of the same run next
+      const index = shard?.index ?? 0, count = shard?.count ?? 1;
+      return { status: rec.status, rows: rec.rows, index, count };
     },
     {
       connection: connection(hub),

@@ -173,6 +173,12 @@ export interface RunContext {
    * percent is done (so the same seed gives the same rows), and the dashboard shows it.
    */
   progress(done: number, total: number): void;
+  /**
+   * Whether item k of a sweep is this run's to compute: always, unless the run is one shard
+   * of a sweep split over workers (item k belongs to shard k mod count). Only pipelines that
+   * declare `shardable` are split.
+   */
+  mine(k: number): boolean;
 }
 
 /** A failure inside a run, with the fields that locate it (layer, step, param…). */
@@ -193,6 +199,12 @@ export interface Pipeline<S extends ParamsSchema = ParamsSchema> {
   readonly check?: (params: ParamValues<S>) => void;
   readonly streams: Readonly<Record<string, StreamSpec>>;
   readonly panels: readonly PanelSpec[];
+  /**
+   * The sweep this pipeline can split over workers (in words), if any: its run then asks
+   * `ctx.mine(k)` of each item, and every item's rows must not depend on the others (same
+   * params, same numbers, however the sweep is split).
+   */
+  readonly shardable?: string;
   run(params: ParamValues<S>, ctx: RunContext): Observable<Emit>;
 }
 

@@ -40,7 +40,18 @@ export interface RunOptions {
   readonly logDir: string | null;
   /** stops the run; its `done` row then says "stopped" */
   readonly signal?: AbortSignal;
+  /**
+   * One shard of a sweep split over workers (pipelines with `shardable`): it computes the
+   * items k ≡ index (mod count), numbers its rows seq = n·count + index (so shards never
+   * clash), leaves `meta` and `progress` to shard 0, and ends with a `shard` row instead of
+   * `done`: the merge (src/server/run_queue.ts) writes the run's one `done` when all have.
+   * Its log is `<run>.shard-<index+1>-of-<count>.ndjson`.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
+
+/** A shard's last row, in place of `done`. */
+export const SHARD_STREAM = "shard";
 
 /** How long a pipeline may hold the event loop before `tick()` yields (SSE must keep flowing). */
 const SLICE_MS = 15;
@@ -70,7 +81,13 @@ function errorFields(err: unknown): Fields {
 export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Row> {
   return new Observable<Row>((subscriber) => {
     const t0 = performance.now();
-    const log = opts.logDir ? new RunLog(opts.logDir, opts.runId) : null;
+    const shard = opts.shard && opts.shard.count > 1 ? opts.shard : null;
+    const log = opts.logDir
+      ? new RunLog(
+        opts.logDir,
+        shard ? `${opts.runId}.shard-${shard.index + 1}-of-${shard.count}` : opts.runId,
+      )
+      : null;
     // A run without a caller's signal still hands pipelines one (that never fires).
     const signal = opts.signal ?? new AbortController().signal;
     let seq = 0;
@@ -78,11 +95,14 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
     let inner: Subscription | undefined;
 
     const emit = (stream: string, fields: Fields) => {
+      if (shard && shard.index > 0 && (stream === "meta" || stream === "progress")) return;
+      const n = seq++;
       const row = Object.freeze({
         run: opts.runId,
         pipeline: def.id,
-        stream,
-        seq: seq++,
+        stream: shard && stream === "done" ? SHARD_STREAM : stream,
+        seq: shard ? n * shard.count + shard.index : n,
+        ...(shard && stream === "done" ? { index: shard.index, count: shard.count } : {}),
         ...fields,
       }) as Row;
       log?.append(row);
@@ -130,6 +150,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
           await new Promise((r) => setTimeout(r, 0));
           last = performance.now();
         },
+        mine: (k) => !shard || k % shard.count === shard.index,
         progress: (done, total) => {
           const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
           const now = Math.floor(100 * fraction);

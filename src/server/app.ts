@@ -21,7 +21,7 @@ import { describePipeline } from "./describe.ts";
 import type { Filter, HubLike } from "./hub.ts";
 import { toCsv } from "./export.ts";
 import { IngestError, parseIngest } from "./ingest.ts";
-import { IngestConflict, type Runs } from "./runs.ts";
+import { IngestConflict, MAX_SHARDS, type Runs } from "./runs.ts";
 import { SlideError, type TalkState } from "./talk_state.ts";
 import { tokensEqual } from "./token.ts";
 
@@ -128,7 +128,11 @@ export function createApp(opts: AppOptions): Hono {
     async (c) => {
       const body = await jsonObject(c, '{"pipeline": "<id>", "params": {…}}');
       if (body instanceof Response) return body;
-      const { pipeline, params = {} } = body as { pipeline?: unknown; params?: unknown };
+      const { pipeline, params = {}, shards } = body as {
+        pipeline?: unknown;
+        params?: unknown;
+        shards?: unknown;
+      };
       const ids = opts.pipelines().map((p) => p.id);
       const def = opts.pipelines().find((p) => p.id === pipeline);
       if (!def) {
@@ -142,8 +146,26 @@ export function createApp(opts: AppOptions): Hono {
       if (typeof params !== "object" || params === null || Array.isArray(params)) {
         return bad(c, 400, "params must be a JSON object of param values", "params");
       }
+      if (
+        shards !== undefined &&
+        !(Number.isInteger(shards) && (shards as number) >= 1 && (shards as number) <= MAX_SHARDS)
+      ) {
+        return bad(
+          c,
+          400,
+          `shards must be an integer in [1, ${MAX_SHARDS}] (the workers to split a sweep over), got ${
+            JSON.stringify(shards)
+          }`,
+          "shards",
+        );
+      }
       try {
-        const rec = runs.start(def, resolveRunParams(def, params as Record<string, unknown>));
+        const rec = runs.start(
+          def,
+          resolveRunParams(def, params as Record<string, unknown>),
+          undefined,
+          { shards: shards as number | undefined },
+        );
         return c.json({ run: rec.run }, 201);
       } catch (e) {
         if (e instanceof ParamError) return bad(c, 400, e.message, e.param);

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { Queue, QueueEvents, Worker } from "bullmq";
+import { FlowProducer, Queue, QueueEvents, Worker } from "bullmq";
+import type { Row } from "../runtime/run.ts";
 
 export const RUN_QUEUE = "statmech-runs";
 /**
@@ -26,7 +27,20 @@ export interface RunJob {
   readonly run: string;
   readonly pipeline: string;
   readonly params: Readonly<Record<string, number | string>>;
+  /** one shard of a split sweep */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
+
+/** What a worker returns for a job: a shard's status and its rows (the merge adds them up). */
+export interface ShardResult {
+  readonly status: string;
+  readonly rows: number;
+  readonly index: number;
+  readonly count: number;
+}
+
+/** A job id (the run's, or a shard's `<run>.s<k>`) → the run it belongs to. */
+export const runOfJob = (jobId: string) => jobId.replace(/\.s\d+$/, "");
 
 /** ioredis options for BullMQ from a redis:// URL (BullMQ needs maxRetriesPerRequest null). */
 export function connection(url: string) {
@@ -54,6 +68,7 @@ export class RunQueue {
     readonly queue: Queue,
     readonly events: QueueEvents,
     readonly checker: Worker,
+    readonly flows: FlowProducer,
   ) {}
 
   /**
@@ -76,17 +91,19 @@ export class RunQueue {
       stalledInterval: STALLED_CHECK_MS,
       maxStalledCount: 0,
     });
-    events.on("failed", ({ jobId, failedReason }) => onInterrupted(jobId, failedReason));
+    events.on("failed", ({ jobId, failedReason }) => onInterrupted(runOfJob(jobId), failedReason));
     // A stalled job (its worker's lock lapsed) is put back in the wait list with a deferred
     // failure, and would be failed only when a worker next takes it: end the run now, and take
-    // the job out so that no worker starts it again.
+    // the job out so that no worker starts it again (and a split sweep's merge with it).
     events.on("stalled", ({ jobId }) => {
-      onInterrupted(jobId, "its worker stopped renewing the job's lock (killed?)");
+      const run = runOfJob(jobId);
+      onInterrupted(run, "its worker stopped renewing the job's lock (killed?)");
       queue.remove(jobId).catch(() => {});
+      if (run !== jobId) queue.remove(run, { removeChildren: true }).catch(() => {});
     });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), checker.waitUntilReady()]);
     await checker.startStalledCheckTimer();
-    const q = new RunQueue(mode, queue, events, checker);
+    const q = new RunQueue(mode, queue, events, checker, new FlowProducer({ connection: c }));
     await q.#count();
     q.#timer = setInterval(() => q.#count().catch(() => {}), 2_000);
     return q;
@@ -102,14 +119,36 @@ export class RunQueue {
     return this.mode === "always" || this.#workers > 0;
   }
 
-  async enqueue(job: RunJob): Promise<void> {
+  async enqueue(job: RunJob, shards = 1): Promise<void> {
     // the run id is the job id: the failed event names the run; attempts 1: never re-run
-    await this.queue.add("run", job, { jobId: job.run, attempts: 1, removeOnComplete: 1000 });
+    const opts = { attempts: 1, removeOnComplete: 1000 };
+    if (shards <= 1) {
+      await this.queue.add("run", job, { ...opts, jobId: job.run });
+      return;
+    }
+    // a split sweep: one job per shard, and a merge that BullMQ starts once all are done
+    await this.flows.add({
+      name: "merge",
+      queueName: RUN_QUEUE,
+      data: job,
+      opts: { ...opts, jobId: job.run },
+      children: Array.from({ length: shards }, (_, index) => ({
+        name: "run",
+        queueName: RUN_QUEUE,
+        data: { ...job, shard: { index, count: shards } },
+        opts: { ...opts, jobId: `${job.run}.s${index}`, failParentOnFailure: true },
+      })),
+    });
   }
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    await Promise.allSettled([this.checker.close(), this.events.close(), this.queue.close()]);
+    await Promise.allSettled([
+      this.checker.close(),
+      this.events.close(),
+      this.queue.close(),
+      this.flows.close(),
+    ]);
   }
 
   async #count(): Promise<void> {
@@ -117,4 +156,35 @@ export class RunQueue {
     const all = await this.queue.getWorkers();
     this.#workers = Math.max(0, all.length - 1);
   }
+}
+
+/**
+ * The merge of a split sweep: the run's one `done` row, after every shard's last row — seq past
+ * the largest shard's, status ok only if every shard's was, rows the shards' rows together.
+ */
+export function mergeShards(
+  hub: { publish(b: { run: string; stream: string; rows: Row[] }): void },
+  run: string,
+  pipeline: string,
+  shards: readonly ShardResult[],
+  seconds: number,
+): void {
+  // a shard of n rows numbered its last seq (n − 1)·count + index (src/runtime/run.ts)
+  const last = Math.max(...shards.map((r) => (r.rows - 1) * r.count + r.index));
+  const status = shards.every((r) => r.status === "ok")
+    ? "ok"
+    : shards.some((r) => r.status === "failed")
+    ? "failed"
+    : "stopped";
+  const rows = shards.reduce((n, r) => n + r.rows, 0);
+  const done = {
+    run,
+    pipeline,
+    stream: "done",
+    seq: last + 1,
+    status,
+    seconds,
+    rows,
+  } as unknown as Row;
+  hub.publish({ run, stream: "done", rows: [done] });
 }

@@ -14,7 +14,7 @@ import { type Observable, Subject, tap } from "rxjs";
 import { join } from "node:path";
 import type { BackendChoice } from "../compute/backend.ts";
 import type { Fields, Pipeline, StreamSpec } from "../runtime/pipeline.ts";
-import { type Row, runPipeline, type RunStatus } from "../runtime/run.ts";
+import { type Row, runPipeline, type RunStatus, SHARD_STREAM } from "../runtime/run.ts";
 import { newRunId, RUN_ID_PATTERN } from "../runtime/run_id.ts";
 import { RunLog } from "../runtime/run_log.ts";
 import { batchByStream } from "./batch.ts";
@@ -49,8 +49,10 @@ export interface RunSink {
   readonly available: boolean;
   /** workers up now */
   readonly workers: number;
+  /** queue a run; with shards > 1, as that many shards and a merge (a split sweep) */
   enqueue(
     job: { run: string; pipeline: string; params: Record<string, number | string> },
+    shards: number,
   ): Promise<void>;
 }
 
@@ -61,6 +63,9 @@ export interface RunsOptions {
   /** with a Redis hub: the queue that workers take runs from, when they are up */
   readonly queue?: RunSink;
 }
+
+/** The most shards a sweep is split into. */
+export const MAX_SHARDS = 16;
 
 /** Fallback pace for a log with no `done.seconds` to time it by, rows per second. */
 const DEFAULT_RATE = 200;
@@ -136,9 +141,14 @@ export class Runs {
     def: Pipeline<any>,
     params: Record<string, number | string>,
     run: string = newRunId(),
+    split: { shards?: number; shard?: { index: number; count: number } } = {},
   ): RunRecord {
     const queue = this.opts.queue;
-    if (queue?.available) return this.#enqueue(queue, run, def.id, params);
+    if (queue?.available && !split.shard) {
+      // a sweep is split over the workers up (or as asked); anything else goes whole
+      const shards = def.shardable ? split.shards ?? Math.min(queue.workers, MAX_SHARDS) : 1;
+      return this.#enqueue(queue, run, def.id, params, Math.max(1, shards));
+    }
     const stop = new AbortController();
     const rows$ = runPipeline(def, {
       params,
@@ -146,6 +156,7 @@ export class Runs {
       backend: this.opts.backend,
       logDir: this.opts.logDir,
       signal: stop.signal,
+      shard: split.shard,
     });
     return this.#attach(run, def.id, params, "live", def.streams, rows$, stop);
   }
@@ -155,6 +166,7 @@ export class Runs {
     run: string,
     pipeline: string,
     params: Record<string, number | string>,
+    shards: number,
   ): RunRecord {
     const rec: RunRecord = {
       run,
@@ -168,7 +180,7 @@ export class Runs {
       on_worker: true,
     };
     this.#records.set(run, rec);
-    queue.enqueue({ run, pipeline, params }).catch((e) =>
+    queue.enqueue({ run, pipeline, params }, shards).catch((e) =>
       this.interrupt(run, `could not queue the run for a worker: ${(e as Error).message}`, "failed")
     );
     return rec;
@@ -196,6 +208,12 @@ export class Runs {
       stream: "done",
       rows: [row("done", seq + 1, { status, seconds: null, rows: seq + 1 })],
     });
+  }
+
+  /** Drop a finished run's record (a worker, between shards of one run). */
+  forget(run: string): void {
+    this.#records.delete(run);
+    this.#here.delete(run);
   }
 
   /** Resolves when a run computed here ends (a worker waits on this for its job). */
@@ -407,7 +425,7 @@ export class Runs {
     const sub = rows$.pipe(
       tap((row) => {
         rec.rows++;
-        if (row.stream === "done") {
+        if (row.stream === "done" || row.stream === SHARD_STREAM) {
           rec.status = row.status as RunStatus;
           rec.seconds = typeof row.seconds === "number" ? row.seconds : null;
         }
