@@ -2,16 +2,24 @@
  * The server half of bench/sse_load.ts: the real app on loopback, fed by a
  * synthetic run of `rate` rows/s whose rows carry their send time. Prints its
  * port, then its RSS once a second, on stdout.
+ *
+ *   sse_load_server.ts RATE [redis://…] [publish|serve]
+ *
+ * With a Redis URL it is one replica on that hub (issue #23): `publish` also feeds the run,
+ * `serve` only serves what the hub carries.
  */
 import { Observable } from "rxjs";
 import { PIPELINES } from "../pipelines/mod.ts";
 import type { Row } from "../src/runtime/run.ts";
 import { createApp } from "../src/server/app.ts";
-import { Hub } from "../src/server/hub.ts";
+import { Hub, type HubLike } from "../src/server/hub.ts";
+import { RedisHub } from "../src/server/redis_hub.ts";
 import { Runs } from "../src/server/runs.ts";
 
 const rate = Number(Deno.args[0] ?? 1000);
-const hub = new Hub();
+const url = Deno.args[1];
+const publish = !url || Deno.args[2] !== "serve";
+const hub: HubLike = url ? await RedisHub.connect(url) : new Hub();
 const runs = new Runs(hub, { backend: "cpu", logDir: null });
 const app = createApp({ hub, runs, pipelines: () => PIPELINES, token: null, logDir: null });
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
@@ -38,5 +46,5 @@ const ticks = new Observable<Row>((sub) => {
   }, 5);
   return () => clearInterval(timer);
 });
-runs.replay("load", "load", {}, {}, ticks);
+if (publish) runs.replay("load", "load", {}, {}, ticks);
 setInterval(() => console.log(`rss=${Deno.memoryUsage().rss}`), 1000);
