@@ -210,3 +210,34 @@ test(
     }
   },
 );
+
+test(
+  "workers: DELETE on a replica stops a run on a worker, which ends it stopped",
+  async (r, dir) => {
+    const w = await worker(r, dir);
+    const s = await replica(r, dir);
+    try {
+      await workerSeen(base(s));
+      const run = await startRun(base(s), "great-circle", {});
+      const sse = new SseReader((await fetch(`${base(s)}api/events?run=${run}`)).body!);
+      await sse.until((t) => (t.match(/^event: /gm) ?? []).length >= 3); // begun on the worker
+      const del = await fetch(`${base(s)}api/runs/${run}`, {
+        method: "DELETE",
+        headers: { authorization: "Bearer t" },
+      });
+      assertEquals(del.status, 200);
+      await sse.until((t) => t.includes("event: done"));
+      await sse.cancel();
+      assert(/"status":"stopped"/.test(sse.text.slice(sse.text.lastIndexOf("event: done"))));
+      let info: { status: string } | undefined;
+      for (let k = 0; k < 100 && info?.status !== "stopped"; k++) {
+        info = await runInfo(base(s), run);
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      assertEquals(info?.status, "stopped");
+    } finally {
+      await s.stop();
+      await w.stop();
+    }
+  },
+);

@@ -62,12 +62,14 @@ export async function serveCommand(
   // an unreachable or wrong hub ends the start with one line naming it (exit 2), never a hang
   const hub = f.hub ? await connectHub(f.hub) : undefined;
   // with a hub, runs go to workers when any are up; a killed worker's run ends `interrupted`
-  let interrupt: (run: string, reason: string) => void = () => {};
+  let interrupt: (run: string, reason: string, status?: "stopped") => void = () => {};
+  let stopHere: (run: string) => void = () => {};
   const queue = f.hub
     ? await (await import("../server/run_queue.ts")).RunQueue.connect(
       f.hub,
       f.workers,
-      (run, reason) => interrupt(run, reason),
+      (run, reason, status) => interrupt(run, reason, status),
+      (run) => stopHere(run),
     )
     : undefined;
   const { runs, base, talk: state } = serve(
@@ -82,7 +84,8 @@ export async function serveCommand(
     hub,
     queue,
   );
-  interrupt = (run, reason) => runs.interrupt(run, reason);
+  interrupt = (run, reason, status) => runs.interrupt(run, reason, status);
+  stopHere = (run) => runs.stop(run, true);
   const skipped: string[] = [];
   const past = await runs.loadRecorded((file, why) => skipped.push(`${file} (${why})`));
   console.error(`statmech-live on ${base}: "${talk.title}", ${talk.slides.length} slides`);

@@ -19,7 +19,9 @@ import {
   type RunJob,
   type ShardResult,
   STALLED_CHECK_MS,
+  STOP_CHANNEL,
 } from "../server/run_queue.ts";
+import { Redis } from "ioredis";
 import { Runs } from "../server/runs.ts";
 import { flagPairs, UsageError } from "./args.ts";
 import { suggestion } from "../params/did_you_mean.ts";
@@ -62,6 +64,10 @@ export async function workerCommand(args: string[]): Promise<number> {
     throw e;
   }
   const runs = new Runs(out, { backend, logDir });
+  // a replica's DELETE /api/runs/<run> reaches the worker (every worker computing a shard of it)
+  const stops = new Redis(hub, { maxRetriesPerRequest: null });
+  await stops.subscribe(STOP_CHANNEL);
+  stops.on("message", (_channel: string, run: string) => runs.stop(run, true));
   const worker = new Worker<RunJob>(
     RUN_QUEUE,
     async (job): Promise<ShardResult> => {

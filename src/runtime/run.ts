@@ -152,7 +152,9 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
         },
         mine: (k) => !shard || k % shard.count === shard.index,
         progress: (done, total) => {
-          const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 1;
+          // a shard does 1/count of the sweep's `total`: shard 0 speaks for all (they keep pace)
+          const share = shard ? shard.count : 1;
+          const fraction = total > 0 ? Math.min(1, Math.max(0, (share * done) / total)) : 1;
           const now = Math.floor(100 * fraction);
           if (finished || now <= percent) return;
           percent = now;

@@ -13,9 +13,12 @@
  * @module
  */
 import { FlowProducer, Queue, QueueEvents, Worker } from "bullmq";
+import { Redis } from "ioredis";
 import type { Row } from "../runtime/run.ts";
 
 export const RUN_QUEUE = "statmech-runs";
+/** the Redis channel on which a run's id asks whoever computes it to stop */
+export const STOP_CHANNEL = "statmech:stop";
 /**
  * How often the server looks for jobs whose worker stopped renewing its lock (ms). Workers
  * must check as often: a check sets a key that holds every checker off for its interval
@@ -69,6 +72,9 @@ export class RunQueue {
     readonly events: QueueEvents,
     readonly checker: Worker,
     readonly flows: FlowProducer,
+    readonly stops: Redis,
+    readonly pub: Redis,
+    readonly stoppedWaiting: (run: string) => void,
   ) {}
 
   /**
@@ -78,7 +84,8 @@ export class RunQueue {
   static async connect(
     url: string,
     mode: WorkerMode,
-    onInterrupted: (run: string, reason: string) => void,
+    onInterrupted: (run: string, reason: string, status?: "stopped") => void,
+    onStop: (run: string) => void = () => {},
   ): Promise<RunQueue> {
     const c = connection(url);
     const queue = new Queue(RUN_QUEUE, { connection: c });
@@ -103,7 +110,20 @@ export class RunQueue {
     });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), checker.waitUntilReady()]);
     await checker.startStalledCheckTimer();
-    const q = new RunQueue(mode, queue, events, checker, new FlowProducer({ connection: c }));
+    // stop requests for runs this server computes (started here, stopped on another replica)
+    const stops = new Redis(url, { maxRetriesPerRequest: null });
+    await stops.subscribe(STOP_CHANNEL);
+    stops.on("message", (_channel: string, run: string) => onStop(run));
+    const q = new RunQueue(
+      mode,
+      queue,
+      events,
+      checker,
+      new FlowProducer({ connection: c }),
+      stops,
+      new Redis(url, { maxRetriesPerRequest: null }), // a subscribed connection cannot publish
+      (run) => onInterrupted(run, "stopped before a worker took it", "stopped"),
+    );
     await q.#count();
     q.#timer = setInterval(() => q.#count().catch(() => {}), 2_000);
     return q;
@@ -141,6 +161,23 @@ export class RunQueue {
     });
   }
 
+  /**
+   * Stop `run` wherever it is computed: a job still waiting is taken out of the queue (and the
+   * run ended `stopped` here); one being computed is asked to stop on the stop channel, and
+   * its worker (or replica) ends it with its own done row.
+   */
+  stop(run: string): void {
+    (async () => {
+      const job = await this.queue.getJob(run);
+      if (job && (await job.getState()) === "waiting" && !job.data.shard) {
+        await job.remove();
+        this.stoppedWaiting(run);
+        return;
+      }
+      await this.pub.publish(STOP_CHANNEL, run);
+    })().catch(() => {});
+  }
+
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await Promise.allSettled([
@@ -148,6 +185,8 @@ export class RunQueue {
       this.events.close(),
       this.queue.close(),
       this.flows.close(),
+      this.stops.quit(),
+      this.pub.quit(),
     ]);
   }
 

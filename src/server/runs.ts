@@ -49,6 +49,8 @@ export interface RunSink {
   readonly available: boolean;
   /** workers up now */
   readonly workers: number;
+  /** ask whoever computes `run` (a worker, another replica) to stop it */
+  stop(run: string): void;
   /** queue a run; with shards > 1, as that many shards and a merge (a split sweep) */
   enqueue(
     job: { run: string; pipeline: string; params: Record<string, number | string> },
@@ -191,7 +193,11 @@ export class Runs {
    * `interrupted` here, and on the hub an error row and a done row after the last row seen,
    * so every viewer sees it end and why.
    */
-  interrupt(run: string, reason: string, status: "interrupted" | "failed" = "interrupted"): void {
+  interrupt(
+    run: string,
+    reason: string,
+    status: "interrupted" | "failed" | "stopped" = "interrupted",
+  ): void {
     const rec = this.#records.get(run);
     if (!rec || rec.status !== "running" || this.#here.has(run)) return;
     rec.status = status;
@@ -374,9 +380,16 @@ export class Runs {
     }
   }
 
-  stop(run: string): RunRecord | undefined {
+  /**
+   * Stop a run. One computed elsewhere (a worker, another replica on the hub) is asked to stop
+   * through the queue; `local` (a stop request that came from the hub) acts only on this
+   * server's own runs, so requests are never passed on twice.
+   */
+  stop(run: string, local = false): RunRecord | undefined {
     const rec = this.#records.get(run);
-    if (rec?.status === "running") this.#stops.get(run)?.abort();
+    if (rec?.status !== "running") return rec;
+    if (this.#here.has(run)) this.#stops.get(run)?.abort();
+    else if (!local) this.opts.queue?.stop(run);
     return rec;
   }
 
