@@ -315,6 +315,7 @@ export default definePipeline({
     },
     { kind: "table", id: "lattice", title: "Lattice error", stream: "lattice" },
   ],
+  shardable: "the (σw², σb²) grid of GP fits (shard 0 also computes everything else)",
   run(p, ctx) {
     return fromAsync(async function* (): AsyncGenerator<Emit> {
       const name = p.activation as ActivationName;
@@ -330,128 +331,131 @@ export default definePipeline({
         }
         throw e;
       };
-      const q0 = p.sigma_b2 + p.sigma_w2;
-      const closed = name !== "tanh";
-      const err = closed ? { pair: 0, slope: 0 } : latticeError(act, q0);
-      yield {
-        stream: "lattice",
-        row: {
-          activation: name,
-          points: closed ? 0 : LATTICE_POINTS,
-          max_error_pair: err.pair,
-          max_error_slope: err.slope,
-        },
-      };
       const data = gpDigits(p.n_train, p.n_test);
       const n = p.n_train, m = p.n_test;
       const dots = dotProducts(ctx.tf, data.train.x, data.test.x);
       await ctx.tick();
-      const k = deepKernels(spec, dots, n);
-      // the kernel's depth behaviour against the c-map from the same start
-      const field = { act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 };
-      const fp = fixedPoint(field);
-      // src/signal's covariance map for one pair at the kernel's own q (not yet at q*)
-      let q = k.layers[0].q, q12 = k.layers[0].mean_correlation * q;
-      for (const s of k.layers) {
-        if (s.layer > 0) [q, , q12] = covarianceMap(field, q, q, q12);
-        yield { stream: "kernel", row: { ...s, c_map: q12 / q, c_star: fp.c_star } };
-      }
-      await ctx.tick();
-      let nngpFit;
-      for (const size of trainSizes(n)) {
-        for (const kind of ["nngp", "ntk"] as const) {
-          let fit;
-          try {
-            fit = fitKernel(k[kind]!, n, size, m, data.train.y, data.test.y, p.jitter);
-          } catch (e) {
-            singular(e, kind === "nngp" ? "NNGP" : "NTK");
-          }
-          if (kind === "nngp" && size === n) nngpFit = fit!;
-          yield {
-            stream: "gp",
-            row: {
-              n_train: size,
-              kernel: kind,
-              accuracy: fit!.accuracy,
-              mse: fit!.mse,
-              source: "theory",
-            },
-          };
-          await ctx.tick();
-        }
-      }
-      const count = Math.min(m, VARIANCE_POINTS);
-      const variance = predictiveVariance(nngpFit!.factor, k.nngp.cross, k.nngp.diag, n, count);
-      const cal = calibration(
-        variance,
-        nngpFit!.mean.subarray(0, count * 10),
-        data.test.y.slice(0, count),
-        BINS,
-      );
-      for (const row of cal) yield { stream: "uncertainty", row };
-      await ctx.tick();
-
-      // finite nets on the first n_finite digits, against their NTK's linear model
-      const nf = p.n_finite, mf = Math.min(m, FINITE_TEST);
       const widths = Array.from({ length: p.widths }, (_, i) => 64 * 2 ** i);
       const gridCells = p.grid_points * p.grid_points;
       const total = widths.reduce((s, w) => s + w * w, 0) * p.steps / 4096 + gridCells;
       let done = 0;
-      if (widths.length) {
-        const ntkF = leadingBlock(k.ntk!.train, n, nf);
-        const crossF = leadingColumns(k.ntk!.cross, m, n, nf).subarray(0, mf * nf);
-        const kernelF = { train: ntkF, cross: crossF, diag: k.ntk!.diag };
-        const lr = nf / largestNtkEigenvalue(kernelF, nf);
-        const yF = targets(data.train.y.slice(0, nf));
-        const ref = ntkAtStep(kernelF, yF, nf, mf, lr, p.steps);
-        const testF = { x: data.test.x.slice(0, mf), y: data.test.y.slice(0, mf) };
-        const trainF = { x: data.train.x.slice(0, nf), y: data.train.y.slice(0, nf) };
-        const refScore = score(ref, testF.y);
-        let first: { width: number; distance: number } | null = null;
-        for (const width of widths) {
-          const out = await trainFinite(
-            { ...spec, width, steps: p.steps, lr },
-            trainF,
-            testF,
-            ctx.rng,
-            ctx.tick,
-            () => ctx.progress(Math.floor(done += (width * width) / 4096), total),
-          ).catch((e) => {
-            throw new RunError(String((e as Error).message ?? e), { width });
-          });
-          const s = score(out, testF.y);
-          const distance = relativeDistance(out, ref);
-          first ??= { width, distance };
-          yield {
-            stream: "finite",
-            row: {
-              width,
-              step: p.steps,
-              accuracy: s.accuracy,
-              distance_to_kernel: distance,
-              source: "simulation",
-            },
-          };
-          yield {
-            stream: "finite",
-            row: {
-              width,
-              step: p.steps,
-              accuracy: refScore.accuracy,
-              distance_to_kernel: first.distance * Math.sqrt(first.width / width),
-              source: "theory",
-            },
-          };
-          yield {
-            stream: "gp",
-            row: {
-              n_train: nf,
-              kernel: `width ${width} net`,
-              accuracy: s.accuracy,
-              mse: s.mse,
-              source: "simulation",
-            },
-          };
+      // split over workers (`shardable`), shard 0 (item 0) computes all but the grid
+      if (ctx.mine(0)) {
+        const q0 = p.sigma_b2 + p.sigma_w2;
+        const closed = name !== "tanh";
+        const err = closed ? { pair: 0, slope: 0 } : latticeError(act, q0);
+        yield {
+          stream: "lattice",
+          row: {
+            activation: name,
+            points: closed ? 0 : LATTICE_POINTS,
+            max_error_pair: err.pair,
+            max_error_slope: err.slope,
+          },
+        };
+        const k = deepKernels(spec, dots, n);
+        // the kernel's depth behaviour against the c-map from the same start
+        const field = { act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 };
+        const fp = fixedPoint(field);
+        // src/signal's covariance map for one pair at the kernel's own q (not yet at q*)
+        let q = k.layers[0].q, q12 = k.layers[0].mean_correlation * q;
+        for (const s of k.layers) {
+          if (s.layer > 0) [q, , q12] = covarianceMap(field, q, q, q12);
+          yield { stream: "kernel", row: { ...s, c_map: q12 / q, c_star: fp.c_star } };
+        }
+        await ctx.tick();
+        let nngpFit;
+        for (const size of trainSizes(n)) {
+          for (const kind of ["nngp", "ntk"] as const) {
+            let fit;
+            try {
+              fit = fitKernel(k[kind]!, n, size, m, data.train.y, data.test.y, p.jitter);
+            } catch (e) {
+              singular(e, kind === "nngp" ? "NNGP" : "NTK");
+            }
+            if (kind === "nngp" && size === n) nngpFit = fit!;
+            yield {
+              stream: "gp",
+              row: {
+                n_train: size,
+                kernel: kind,
+                accuracy: fit!.accuracy,
+                mse: fit!.mse,
+                source: "theory",
+              },
+            };
+            await ctx.tick();
+          }
+        }
+        const count = Math.min(m, VARIANCE_POINTS);
+        const variance = predictiveVariance(nngpFit!.factor, k.nngp.cross, k.nngp.diag, n, count);
+        const cal = calibration(
+          variance,
+          nngpFit!.mean.subarray(0, count * 10),
+          data.test.y.slice(0, count),
+          BINS,
+        );
+        for (const row of cal) yield { stream: "uncertainty", row };
+        await ctx.tick();
+
+        // finite nets on the first n_finite digits, against their NTK's linear model
+        const nf = p.n_finite, mf = Math.min(m, FINITE_TEST);
+        if (widths.length) {
+          const ntkF = leadingBlock(k.ntk!.train, n, nf);
+          const crossF = leadingColumns(k.ntk!.cross, m, n, nf).subarray(0, mf * nf);
+          const kernelF = { train: ntkF, cross: crossF, diag: k.ntk!.diag };
+          const lr = nf / largestNtkEigenvalue(kernelF, nf);
+          const yF = targets(data.train.y.slice(0, nf));
+          const ref = ntkAtStep(kernelF, yF, nf, mf, lr, p.steps);
+          const testF = { x: data.test.x.slice(0, mf), y: data.test.y.slice(0, mf) };
+          const trainF = { x: data.train.x.slice(0, nf), y: data.train.y.slice(0, nf) };
+          const refScore = score(ref, testF.y);
+          let first: { width: number; distance: number } | null = null;
+          for (const width of widths) {
+            const out = await trainFinite(
+              { ...spec, width, steps: p.steps, lr },
+              trainF,
+              testF,
+              ctx.rng,
+              ctx.tick,
+              () => ctx.progress(Math.floor(done += (width * width) / 4096), total),
+            ).catch((e) => {
+              throw new RunError(String((e as Error).message ?? e), { width });
+            });
+            const s = score(out, testF.y);
+            const distance = relativeDistance(out, ref);
+            first ??= { width, distance };
+            yield {
+              stream: "finite",
+              row: {
+                width,
+                step: p.steps,
+                accuracy: s.accuracy,
+                distance_to_kernel: distance,
+                source: "simulation",
+              },
+            };
+            yield {
+              stream: "finite",
+              row: {
+                width,
+                step: p.steps,
+                accuracy: refScore.accuracy,
+                distance_to_kernel: first.distance * Math.sqrt(first.width / width),
+                source: "theory",
+              },
+            };
+            yield {
+              stream: "gp",
+              row: {
+                n_train: nf,
+                kernel: `width ${width} net`,
+                accuracy: s.accuracy,
+                mse: s.mse,
+                source: "simulation",
+              },
+            };
+          }
         }
       }
 
@@ -459,7 +463,7 @@ export default definePipeline({
       {
         const ws = linspace(0.5, p.grid_sigma_w2_max, p.grid_points);
         const bs = linspace(0, p.grid_sigma_b2_max, p.grid_points);
-        for (const b of bs) {
+        for (const b of ctx.mine(0) ? bs : []) {
           const w = criticalSigmaW2(act, b, 0.5, p.grid_sigma_w2_max);
           if (w !== null) yield { stream: "critical-line", row: { sigma_b2: b, sigma_w2: w } };
         }
@@ -471,8 +475,10 @@ export default definePipeline({
           train: leadingBlock(dots.train, n, gn),
           cross: leadingColumns(dots.cross, m, n, gn).subarray(0, gm * gn),
         };
+        let cellIndex = 0;
         for (const b of bs) {
           for (const w of ws) {
+            if (!ctx.mine(cellIndex++)) continue; // a shard's share of the grid
             const cellSpec = { activation: name, sigma_w2: w, sigma_b2: b, depth: p.grid_depth };
             let accuracy: number | null;
             try {
