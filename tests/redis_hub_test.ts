@@ -9,8 +9,13 @@ import { assert, assertEquals } from "./assert.ts";
 import { Hub, type HubLike, type Message } from "../src/server/hub.ts";
 import { idBefore, RedisHub } from "../src/server/redis_hub.ts";
 import type { Row } from "../src/runtime/run.ts";
-import { HAS_REDIS, startRedis, type TestRedis } from "./helpers/redis.ts";
-import { serveProcess } from "./helpers/serve_process.ts";
+import {
+  HAS_REDIS,
+  redisTest,
+  replicaProcess,
+  startRedis,
+  type TestRedis,
+} from "./helpers/redis.ts";
 import { SseReader } from "./helpers/sse.ts";
 
 const batch = (run: string, stream: string, seqs: number[]) => ({
@@ -115,22 +120,6 @@ for (const [name, make] of HUBS) {
   });
 }
 
-const redisTest = (name: string, fn: (r: TestRedis) => Promise<void>) =>
-  Deno.test({
-    name,
-    ignore: !HAS_REDIS,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    async fn() {
-      const r = await startRedis();
-      try {
-        await fn(r);
-      } finally {
-        await r.stop();
-      }
-    },
-  });
-
 redisTest(
   "redis hub: two replicas share one stream and its ids; a viewer resumes on the other",
   async (r) => {
@@ -229,13 +218,8 @@ Deno.test("watch --hub: a wrong or unreachable URL exits 2 with one line naming 
 
 redisTest(
   "replicas: a viewer of a killed replica resumes on another by Last-Event-ID, losing nothing",
-  async (r) => {
-    const dir = await Deno.makeTempDir({ prefix: "statmech-replicas-" });
-    const start = (name: string) =>
-      serveProcess(
-        ["watch", "--port", "0", "--token", "t", "--log-dir", `${dir}/${name}`, "--hub", r.url],
-        /audience: +(\S+)/,
-      );
+  async (r, dir) => {
+    const start = (name: string) => replicaProcess(r, dir, name);
     const [one, two] = [await start("one"), await start("two")];
     try {
       const base = (s: typeof one) => s.banner.match(/audience: +(\S+)/)![1];
@@ -277,20 +261,14 @@ redisTest(
     } finally {
       await one.stop();
       await two.stop().catch(() => {});
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   },
 );
 
 redisTest(
   "replicas: the runs list and the talk's live slide are the same on every replica",
-  async (r) => {
-    const dir = await Deno.makeTempDir({ prefix: "statmech-replicas-" });
-    const start = (name: string) =>
-      serveProcess(
-        ["watch", "--port", "0", "--token", "t", "--log-dir", `${dir}/${name}`, "--hub", r.url],
-        /audience: +(\S+)/,
-      );
+  async (r, dir) => {
+    const start = (name: string) => replicaProcess(r, dir, name);
     const one = await start("one");
     const two = await start("two");
     const base = (s: typeof one) => s.banner.match(/audience: +(\S+)/)![1];
@@ -329,7 +307,6 @@ redisTest(
     } finally {
       await one.stop();
       await two.stop();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   },
 );

@@ -5,39 +5,18 @@
  * done row on the hub), never silently lost. Ignored where redis-server is missing.
  */
 import { assert, assertEquals } from "./assert.ts";
-import { HAS_REDIS, startRedis, type TestRedis } from "./helpers/redis.ts";
+import { redisTest, replicaBase, replicaProcess, type TestRedis } from "./helpers/redis.ts";
 import { serveProcess } from "./helpers/serve_process.ts";
 import { SseReader } from "./helpers/sse.ts";
 
-const test = (name: string, fn: (r: TestRedis, dir: string) => Promise<void>) =>
-  Deno.test({
-    name,
-    ignore: !HAS_REDIS,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    async fn() {
-      const r = await startRedis();
-      const dir = await Deno.makeTempDir({ prefix: "statmech-workers-" });
-      try {
-        await fn(r, dir);
-      } finally {
-        await r.stop();
-        await Deno.remove(dir, { recursive: true }).catch(() => {});
-      }
-    },
-  });
-
-const replica = (r: TestRedis, dir: string) =>
-  serveProcess(
-    ["watch", "--port", "0", "--token", "t", "--log-dir", `${dir}/replica`, "--hub", r.url],
-    /runs: .*up now/,
-  );
+const test = redisTest;
+const replica = (r: TestRedis, dir: string) => replicaProcess(r, dir, "replica");
 const worker = (r: TestRedis, dir: string) =>
   serveProcess(
     ["worker", "--hub", r.url, "--log-dir", `${dir}/worker`, "--lock-seconds", "1"],
     /statmech-live worker on/,
   );
-const base = (s: { banner: string }) => s.banner.match(/audience: +(\S+)/)![1];
+const base = replicaBase;
 
 async function startRun(url: string, pipeline: string, params: Record<string, unknown>) {
   const res = await fetch(`${url}api/runs`, {

@@ -57,25 +57,22 @@ export interface HubLike {
   close(): Promise<void>;
 }
 
-export class Hub implements HubLike {
-  #nextId = 1;
+/**
+ * What both hubs keep and do: the ring of recent messages (at most `maxRows` rows, the oldest
+ * dropped first) and the subscribers, each with its filter; a subscriber replays the ring
+ * after its last id, then gets live messages, in one synchronous call so nothing falls between.
+ */
+export class Fanout {
   #ring: Message[] = [];
   #head = 0; // index of the oldest live entry in #ring
   #ringRows = 0;
   readonly #subs = new Map<Deliver, Filter>();
   readonly #internal = new Set<Deliver>();
 
-  constructor(readonly maxRows = 200_000) {}
+  constructor(readonly maxRows: number) {}
 
-  /** Number one batch, keep it, deliver it. */
-  publish(batch: Batch): Message {
-    const m: Message = {
-      id: this.#nextId++,
-      run: batch.run,
-      stream: batch.stream,
-      data: batch.rows.map((r) => JSON.stringify(r)).join("\n"),
-      rows: batch.rows.length,
-    };
+  /** Keep a message and deliver it to every matching subscriber. */
+  add(m: Message): void {
     this.#ring.push(m);
     this.#ringRows += m.rows;
     while (this.#ringRows > this.maxRows && this.#ring.length - this.#head > 1) {
@@ -86,6 +83,51 @@ export class Hub implements HubLike {
       this.#head = 0;
     }
     for (const [deliver, filter] of this.#subs) if (matches(filter, m)) deliver(m);
+  }
+
+  /** `isNew(m)`: whether m comes after the subscriber's last id (null: it has none). */
+  subscribe(
+    filter: Filter,
+    isNew: ((m: Message) => boolean) | null,
+    deliver: Deliver,
+    internal: boolean,
+  ): () => void {
+    for (let i = this.#head; i < this.#ring.length; i++) {
+      const m = this.#ring[i];
+      if ((isNew === null || isNew(m)) && matches(filter, m)) deliver(m);
+    }
+    this.#subs.set(deliver, filter);
+    if (internal) this.#internal.add(deliver);
+    return () => {
+      this.#subs.delete(deliver);
+      this.#internal.delete(deliver);
+    };
+  }
+
+  /** viewers, not the server's own bookkeeping */
+  get subscribers(): number {
+    return this.#subs.size - this.#internal.size;
+  }
+}
+
+export class Hub implements HubLike {
+  #nextId = 1;
+  readonly #fanout: Fanout;
+
+  constructor(readonly maxRows = 200_000) {
+    this.#fanout = new Fanout(maxRows);
+  }
+
+  /** Number one batch, keep it, deliver it. */
+  publish(batch: Batch): Message {
+    const m: Message = {
+      id: this.#nextId++,
+      run: batch.run,
+      stream: batch.stream,
+      data: batch.rows.map((r) => JSON.stringify(r)).join("\n"),
+      rows: batch.rows.length,
+    };
+    this.#fanout.add(m);
     return m;
   }
 
@@ -100,17 +142,9 @@ export class Hub implements HubLike {
     deliver: Deliver,
     internal = false,
   ): () => void {
-    const after = lastId === null ? null : Number(lastId);
-    for (let i = this.#head; i < this.#ring.length; i++) {
-      const m = this.#ring[i];
-      if ((after === null || (m.id as number) > after) && matches(filter, m)) deliver(m);
-    }
-    this.#subs.set(deliver, filter);
-    if (internal) this.#internal.add(deliver);
-    return () => {
-      this.#subs.delete(deliver);
-      this.#internal.delete(deliver);
-    };
+    const after = Number(lastId);
+    const isNew = lastId === null ? null : (m: Message) => (m.id as number) > after;
+    return this.#fanout.subscribe(filter, isNew, deliver, internal);
   }
 
   parseId(raw: string): string | null {
@@ -127,6 +161,6 @@ export class Hub implements HubLike {
 
   /** How many viewers are subscribed (teardown is tested through this). */
   get subscribers(): number {
-    return this.#subs.size - this.#internal.size;
+    return this.#fanout.subscribers;
   }
 }

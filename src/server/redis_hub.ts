@@ -19,7 +19,7 @@
  */
 import { Redis } from "ioredis";
 import type { Batch } from "./batch.ts";
-import { type Deliver, type Filter, type HubLike, matches, type Message } from "./hub.ts";
+import { type Deliver, Fanout, type Filter, type HubLike, type Message } from "./hub.ts";
 import { HubUrlError, parseHubUrl } from "./hub_url.ts";
 
 export const STREAM_KEY = "statmech:events";
@@ -50,24 +50,19 @@ export class RedisHub implements HubLike {
   readonly #writer: Redis;
   readonly #reader: Redis;
   readonly #key: string;
-  readonly #maxRows: number;
   readonly #maxEntries: number;
   readonly #log: (line: string) => void;
-  #ring: Message[] = [];
-  #head = 0;
-  #ringRows = 0;
+  readonly #fanout: Fanout;
   #lastSeen = "0-0";
   #closed = false;
   #connected = false;
   #started = false;
   #detail = "";
   #loop: Promise<void> = Promise.resolve();
-  readonly #subs = new Map<Deliver, Filter>();
-  readonly #internal = new Set<Deliver>();
 
   private constructor(readonly url: string, o: RedisHubOptions) {
     this.#key = o.key ?? STREAM_KEY;
-    this.#maxRows = o.maxRows ?? 200_000;
+    this.#fanout = new Fanout(o.maxRows ?? 200_000);
     this.#maxEntries = o.maxEntries ?? 100_000;
     this.#log = o.log ?? ((line) => console.error(line));
     const retryStrategy = (times: number) => {
@@ -115,7 +110,7 @@ export class RedisHub implements HubLike {
     }
     // the history every replica shares: the stream as Redis holds it, oldest first
     const entries = await hub.#reader.xrevrange(hub.#key, "+", "-", "COUNT", hub.#maxEntries);
-    for (const [id, fields] of entries.reverse()) hub.#take(id, fields, false);
+    for (const [id, fields] of entries.reverse()) hub.#take(id, fields);
     hub.#loop = hub.#read();
     return hub;
   }
@@ -145,16 +140,8 @@ export class RedisHub implements HubLike {
   }
 
   subscribe(filter: Filter, lastId: string | null, deliver: Deliver, internal = false): () => void {
-    for (let i = this.#head; i < this.#ring.length; i++) {
-      const m = this.#ring[i];
-      if ((lastId === null || idBefore(lastId, m.id as string)) && matches(filter, m)) deliver(m);
-    }
-    this.#subs.set(deliver, filter);
-    if (internal) this.#internal.add(deliver);
-    return () => {
-      this.#subs.delete(deliver);
-      this.#internal.delete(deliver);
-    };
+    const isNew = lastId === null ? null : (m: Message) => idBefore(lastId, m.id as string);
+    return this.#fanout.subscribe(filter, isNew, deliver, internal);
   }
 
   parseId(raw: string): string | null {
@@ -162,7 +149,7 @@ export class RedisHub implements HubLike {
   }
 
   get subscribers(): number {
-    return this.#subs.size - this.#internal.size;
+    return this.#fanout.subscribers;
   }
 
   health() {
@@ -200,7 +187,7 @@ export class RedisHub implements HubLike {
           this.#lastSeen,
         );
         for (const [, entries] of res ?? []) {
-          for (const [id, fields] of entries) this.#take(id, fields, true);
+          for (const [id, fields] of entries) this.#take(id, fields);
         }
       } catch (e) {
         if (this.#closed) return;
@@ -211,7 +198,7 @@ export class RedisHub implements HubLike {
   }
 
   /** One stream entry: into the ring and out to the subscribers, or logged and skipped. */
-  #take(id: string, fields: string[], live: boolean): void {
+  #take(id: string, fields: string[]): void {
     this.#lastSeen = id;
     const f: Record<string, string> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
@@ -227,15 +214,6 @@ export class RedisHub implements HubLike {
       return;
     }
     const m: Message = { id, run: f.run, stream: f.stream, data: f.data, rows };
-    this.#ring.push(m);
-    this.#ringRows += rows;
-    while (this.#ringRows > this.#maxRows && this.#ring.length - this.#head > 1) {
-      this.#ringRows -= this.#ring[this.#head++].rows;
-    }
-    if (this.#head > 1024 && this.#head * 2 > this.#ring.length) {
-      this.#ring = this.#ring.slice(this.#head);
-      this.#head = 0;
-    }
-    if (live) { for (const [deliver, filter] of this.#subs) if (matches(filter, m)) deliver(m); }
+    this.#fanout.add(m); // the history, loaded before anyone subscribes, only fills the ring
   }
 }

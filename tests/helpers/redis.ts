@@ -3,6 +3,7 @@
  * (and its dir removed) by `stop`. Where redis-server is not installed the tests that need it
  * are reported as ignored (`HAS_REDIS`), never as passed.
  */
+import { serveProcess } from "./serve_process.ts";
 export const HAS_REDIS = (() => {
   try {
     return new Deno.Command("redis-server", { args: ["--version"], stdout: "null", stderr: "null" })
@@ -85,3 +86,38 @@ export async function startRedis(): Promise<TestRedis> {
     },
   };
 }
+
+/**
+ * A test with its own redis-server and temp dir (both removed after); reported as ignored
+ * where redis-server is missing. Sanitizers off: Redis clients keep timers and sockets of
+ * their own that outlive a test by a tick.
+ */
+export function redisTest(name: string, fn: (r: TestRedis, dir: string) => Promise<void>): void {
+  Deno.test({
+    name,
+    ignore: !HAS_REDIS,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      const r = await startRedis();
+      const dir = await Deno.makeTempDir({ prefix: "statmech-redis-test-" });
+      try {
+        await fn(r, dir);
+      } finally {
+        await r.stop();
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
+      }
+    },
+  });
+}
+
+/** `watch --hub` in its own process, logging to dir/name; ready once it says how many workers are up */
+export function replicaProcess(r: TestRedis, dir: string, name: string) {
+  return serveProcess(
+    ["watch", "--port", "0", "--token", "t", "--log-dir", `${dir}/${name}`, "--hub", r.url],
+    /runs: .*up now/,
+  );
+}
+
+/** a replica's audience URL, from its banner */
+export const replicaBase = (s: { banner: string }) => s.banner.match(/audience: +(\S+)/)![1];
