@@ -12,6 +12,7 @@ import type { Row } from "../src/runtime/run.ts";
 import {
   HAS_REDIS,
   redisTest,
+  replicaBase,
   replicaProcess,
   startRedis,
   type TestRedis,
@@ -222,7 +223,7 @@ redisTest(
     const start = (name: string) => replicaProcess(r, dir, name);
     const [one, two] = [await start("one"), await start("two")];
     try {
-      const base = (s: typeof one) => s.banner.match(/audience: +(\S+)/)![1];
+      const base = replicaBase;
       const res = await fetch(`${base(one)}api/runs`, {
         method: "POST",
         headers: { authorization: "Bearer t", "content-type": "application/json" },
@@ -271,7 +272,7 @@ redisTest(
     const start = (name: string) => replicaProcess(r, dir, name);
     const one = await start("one");
     const two = await start("two");
-    const base = (s: typeof one) => s.banner.match(/audience: +(\S+)/)![1];
+    const base = replicaBase;
     try {
       // the presenter drives replica one to slide 2; replica two follows
       const res = await fetch(`${base(one)}api/talk/slide`, {
@@ -304,6 +305,12 @@ redisTest(
       }
       const health = await (await fetch(`${base(two)}api/health`)).json();
       assertEquals([health.hub, health.connected], ["redis", true]);
+      // no worker is up: each replica's own stalled-job checker (a BullMQ Worker) is not one,
+      // for itself or for the other (the count refreshes every 2 s)
+      await new Promise((res) => setTimeout(res, 2500));
+      for (const s of [one, two]) {
+        assertEquals((await (await fetch(`${base(s)}api/health`)).json()).workers, 0);
+      }
     } finally {
       await one.stop();
       await two.stop();

@@ -20,6 +20,7 @@ import {
   type ShardResult,
   STALLED_CHECK_MS,
   STOP_CHANNEL,
+  WORKER_NAME,
 } from "../server/run_queue.ts";
 import { Redis } from "ioredis";
 import { Runs } from "../server/runs.ts";
@@ -91,6 +92,7 @@ export async function workerCommand(args: string[]): Promise<number> {
     },
     {
       connection: connection(hub),
+      name: WORKER_NAME, // how replicas count the workers that are up
       concurrency,
       // the lock is renewed every lockDuration/2 while the run computes (runs yield to the
       // event loop every ~15 ms); a killed worker's lock lapses and the server fails the job

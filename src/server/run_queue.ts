@@ -17,6 +17,12 @@ import { Redis } from "ioredis";
 import type { Row } from "../runtime/run.ts";
 
 export const RUN_QUEUE = "statmech-runs";
+/**
+ * The name workers give their Redis connections: replicas count workers by it. (A replica's
+ * own stalled-job checker is a BullMQ Worker too, and must not be counted, by itself or by the
+ * other replicas: counting it sent runs to a queue no worker was taking from.)
+ */
+export const WORKER_NAME = "statmech-worker";
 /** the Redis channel on which a run's id asks whoever computes it to stop */
 export const STOP_CHANNEL = "statmech:stop";
 /**
@@ -191,9 +197,8 @@ export class RunQueue {
   }
 
   async #count(): Promise<void> {
-    // the checker is a Worker too, with its own connection: not a worker that takes runs
     const all = await this.queue.getWorkers();
-    this.#workers = Math.max(0, all.length - 1);
+    this.#workers = all.filter((w) => String(w.rawname ?? "").endsWith(`:w:${WORKER_NAME}`)).length;
   }
 }
 
