@@ -101,9 +101,18 @@ export function redisTest(name: string, fn: (r: TestRedis, dir: string) => Promi
     async fn() {
       const r = await startRedis();
       const dir = await Deno.makeTempDir({ prefix: "statmech-redis-test-" });
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        await fn(r, dir);
+        // a wait that never ends (a replica never ready, a done row never sent) fails the
+        // test instead of hanging the suite
+        await Promise.race([
+          fn(r, dir),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`${name}: no end after 180 s`)), 180_000);
+          }),
+        ]);
       } finally {
+        clearTimeout(timer);
         await r.stop();
         await Deno.remove(dir, { recursive: true }).catch(() => {});
       }
