@@ -208,12 +208,14 @@ export default definePipeline({
         test_error: "E(f − Πx)²/E(Πx)² on 4,096 fresh points (trained nets; null otherwise)",
       },
     },
-    "gate-theory": {
-      doc: "The leading Taylor term of the constructed nets' error (∝ λ²), for drawing.",
+    "gate-lambda": {
+      doc:
+        "The constructed nets' error against λ, measured and to leading order in λ (∝ λ²), for drawing.",
       fields: {
         curve: "as gate",
         lambda: "λ",
-        max_rel_error: "the Taylor prediction at the box's corners",
+        max_rel_error: "measured (as gate), or the Taylor prediction at the box's corners",
+        source: '"simulation" (measured) or "theory" (Taylor)',
       },
     },
     activations: {
@@ -269,6 +271,7 @@ export default definePipeline({
       doc: "The sampler against Onsager at T_c: L = 16, 32, 64 and their 1/L extrapolation.",
       fields: {
         size: "L (null: extrapolated to L = ∞ from the two largest)",
+        inverse_size: "1/L (0 for the extrapolation)",
         energy: "measured energy per spin",
         standard_error: "its standard error (batch means)",
         exact_finite: "Kaufman's exact value on the torus (null for ∞)",
@@ -282,10 +285,10 @@ export default definePipeline({
       series: ["layer"],
     },
     receptive: {
-      doc: "Receptive fields W1⋯Wℓ of the most weighted units of each layer, on the lattice.",
+      doc: "Receptive fields W1⋯Wℓ of four typical units of each layer, on the lattice.",
       fields: {
         layer: "ℓ",
-        unit: "rank of the unit (1 = largest weights)",
+        unit: "1–4: the units at the 20th, 40th, 60th and 80th percentiles of locality",
         i: "lattice column",
         j: "lattice row",
         weight: "the field, scaled to a largest |weight| of 1",
@@ -318,16 +321,13 @@ export default definePipeline({
     {
       kind: "series",
       id: "gate-lambda",
-      title: "Multiplication with four neurons: error against λ (dashed: λ² from Taylor)",
-      stream: "gate",
+      title: "Multiplication with four neurons: error against λ, measured and the λ² Taylor term",
+      stream: "gate-lambda",
       x: "lambda",
       y: "max_rel_error",
       group: "curve",
-      points: true,
       xLog: true,
       yLog: true,
-      filter: { field: "kind", value: "constructed" },
-      overlay: { stream: "gate-theory", x: "lambda", y: "max_rel_error", by: "curve" },
     },
     {
       kind: "series",
@@ -337,7 +337,7 @@ export default definePipeline({
       x: "neurons",
       y: "test_error",
       group: "kind",
-      points: true,
+      filter: { field: "kind", value: ["trained-shallow", "trained-deep"] },
       xLog: true,
       yLog: true,
     },
@@ -424,10 +424,14 @@ export default definePipeline({
       lines: ["exact_finite"],
     },
     {
-      kind: "table",
+      kind: "series",
       id: "onsager",
-      title: "The sampler at T_c against Onsager",
+      title: "Energy per spin at T_c against 1/L: the sampler, Kaufman's torus, Onsager's −√2",
       stream: "onsager",
+      x: "inverse_size",
+      y: "energy",
+      lines: ["exact_finite", "onsager"],
+      labels: { energy: "Wolff sampler", exact_finite: "Kaufman (exact, L × L)", onsager: "−√2" },
     },
     { kind: "table", id: "fields", title: "Receptive fields per layer", stream: "fields" },
   ],
@@ -489,21 +493,15 @@ async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
         const g = multiplicationGate(a, lambda);
         return maxRelativeError((x) => evalShallow(g, a.f, x), 2, pairs);
       })();
-      yield { stream: "gate", row: constructed(curve, name, 2, 4, lambda, error) };
-      yield {
-        stream: "gate-theory",
-        row: {
-          curve,
-          lambda,
-          max_rel_error: a.derivative(2, 0) === 0 ? 1 : Math.abs(gateTaylorError(a, lambda, 1, 1)),
-        },
-      };
+      yield* constructedRows(
+        constructed(curve, name, 2, 4, lambda, error),
+        a.derivative(2, 0) === 0 ? 1 : Math.abs(gateTaylorError(a, lambda, 1, 1)),
+      );
     }
     const shallow = shallowProduct(softplus, n, lambda);
     const sCurve = `shallow, n = ${n} (2ⁿ = ${2 ** n})`;
-    yield {
-      stream: "gate",
-      row: constructed(
+    yield* constructedRows(
+      constructed(
         sCurve,
         "softplus",
         n,
@@ -511,20 +509,12 @@ async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
         lambda,
         maxRelativeError((x) => evalShallow(shallow, softplus.f, x), n, box),
       ),
-    };
-    yield {
-      stream: "gate-theory",
-      row: {
-        curve: sCurve,
-        lambda,
-        max_rel_error: Math.abs(shallowTaylorError(softplus, n, lambda, n)),
-      },
-    };
+      Math.abs(shallowTaylorError(softplus, n, lambda, n)),
+    );
     const gate = multiplicationGate(softplus, lambda);
     const dCurve = `deep tree, n = ${n} (4(n − 1) = ${4 * (n - 1)})`;
-    yield {
-      stream: "gate",
-      row: constructed(
+    yield* constructedRows(
+      constructed(
         dCurve,
         "softplus",
         n,
@@ -536,11 +526,8 @@ async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
           box,
         ),
       ),
-    };
-    yield {
-      stream: "gate-theory",
-      row: { curve: dCurve, lambda, max_rel_error: Math.abs(treeTaylorError(softplus, n, lambda)) },
-    };
+      Math.abs(treeTaylorError(softplus, n, lambda)),
+    );
     await ctx.tick();
   }
   // trained nets: the same data for all
@@ -591,6 +578,17 @@ async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
     yield* fit(net, train, `shallow-${width}`);
     yield { stream: "gate", row: trainedRow(net) };
   }
+}
+
+/** a constructed net's row, and its point and Taylor value for the λ panel */
+function* constructedRows(row: ReturnType<typeof constructed>, taylor: number): Generator<Emit> {
+  yield { stream: "gate", row };
+  const { curve, lambda } = row;
+  yield {
+    stream: "gate-lambda",
+    row: { curve, lambda, max_rel_error: row.max_rel_error, source: "simulation" },
+  };
+  yield { stream: "gate-lambda", row: { curve, lambda, max_rel_error: taylor, source: "theory" } };
 }
 
 function constructed(
@@ -656,7 +654,7 @@ async function* rbm(p: P, ctx: RunContext): AsyncGenerator<Emit> {
       rows.push({
         stream: "ising2d",
         row: {
-          temperature: T,
+          temperature: shown(T),
           size,
           sweep: k + 1,
           energy: e / (k + 1),
@@ -684,6 +682,7 @@ async function* rbm(p: P, ctx: RunContext): AsyncGenerator<Emit> {
       stream: "onsager",
       row: {
         size,
+        inverse_size: 1 / size,
         energy: mean,
         standard_error: stderr,
         exact_finite: kaufmanEnergy(size, T_CRITICAL),
@@ -699,6 +698,7 @@ async function* rbm(p: P, ctx: RunContext): AsyncGenerator<Emit> {
     stream: "onsager",
     row: {
       size: null,
+      inverse_size: 0,
       energy: extrapolated,
       standard_error: null,
       exact_finite: null,
@@ -747,13 +747,16 @@ async function* rbm(p: P, ctx: RunContext): AsyncGenerator<Emit> {
         uniform_locality: uniform.locality,
       },
     };
-    // the units with the most weight: the clearest fields
-    const strength = Array.from({ length: n }, (_, j) => {
-      let s = 0;
-      for (let i = 0; i < L * L; i++) s += f[i * n + j] ** 2;
-      return { j, s };
-    }).sort((x, y) => y.s - x.s);
-    for (const [rank, { j }] of strength.slice(0, FIELDS_SHOWN).entries()) {
+    // typical fields, neither the most nor the least local: the units at the 20th, 40th, 60th
+    // and 80th percentiles of locality (the strongest units are often one global field, the
+    // overall magnetisation, and would hide what most units learned)
+    const byLocality = shapes[l].map((x, j) => ({ j, locality: x.locality }))
+      .sort((a, b) => a.locality - b.locality);
+    const shown = Array.from(
+      { length: FIELDS_SHOWN },
+      (_, k) => byLocality[Math.floor(((k + 1) * n) / (FIELDS_SHOWN + 1))],
+    );
+    for (const [rank, { j }] of shown.entries()) {
       let top = 0;
       for (let i = 0; i < L * L; i++) top = Math.max(top, Math.abs(f[i * n + j]));
       for (let i = 0; i < L * L; i++) {
@@ -788,15 +791,18 @@ async function* rbm(p: P, ctx: RunContext): AsyncGenerator<Emit> {
     const s = await sampleIsing(L, T, flowCount, ctx.rng, samplerRows(T, L));
     yield* flush();
     const o = order(s.spins, flowCount, site.map(() => 1), siteNeighbours);
-    yield { stream: "flow", row: { temperature: T, layer: 0, ...o } };
+    yield { stream: "flow", row: { temperature: shown(T), layer: 0, ...o } };
     for (const [l, f] of fields.entries()) {
       const spins = blockSpins(f, sizes[l], s.spins, flowCount);
       const r = order(spins, flowCount, shapes[l].map((x) => x.orientation), neighbours[l]);
-      yield { stream: "flow", row: { temperature: T, layer: l + 1, ...r } };
+      yield { stream: "flow", row: { temperature: shown(T), layer: l + 1, ...r } };
       await ctx.tick();
     }
   }
 }
+
+/** T as the legend shows it: T_c = 2.2691853… as 2.269 */
+const shown = (T: number) => Math.round(T * 1000) / 1000;
 
 /** means of consecutive batches: their spread gives an honest error bar for correlated samples */
 function batchMeans(x: Float64Array, batches: number): number[] {

@@ -92,6 +92,18 @@ export function heatmapCells(rows: readonly Row[], spec: HeatmapSpec, fill: stri
   return out;
 }
 
+/**
+ * Small multiples are drawn as wide as keeps their cells square (a receptive field keeps its
+ * shape) within the panel's height, and no wider than the panel.
+ */
+function facetWidth(cells: readonly Cell[], opts: PanelOptions): number {
+  const across = new Set(cells.map((c) => c.fx)).size || 1;
+  const down = new Set(cells.map((c) => c.fy)).size || 1;
+  const height = opts.height ?? 420, width = opts.width ?? 640;
+  const margins = { x: 90, y: 70 }; // axis labels, the facet labels, the gaps
+  return Math.min(width, Math.round(((height - margins.y) * across) / down + margins.x));
+}
+
 export function heatmapPanel(
   rows: readonly Row[],
   overlay: readonly Row[],
@@ -136,7 +148,7 @@ export function heatmapPanel(
     };
   return Plot.plot({
     document: opts.document,
-    width: opts.width ?? 640,
+    width: spec.facet ? facetWidth(cells, opts) : opts.width ?? 640,
     height: opts.height ?? 420,
     marginLeft: 56,
     // large text (presentation mode) needs room under the x ticks for the axis label

@@ -71,7 +71,10 @@ export function seriesPanel(
   } = {},
 ): Element {
   const f = spec.filter;
-  if (f) rows = rows.filter((r) => r[f.field] === f.value);
+  if (f) {
+    const wanted = Array.isArray(f.value) ? f.value : [f.value];
+    rows = rows.filter((r) => wanted.includes(r[f.field] as string | number));
+  }
   if (spec.animate) {
     // Axes from every frame, so the picture does not jump as the particles spread.
     const value = frameValue(rows, spec.animate, opts.frame ?? 0);

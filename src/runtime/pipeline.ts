@@ -77,8 +77,14 @@ export type PanelSpec =
     readonly lines?: readonly string[];
     /** with `lines`: what the legend calls `y` and each of them (default: the field's name) */
     readonly labels?: Readonly<Record<string, string>>;
-    /** draw only the rows whose `field` equals `value` (one frame of a particle stream) */
-    readonly filter?: { readonly field: string; readonly value: string | number };
+    /**
+     * draw only the rows whose `field` equals `value`, or one of the values of a list (one frame
+     * of a particle stream; the trained nets among all the nets)
+     */
+    readonly filter?: {
+      readonly field: string;
+      readonly value: string | number | readonly (string | number)[];
+    };
     /**
      * an animation: draw one value of this field at a time, highest first (noise
      * to data for a diffusion's t), holding at the lowest, axes fixed over all frames
