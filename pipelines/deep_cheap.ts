@@ -6,7 +6,7 @@
  */
 import { definePipeline, type Emit, type RunContext } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
-import { ParamError } from "../src/params/schema.ts";
+import { ParamError, type ParamsSchema, type ParamValues } from "../src/params/schema.ts";
 import { activation, ACTIVATIONS } from "../src/cheap/activations.ts";
 import {
   balancedTree,
@@ -24,6 +24,7 @@ import {
   deepNet,
   productData,
   productLoss,
+  type ProductNet,
   shallowNet,
   trainProduct,
 } from "../src/cheap/trained.ts";
@@ -48,7 +49,7 @@ import {
   order,
   uniformShape,
 } from "../src/cheap/rg.ts";
-import { meanAndError } from "../src/stats/mod.ts";
+import { batchMeans, meanAndError } from "../src/stats/mod.ts";
 import { Rng } from "../src/random/rng.ts";
 
 const LTR = "Lin, Tegmark & Rolnick 2017 (J. Stat. Phys. 168)";
@@ -67,121 +68,126 @@ const FLOW_TEMPERATURES = [2.0, 2.6];
 /** lattices of the finite-size check of the sampler at T_c */
 const CHECK_SIZES = [16, 32, 64];
 
+const PARAMS = {
+  part: {
+    kind: "enum",
+    values: ["gates", "decimation", "rbm"],
+    default: "gates",
+    help:
+      "gates (multiplication and no-flattening), decimation (1-D Ising RG) or rbm (2-D Ising and stacked RBMs)",
+  },
+  n: {
+    kind: "number",
+    default: 6,
+    min: 2,
+    max: 8,
+    integer: true,
+    help:
+      "inputs multiplied (at most 8: the shallow construction has 2ⁿ neurons and the trained shallow nets reach 2ⁿ)",
+    cite: `${RT}, §5`,
+  },
+  lambda_min: {
+    kind: "number",
+    default: 0.01,
+    min: 1e-4,
+    max: 10,
+    help: "λ, the gates' input scale: smallest (the error ∝ λ²)",
+    cite: `${LTR}, eq. (11)`,
+  },
+  lambda_max: { kind: "number", default: 1, min: 1e-4, max: 10, help: "λ: largest" },
+  steps: {
+    kind: "number",
+    default: 1500,
+    min: 10,
+    max: 100000,
+    integer: true,
+    help: "full-batch Adam steps per trained product net",
+  },
+  train_size: {
+    kind: "number",
+    default: 2048,
+    min: 64,
+    max: 65536,
+    integer: true,
+    help: "training points, uniform on [−1, 1]ⁿ (4,096 more for the test)",
+  },
+  coupling: {
+    kind: "number",
+    default: 2,
+    min: 0,
+    max: 20,
+    help: "K = J/T of the 1-D chain before decimation",
+    cite: `${LTR}, §IV`,
+  },
+  decimations: {
+    kind: "number",
+    default: 14,
+    min: 1,
+    max: 60,
+    integer: true,
+    help: "decimation steps (each halves the chain)",
+  },
+  size: {
+    kind: "number",
+    default: 32,
+    min: 16,
+    max: 64,
+    integer: true,
+    help:
+      "L, the 2-D lattice's side (periodic); a multiple of 16, as three 2 × 2 coarse-grainings give layers of (L/2)², (L/4)², (L/8)² units",
+    cite: `${MS} (40 × 40 there)`,
+  },
+  temperature: {
+    kind: "number",
+    default: T_CRITICAL,
+    min: 0.1,
+    max: 10,
+    help: "T of the RBMs' training samples (J = 1; T_c = 2/ln(1 + √2) ≈ 2.269)",
+    cite: MS,
+  },
+  samples: {
+    kind: "number",
+    default: 4000,
+    min: 100,
+    max: 100000,
+    integer: true,
+    help: "Ising configurations to train on (one per Wolff sweep)",
+  },
+  epochs: {
+    kind: "number",
+    default: 15,
+    min: 1,
+    max: 1000,
+    integer: true,
+    help: "CD-1 passes over the samples, per layer",
+  },
+  l1: {
+    kind: "number",
+    default: 3e-3,
+    min: 0,
+    max: 1,
+    help: "L1 weight decay (sparse, local receptive fields)",
+    cite: MS,
+  },
+  learning_rate: {
+    kind: "number",
+    default: 0.05,
+    min: 1e-5,
+    max: 1,
+    help: "CD-1's learning rate (per example)",
+  },
+} as const satisfies ParamsSchema;
+
+/** the resolved params each part reads */
+type P = ParamValues<typeof PARAMS>;
+
 export default definePipeline({
   id: "deep-cheap",
   title: "Deep and cheap: multiplication gates, no flattening, and renormalisation",
   cite: `${LTR}; ${RT}; ${MS}`,
   description:
     "Why deep nets are cheap: four neurons multiply, a deep tree of them multiplies n numbers with 4(n − 1) neurons where one hidden layer needs 2ⁿ; decimation of the Ising chain runs to its fixed point; stacked RBMs trained on critical Ising samples learn local, block-spin-like receptive fields.",
-  params: {
-    part: {
-      kind: "enum",
-      values: ["gates", "decimation", "rbm"],
-      default: "gates",
-      help:
-        "gates (multiplication and no-flattening), decimation (1-D Ising RG) or rbm (2-D Ising and stacked RBMs)",
-    },
-    n: {
-      kind: "number",
-      default: 6,
-      min: 2,
-      max: 8,
-      integer: true,
-      help:
-        "inputs multiplied (at most 8: the shallow construction has 2ⁿ neurons and the trained shallow nets reach 2ⁿ)",
-      cite: `${RT}, §5`,
-    },
-    lambda_min: {
-      kind: "number",
-      default: 0.01,
-      min: 1e-4,
-      max: 10,
-      help: "λ, the gates' input scale: smallest (the error ∝ λ²)",
-      cite: `${LTR}, eq. (11)`,
-    },
-    lambda_max: { kind: "number", default: 1, min: 1e-4, max: 10, help: "λ: largest" },
-    steps: {
-      kind: "number",
-      default: 1500,
-      min: 10,
-      max: 100000,
-      integer: true,
-      help: "full-batch Adam steps per trained product net",
-    },
-    train_size: {
-      kind: "number",
-      default: 2048,
-      min: 64,
-      max: 65536,
-      integer: true,
-      help: "training points, uniform on [−1, 1]ⁿ (4,096 more for the test)",
-    },
-    coupling: {
-      kind: "number",
-      default: 2,
-      min: 0,
-      max: 20,
-      help: "K = J/T of the 1-D chain before decimation",
-      cite: `${LTR}, §IV`,
-    },
-    decimations: {
-      kind: "number",
-      default: 14,
-      min: 1,
-      max: 60,
-      integer: true,
-      help: "decimation steps (each halves the chain)",
-    },
-    size: {
-      kind: "number",
-      default: 32,
-      min: 16,
-      max: 64,
-      integer: true,
-      help:
-        "L, the 2-D lattice's side (periodic); a multiple of 16, as three 2 × 2 coarse-grainings give layers of (L/2)², (L/4)², (L/8)² units",
-      cite: `${MS} (40 × 40 there)`,
-    },
-    temperature: {
-      kind: "number",
-      default: T_CRITICAL,
-      min: 0.1,
-      max: 10,
-      help: "T of the RBMs' training samples (J = 1; T_c = 2/ln(1 + √2) ≈ 2.269)",
-      cite: MS,
-    },
-    samples: {
-      kind: "number",
-      default: 4000,
-      min: 100,
-      max: 100000,
-      integer: true,
-      help: "Ising configurations to train on (one per Wolff sweep)",
-    },
-    epochs: {
-      kind: "number",
-      default: 15,
-      min: 1,
-      max: 1000,
-      integer: true,
-      help: "CD-1 passes over the samples, per layer",
-    },
-    l1: {
-      kind: "number",
-      default: 3e-3,
-      min: 0,
-      max: 1,
-      help: "L1 weight decay (sparse, local receptive fields)",
-      cite: MS,
-    },
-    learning_rate: {
-      kind: "number",
-      default: 0.05,
-      min: 1e-5,
-      max: 1,
-      help: "CD-1's learning rate (per example)",
-    },
-  },
+  params: PARAMS,
   check(p) {
     if (p.lambda_min >= p.lambda_max) {
       throw new ParamError("lambda_min", `must be below lambda_max (${p.lambda_max})`);
@@ -444,22 +450,6 @@ export default definePipeline({
   },
 });
 
-type P = {
-  n: number;
-  lambda_min: number;
-  lambda_max: number;
-  steps: number;
-  train_size: number;
-  coupling: number;
-  decimations: number;
-  size: number;
-  temperature: number;
-  samples: number;
-  epochs: number;
-  l1: number;
-  learning_rate: number;
-};
-
 const logspace = (lo: number, hi: number, count: number) =>
   Array.from({ length: count }, (_, k) => lo * (hi / lo) ** (k / (count - 1)));
 
@@ -488,11 +478,9 @@ async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
     for (const name of ACTIVATIONS) {
       const a = activation(name);
       const curve = `gate, ${name}`;
-      // tanh is odd: σ(u) + σ(−u) ≡ 0, the gate's output is 0 at every λ and its error 100%
-      const error = a.derivative(2, 0) === 0 ? 1 : (() => {
-        const g = multiplicationGate(a, lambda);
-        return maxRelativeError((x) => evalShallow(g, a.f, x), 2, pairs);
-      })();
+      // tanh is odd: σ(u) + σ(−u) ≡ 0, so its gate outputs 0 at every λ (error 100%)
+      const g = multiplicationGate(a, lambda);
+      const error = maxRelativeError((x) => evalShallow(g, a.f, x), 2, pairs);
       yield* constructedRows(
         constructed(curve, name, 2, 4, lambda, error),
         a.derivative(2, 0) === 0 ? 1 : Math.abs(gateTaylorError(a, lambda, 1, 1)),
@@ -537,7 +525,7 @@ async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
   const total = (widths.length + 2 * BLOCK_SIZES.length) * p.steps;
   let done = 0;
   const fit = async function* (
-    net: ReturnType<typeof shallowNet>,
+    net: ProductNet,
     data: typeof train,
     label: string,
     lr = 0.01,
@@ -553,7 +541,7 @@ async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
     done += p.steps;
     for (const l of losses) yield { stream: "training", row: { net: label, ...l } };
   };
-  const trainedRow = (net: ReturnType<typeof shallowNet>) => ({
+  const trainedRow = (net: ProductNet) => ({
     curve: `trained ${net.kind}`,
     kind: `trained-${net.kind}`,
     activation: "softplus",
@@ -644,29 +632,36 @@ async function* rbm(p: P, ctx: RunContext): AsyncGenerator<Emit> {
   const sampling = p.samples + flowCount * temps.length + 2000 * CHECK_SIZES.length;
   const total = sampling + totalBatches;
   let done = 0;
-  const samplerRows =
-    (T: number, size: number) =>
-    async (k: number, s: { energy: Float64Array; magnetisation: Float64Array }) => {
+  // running means of a sampler's energy and |m|, a row every 100 sweeps, beside the exact
+  // values (one computation per lattice and temperature)
+  const samplerRows = (T: number, size: number) => {
+    const exact = {
+      exact: onsagerEnergy(T),
+      exact_finite: kaufmanEnergy(size, T),
+      exact_magnetisation: onsagerMagnetisation(T),
+    };
+    let e = 0, m = 0;
+    return async (k: number, s: { energy: Float64Array; magnetisation: Float64Array }) => {
       done++;
+      e += s.energy[k];
+      m += s.magnetisation[k];
       if ((k + 1) % 100 !== 0) return;
-      let e = 0, m = 0;
-      for (let q = 0; q <= k; q++) [e, m] = [e + s.energy[q], m + s.magnetisation[q]];
+      const sweep = k + 1;
       rows.push({
         stream: "ising2d",
         row: {
           temperature: shown(T),
           size,
-          sweep: k + 1,
-          energy: e / (k + 1),
-          magnetisation: m / (k + 1),
-          exact: onsagerEnergy(T),
-          exact_finite: kaufmanEnergy(size, T),
-          exact_magnetisation: onsagerMagnetisation(T),
+          sweep,
+          energy: e / sweep,
+          magnetisation: m / sweep,
+          ...exact,
         },
       });
       ctx.progress(done, total);
       await ctx.tick();
     };
+  };
   const rows: Emit[] = [];
   const flush = function* () {
     yield* rows.splice(0);
@@ -803,13 +798,3 @@ async function* rbm(p: P, ctx: RunContext): AsyncGenerator<Emit> {
 
 /** T as the legend shows it: T_c = 2.2691853… as 2.269 */
 const shown = (T: number) => Math.round(T * 1000) / 1000;
-
-/** means of consecutive batches: their spread gives an honest error bar for correlated samples */
-function batchMeans(x: Float64Array, batches: number): number[] {
-  const size = Math.floor(x.length / batches);
-  return Array.from({ length: batches }, (_, b) => {
-    let s = 0;
-    for (let k = b * size; k < (b + 1) * size; k++) s += x[k];
-    return s / size;
-  });
-}

@@ -251,10 +251,7 @@ redisTest(
       );
       await again.until((t) => t.includes("event: done"));
       await again.cancel();
-      // each message is one batch: an `event:` line, then one `data:` line per row
-      const after = again.text.split("\n\n").filter((e) => /^event: cell$/m.test(e)).flatMap((
-        e,
-      ) => [...e.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]).seq as number));
+      const after = again.rowsOf("cell").map((r) => r.seq as number);
       const seqs = [...before, ...after];
       // every cell row of the run exactly once, in order: 120 × 120 cells
       assertEquals(seqs.length, 120 * 120);

@@ -1,5 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import {
+  batchMeans,
   binEdges,
   compareToDensity,
   countInBins,
@@ -40,6 +41,12 @@ Deno.test("countInBins() / histogram(): every value counted once; outliers in th
   assertEquals(histogram([], { bins: 3 }), []);
   const one = histogram([2, 2, 2], { bins: 2 }); // a range of one value widens to ±½
   assertEquals([one[0].lo, one.at(-1)!.hi, one.reduce((s, b) => s + b.count, 0)], [1.5, 2.5, 3]);
+});
+
+Deno.test("batchMeans(): consecutive batches, by hand; a remainder shorter than a batch is left out", () => {
+  const x = Array.from({ length: 10 }, (_, i) => i + 1); // 1 … 10
+  assertEquals(batchMeans(x, 3), [2, 5, 8]); // (1+2+3)/3, (4+5+6)/3, (7+8+9)/3; 10 left out
+  assertEquals(batchMeans(x, 2), [3, 8]);
 });
 
 Deno.test("meanAndError(): the standard error is s/√n, and covers the true mean as often as it should", () => {

@@ -8,6 +8,10 @@ import { assert, assertEquals } from "./assert.ts";
 import { redisTest, replicaBase, replicaProcess, type TestRedis } from "./helpers/redis.ts";
 import { serveProcess } from "./helpers/serve_process.ts";
 import { SseReader } from "./helpers/sse.ts";
+import { firstValueFrom, toArray } from "rxjs";
+import { runPipeline } from "../src/runtime/run.ts";
+import { resolveRunParams } from "../src/runtime/run_params.ts";
+import phaseDiagram from "../pipelines/phase_diagram.ts";
 
 const test = redisTest;
 const replica = (r: TestRedis, dir: string) => replicaProcess(r, dir, "replica");
@@ -37,6 +41,25 @@ async function workerSeen(url: string): Promise<void> {
   throw new Error("the replica never saw the worker");
 }
 
+/** poll the replica's runs list until `run` has `status` (at most 5 s); its record */
+async function runStatus(url: string, run: string, status: string) {
+  let info: { status: string } | undefined;
+  for (let k = 0; k < 100 && info?.status !== status; k++) {
+    info = await runInfo(url, run);
+    if (info?.status !== status) await new Promise((res) => setTimeout(res, 50));
+  }
+  return info;
+}
+
+/** a great-circle run (≈ 10 s) queued to the worker, and an SSE reader once it has begun there */
+async function runOnWorker(url: string) {
+  await workerSeen(url);
+  const run = await startRun(url, "great-circle", {});
+  const sse = new SseReader((await fetch(`${url}api/events?run=${run}`)).body!);
+  await sse.until((t) => (t.match(/^event: /gm) ?? []).length >= 3); // begun on the worker
+  return { run, sse };
+}
+
 async function runInfo(url: string, run: string) {
   return (await (await fetch(`${url}api/runs`)).json()).runs.find((x: { run: string }) =>
     x.run === run
@@ -57,15 +80,9 @@ test(
       );
       await sse.until((t) => t.includes("event: done"));
       await sse.cancel();
-      const cells = sse.text.split("\n\n").filter((e) => /^event: cell$/m.test(e))
-        .flatMap((e) => [...e.matchAll(/^data: (.*)$/gm)]);
+      const cells = sse.rowsOf("cell");
       assertEquals(cells.length, 40 * 40, "every cell reached the replica's viewer");
-      let done: { status: string } | undefined;
-      for (let k = 0; k < 100 && done?.status !== "ok"; k++) {
-        done = await runInfo(base(s), run);
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      assertEquals(done?.status, "ok");
+      assertEquals((await runStatus(base(s), run, "ok"))?.status, "ok");
       // the worker, not the replica, computed and logged it
       const log = (await Deno.readTextFile(`${dir}/worker/${run}.ndjson`)).trim().split("\n");
       assertEquals(log.filter((l) => l.includes('"stream":"cell"')).length, 40 * 40);
@@ -88,10 +105,7 @@ test(
     const w = await worker(r, dir);
     const s = await replica(r, dir);
     try {
-      await workerSeen(base(s));
-      const run = await startRun(base(s), "great-circle", {});
-      const sse = new SseReader((await fetch(`${base(s)}api/events?run=${run}`)).body!);
-      await sse.until((t) => (t.match(/^event: /gm) ?? []).length >= 3); // the run has begun on the worker
+      const { run, sse } = await runOnWorker(base(s));
       await w.stop("SIGKILL");
       await sse.until((t) => t.includes("event: done"));
       await sse.cancel();
@@ -148,14 +162,9 @@ test(
       const sse = new SseReader((await fetch(`${base(s)}api/events?run=${run}`)).body!);
       await sse.until((t) => /^event: done$/m.test(t));
       await sse.cancel();
-      const rows = sse.text.split("\n\n").flatMap((e) =>
-        [...e.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]) as Record<string, unknown>)
-      );
+      const rows = sse.rows();
       // the same run computed whole, here
-      const { firstValueFrom, toArray } = await import("rxjs");
-      const { runPipeline } = await import("../src/runtime/run.ts");
-      const { resolveRunParams } = await import("../src/runtime/run_params.ts");
-      const def = (await import("../pipelines/phase_diagram.ts")).default;
+      const def = phaseDiagram;
       const whole = await firstValueFrom(
         runPipeline(def, {
           params: resolveRunParams(def, { grid: 24 }),
@@ -196,10 +205,7 @@ test(
     const w = await worker(r, dir);
     const s = await replica(r, dir);
     try {
-      await workerSeen(base(s));
-      const run = await startRun(base(s), "great-circle", {});
-      const sse = new SseReader((await fetch(`${base(s)}api/events?run=${run}`)).body!);
-      await sse.until((t) => (t.match(/^event: /gm) ?? []).length >= 3); // begun on the worker
+      const { run, sse } = await runOnWorker(base(s));
       const del = await fetch(`${base(s)}api/runs/${run}`, {
         method: "DELETE",
         headers: { authorization: "Bearer t" },
@@ -208,12 +214,7 @@ test(
       await sse.until((t) => t.includes("event: done"));
       await sse.cancel();
       assert(/"status":"stopped"/.test(sse.text.slice(sse.text.lastIndexOf("event: done"))));
-      let info: { status: string } | undefined;
-      for (let k = 0; k < 100 && info?.status !== "stopped"; k++) {
-        info = await runInfo(base(s), run);
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      assertEquals(info?.status, "stopped");
+      assertEquals((await runStatus(base(s), run, "stopped"))?.status, "stopped");
     } finally {
       await s.stop();
       await w.stop();

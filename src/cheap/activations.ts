@@ -45,7 +45,10 @@ export interface Activation {
   derivative(k: number, u: number): number;
 }
 
-const sigmoid = (u: number) => (u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
+/** 1/(1 + e⁻ᵘ) without overflow for large |u| */
+export const sigmoid = (
+  u: number,
+) => (u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
 /** ln(1 + eᵘ) without overflow or loss for large |u| */
 export const softplus = (u: number) => Math.max(u, 0) + Math.log1p(Math.exp(-Math.abs(u)));
 

@@ -34,10 +34,13 @@ export function evalShallow(net: ShallowNet, sigma: (u: number) => number, x: Ar
   return out;
 }
 
-/** The four-neuron gate as a two-input net (bias 0: needs σ''(0) ≠ 0). */
+/**
+ * The four-neuron gate as a two-input net (bias 0: needs σ''(0) ≠ 0). Where σ''(0) = 0 there
+ * is no 1/(4σ''(0)λ²) to scale by: the output weights are ±1, the bare four-neuron sum.
+ */
 export function multiplicationGate(act: Activation, lambda: number): ShallowNet {
   const s2 = act.derivative(2, 0);
-  const scale = 1 / (4 * s2 * lambda * lambda);
+  const scale = s2 === 0 ? 1 : 1 / (4 * s2 * lambda * lambda);
   return {
     inputs: 2,
     neurons: 4,

@@ -12,9 +12,7 @@
  */
 import { instantiateKernels, type Kernels } from "../compute/simd_kernels.ts";
 import type { Rng } from "../random/rng.ts";
-
-export const sigmoid = (u: number) =>
-  u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
+import { sigmoid } from "./activations.ts";
 
 export interface RbmParams {
   readonly nv: number;
@@ -258,21 +256,5 @@ export class SimdRbm {
     for (let i = 0; i < nv; i++) this.b[i] += rate * db[i];
     for (let j = 0; j < nh; j++) this.c[j] += rate * dc[j];
     return err / (batch * nv);
-  }
-
-  /** p(h | v) for `rows` visible vectors (rows × nv) in float64, by plain loops (not per step) */
-  hidden(v: ArrayLike<number>, rows: number): Float64Array {
-    const { nv, nh } = this, W = this.W, out = new Float64Array(rows * nh);
-    for (let m = 0; m < rows; m++) {
-      const o = out.subarray(m * nh, m * nh + nh);
-      o.set(this.c);
-      for (let i = 0; i < nv; i++) {
-        const x = v[m * nv + i];
-        if (x === 0) continue;
-        for (let j = 0; j < nh; j++) o[j] += x * W[i * nh + j];
-      }
-      for (let j = 0; j < nh; j++) o[j] = sigmoid(o[j]);
-    }
-    return out;
   }
 }

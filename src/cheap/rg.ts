@@ -12,7 +12,7 @@
  * @module
  */
 import type { Rng } from "../random/rng.ts";
-import { sigmoid } from "./rbm.ts";
+import { sigmoid } from "./activations.ts";
 
 /** One trained layer: W (nIn × nOut, input-major) and hidden biases c. */
 export interface Layer {

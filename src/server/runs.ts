@@ -117,13 +117,8 @@ export class Runs {
       const rec = this.#records.get(m.run);
       if (row.stream === "meta" && !rec) {
         this.#records.set(m.run, {
-          run: m.run,
-          pipeline: row.pipeline,
-          params: metaParams(row),
+          ...running(m.run, row.pipeline, metaParams(row), "remote"),
           started: startedOf(m.run),
-          source: "remote",
-          status: "running",
-          seconds: null,
           rows: 1,
         });
       } else if (row.stream === "done" && rec) {
@@ -170,17 +165,7 @@ export class Runs {
     params: Record<string, number | string>,
     shards: number,
   ): RunRecord {
-    const rec: RunRecord = {
-      run,
-      pipeline,
-      params,
-      started: new Date().toISOString(),
-      source: "live",
-      status: "running",
-      seconds: null,
-      rows: 0,
-      on_worker: true,
-    };
+    const rec = running(run, pipeline, params, "live", { on_worker: true });
     this.#records.set(run, rec);
     queue.enqueue({ run, pipeline, params }, shards).catch((e) =>
       this.interrupt(run, `could not queue the run for a worker: ${(e as Error).message}`, "failed")
@@ -421,17 +406,7 @@ export class Runs {
     stop: AbortController,
     replayOf?: string,
   ): RunRecord {
-    const rec: RunRecord = {
-      run,
-      pipeline,
-      params,
-      started: new Date().toISOString(),
-      source,
-      status: "running",
-      seconds: null,
-      rows: 0,
-      ...(replayOf ? { replay_of: replayOf } : {}),
-    };
+    const rec = running(run, pipeline, params, source, replayOf ? { replay_of: replayOf } : {});
     this.#records.set(run, rec);
     this.#here.add(run);
     this.#stops.set(run, stop);
@@ -497,6 +472,27 @@ const META_ONLY = new Set([
   "source",
   "streams",
 ]);
+
+/** A new run's record, running from now. */
+function running(
+  run: string,
+  pipeline: string,
+  params: Record<string, number | string>,
+  source: RunRecord["source"],
+  extra: Pick<RunRecord, "on_worker" | "replay_of"> = {},
+): RunRecord {
+  return {
+    run,
+    pipeline,
+    params,
+    started: new Date().toISOString(),
+    source,
+    status: "running",
+    seconds: null,
+    rows: 0,
+    ...extra,
+  };
+}
 
 /** A meta row's params: its fields less the envelope and what the runtime adds. */
 function metaParams(meta: Row): Record<string, number | string> {

@@ -30,3 +30,18 @@ export function median(values: ArrayLike<number>): number {
   const m = v.length >> 1;
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
+
+/**
+ * Means of `batches` consecutive batches of a correlated series (a Markov chain's samples):
+ * batches much longer than the autocorrelation time are nearly independent, so meanAndError
+ * of these gives an honest error bar where one over the raw samples would be too small.
+ * A remainder shorter than a batch is left out.
+ */
+export function batchMeans(x: ArrayLike<number>, batches: number): number[] {
+  const size = Math.floor(x.length / batches);
+  return Array.from({ length: batches }, (_, b) => {
+    let s = 0;
+    for (let k = b * size; k < (b + 1) * size; k++) s += x[k];
+    return s / size;
+  });
+}

@@ -13,6 +13,6 @@ export {
   histogram,
   quantileSorted,
 } from "./histogram.ts";
-export { meanAndError, type MeanError, median } from "./error_bars.ts";
+export { batchMeans, meanAndError, type MeanError, median } from "./error_bars.ts";
 export { compareToDensity, type DensityBin, integrate } from "./density.ts";
 export { type Ticks, ticks } from "./progress.ts";

@@ -28,6 +28,12 @@ export class SseReader {
     return [...this.text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]));
   }
 
+  /** Rows of the complete messages of event `event` (one `data:` line per row of a batch). */
+  rowsOf(event: string): Record<string, unknown>[] {
+    return this.text.split("\n\n").filter((e) => e.split("\n").includes(`event: ${event}`))
+      .flatMap((e) => [...e.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1])));
+  }
+
   cancel(): Promise<void> {
     return this.#reader.cancel();
   }
