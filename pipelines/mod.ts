@@ -1,5 +1,6 @@
 /** The registry of pipelines: one file per experiment (DESIGN.md "Layout"). */
 import type { Pipeline } from "../src/runtime/pipeline.ts";
+import { registerSource } from "../src/runtime/run_pool.ts";
 import signalPropagation from "./signal_propagation.ts";
 import phaseDiagram from "./phase_diagram.ts";
 import deepLinear from "./deep_linear.ts";
@@ -32,6 +33,12 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   singularities,
   deepCheap,
 ];
+
+// each file is named after its pipeline (signal-propagation: signal_propagation.ts), so a run's
+// worker can import the one it runs
+for (const p of PIPELINES) {
+  registerSource(p, new URL(`./${p.id.replaceAll("-", "_")}.ts`, import.meta.url).href);
+}
 
 // deno-lint-ignore no-explicit-any
 export function findPipeline(id: string): Pipeline<any> | undefined {

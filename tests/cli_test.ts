@@ -122,6 +122,11 @@ Deno.test("bad input exits 2 with one line naming the flag and what is allowed",
       "--sigma-b2-min must be below sigma_b2_max",
     ],
     [["frobnicate"], 'unknown command "frobnicate"'],
+    [
+      ["watch", "--threads", "0"],
+      '--threads must be an integer in [1, 256] (runs computed at once), got "0"',
+    ],
+    [["watch", "--threads", "257"], "--threads must be an integer in [1, 256]"],
   ];
   for (const [args, message] of cases) {
     const r = await cli(...args);

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Pipeline } from "../runtime/pipeline.ts";
+import { registerSource } from "../runtime/run_pool.ts";
 import type { Runs } from "../server/runs.ts";
 import type { TalkState } from "../server/talk_state.ts";
 import { loadTalk } from "../talk/talk.ts";
@@ -68,8 +69,10 @@ async function reloadPipeline(
   talk: TalkState | undefined,
 ) {
   const name = path.split("/").pop();
-  const mod = await import(`file://${path}?v=${Date.now()}`);
+  const url = `file://${path}?v=${Date.now()}`;
+  const mod = await import(url);
   const def = mod.default as Pipeline;
+  registerSource(def, url); // its runs' workers import the new version
   registry.set(def.id, def);
   if (await talk?.pipelineChanged(def.id)) {
     console.error(`${name} changed: re-running slide ${talk!.slide + 1}`);

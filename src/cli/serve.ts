@@ -10,6 +10,7 @@ import { Hub, type HubLike } from "../server/hub.ts";
 import { Runs, type RunSink } from "../server/runs.ts";
 import type { TalkState } from "../server/talk_state.ts";
 import type { ServeFlags } from "./serve_flags.ts";
+import type { RunPool } from "../runtime/run_pool.ts";
 
 export function serve(
   f: ServeFlags,
@@ -18,8 +19,10 @@ export function serve(
   talk?: (runs: Runs, hub: HubLike) => TalkState,
   hub: HubLike = new Hub(),
   queue?: RunSink,
+  pool?: RunPool,
 ) {
-  const runs = new Runs(hub, { backend: f.backend, logDir: f.logDir, queue });
+  pool?.warm();
+  const runs = new Runs(hub, { backend: f.backend, logDir: f.logDir, queue, pool });
   const talkState = talk?.(runs, hub) ?? null;
   const app = createApp({ hub, runs, pipelines, token, logDir: f.logDir, talk: talkState });
   const server = Deno.serve({ hostname: f.host, port: f.port, onListen: () => {} }, app.fetch);

@@ -18,6 +18,7 @@ import { replayCommand } from "./replay_command.ts";
 import { serve } from "./serve.ts";
 import { parseServeFlags } from "./serve_flags.ts";
 import { HubUrlError } from "../server/hub_url.ts";
+import { RunPool } from "../runtime/run_pool.ts";
 import type { HubLike } from "../server/hub.ts";
 
 async function connectHub(url: string): Promise<HubLike> {
@@ -53,6 +54,7 @@ export async function serveCommand(
     "--speed",
     "--hub",
     "--workers",
+    "--threads",
   ]);
   const token = f.token ?? crypto.randomUUID().replaceAll("-", "").slice(0, 16);
   const registry = new Map(PIPELINES.map((p) => [p.id, p as Pipeline]));
@@ -83,6 +85,7 @@ export async function serveCommand(
       }),
     hub,
     queue,
+    new RunPool(f.threads, f.backend),
   );
   interrupt = (run, reason, status) => runs.interrupt(run, reason, status);
   stopHere = (run) => runs.stop(run, true);
@@ -103,6 +106,9 @@ export async function serveCommand(
       }${skipped.length > 3 ? ", …" : ""}`,
     );
   }
+  console.error(
+    `  runs: in up to ${f.threads} workers at once, off the serving thread (--threads)`,
+  );
   if (f.host === "127.0.0.1") console.error("  (loopback only; --host 0.0.0.0 to share on a LAN)");
   if (f.hub) {
     console.error(`  hub: ${f.hub} (rows shared with every replica on it)`);

@@ -8,6 +8,7 @@ import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import { flagPairs, UsageError } from "./args.ts";
 import { suggestion } from "../params/did_you_mean.ts";
 import { parseHubUrl } from "../server/hub_url.ts";
+import { MAX_THREADS } from "../runtime/run_pool.ts";
 
 export interface ServeFlags {
   port: number;
@@ -22,7 +23,12 @@ export interface ServeFlags {
   hub: string | null;
   /** with a hub: send runs to workers when any are up (auto) or always */
   workers: "auto" | "always";
+  /** runs computed at once, each in a Worker off the serving thread (default: the core count) */
+  threads: number;
 }
+
+/** The cores this machine has (the default of --threads). */
+export const CORES = Math.max(1, Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1));
 
 export function parseServeFlags(tokens: string[], allowed: readonly string[]): ServeFlags {
   const f: ServeFlags = {
@@ -36,6 +42,7 @@ export function parseServeFlags(tokens: string[], allowed: readonly string[]): S
     offline: false,
     hub: Deno.env.get("STATMECH_HUB") || null,
     workers: "auto",
+    threads: CORES,
   };
   const booleans = ["--offline"];
   for (
@@ -91,6 +98,14 @@ export function parseServeFlags(tokens: string[], allowed: readonly string[]): S
         throw new UsageError(`--workers must be one of auto, always, got "${value}"`);
       }
       f.workers = value;
+    } else if (flag === "--threads") {
+      const n = Number(value);
+      if (!(Number.isInteger(n) && n >= 1 && n <= MAX_THREADS)) {
+        throw new UsageError(
+          `--threads must be an integer in [1, ${MAX_THREADS}] (runs computed at once), got "${value}"`,
+        );
+      }
+      f.threads = n;
     }
   }
   return f;

@@ -17,6 +17,7 @@ import type { Fields, Pipeline, StreamSpec } from "../runtime/pipeline.ts";
 import { type Row, runPipeline, type RunStatus, SHARD_STREAM } from "../runtime/run.ts";
 import { newRunId, RUN_ID_PATTERN } from "../runtime/run_id.ts";
 import { RunLog } from "../runtime/run_log.ts";
+import { type RunPool, sourceOf } from "../runtime/run_pool.ts";
 import { batchByStream } from "./batch.ts";
 import { decimateSeries } from "./decimate.ts";
 import type { HubLike, Message } from "./hub.ts";
@@ -34,8 +35,11 @@ export interface RunRecord {
    * another replica or a worker on the same Redis hub, known here from its rows.
    */
   readonly source: "live" | "replay" | "recorded" | "ingest" | "remote";
-  /** interrupted: a recorded log with no `done` row (its server was killed) */
-  status: "running" | RunStatus | "interrupted";
+  /**
+   * interrupted: a recorded log with no `done` row (its server was killed); queued: waiting
+   * for a free worker of the pool (`watch --threads`)
+   */
+  status: "queued" | "running" | RunStatus | "interrupted";
   seconds: number | null;
   rows: number;
   /** a replay: the run whose log it plays */
@@ -64,6 +68,11 @@ export interface RunsOptions {
   readonly batchMs?: number;
   /** with a Redis hub: the queue that workers take runs from, when they are up */
   readonly queue?: RunSink;
+  /**
+   * the Workers that compute runs off the serving thread (`watch`); without one (tests,
+   * a Redis worker process) runs compute on this thread
+   */
+  readonly pool?: RunPool;
 }
 
 /** The most shards a sweep is split into. */
@@ -147,15 +156,30 @@ export class Runs {
       return this.#enqueue(queue, run, def.id, params, Math.max(1, shards));
     }
     const stop = new AbortController();
-    const rows$ = runPipeline(def, {
+    const options = {
       params,
       runId: run,
       backend: this.opts.backend,
       logDir: this.opts.logDir,
       signal: stop.signal,
       shard: split.shard,
-    });
-    return this.#attach(run, def.id, params, "live", def.streams, rows$, stop);
+    };
+    const pool = this.opts.pool;
+    if (pool && !split.shard && sourceOf(def)) {
+      const queued = pool.full; // asked before the run takes a worker
+      const rec = this.#attach(
+        run,
+        def.id,
+        params,
+        "live",
+        def.streams,
+        pool.run(def, options),
+        stop,
+      );
+      if (queued && rec.status === "running") rec.status = "queued";
+      return rec;
+    }
+    return this.#attach(run, def.id, params, "live", def.streams, runPipeline(def, options), stop);
   }
 
   #enqueue(
@@ -210,7 +234,7 @@ export class Runs {
   /** Resolves when a run computed here ends (a worker waits on this for its job). */
   finished(run: string): Promise<RunRecord> {
     const rec = this.#records.get(run);
-    if (rec && rec.status !== "running") return Promise.resolve(rec);
+    if (rec && rec.status !== "running" && rec.status !== "queued") return Promise.resolve(rec);
     return new Promise((resolve) => this.#finished.set(run, resolve));
   }
 
@@ -372,7 +396,7 @@ export class Runs {
    */
   stop(run: string, local = false): RunRecord | undefined {
     const rec = this.#records.get(run);
-    if (rec?.status !== "running") return rec;
+    if (rec?.status !== "running" && rec?.status !== "queued") return rec;
     if (this.#here.has(run)) this.#stops.get(run)?.abort();
     else if (!local) this.opts.queue?.stop(run);
     return rec;
@@ -389,6 +413,7 @@ export class Runs {
   /** Stop every run (server shutdown). */
   stopAll(): void {
     for (const c of this.#stops.values()) c.abort();
+    this.opts.pool?.close();
     for (const [run, t] of this.#ingest) {
       t.log?.close();
       t.feed.complete();
@@ -413,6 +438,7 @@ export class Runs {
     const sub = rows$.pipe(
       tap((row) => {
         rec.rows++;
+        if (rec.status === "queued") rec.status = "running";
         if (row.stream === "done" || row.stream === SHARD_STREAM) {
           rec.status = row.status as RunStatus;
           rec.seconds = typeof row.seconds === "number" ? row.seconds : null;

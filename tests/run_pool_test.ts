@@ -1,0 +1,173 @@
+/**
+ * The run pool (src/runtime/run_pool.ts): runs computed in Workers give the rows a main-thread
+ * run gives, stop at once however busy their loop, end `failed` when their worker dies with
+ * every earlier row kept, and wait `queued` beyond the pool's size.
+ */
+import { firstValueFrom, toArray } from "rxjs";
+import { assert, assertEquals } from "./assert.ts";
+import { findPipeline } from "../pipelines/mod.ts";
+import { resolveRunParams } from "../src/runtime/run_params.ts";
+import { type Row, type RunOptions, runPipeline } from "../src/runtime/run.ts";
+import { registerSource, RunPool, sourceOf } from "../src/runtime/run_pool.ts";
+import { Hub } from "../src/server/hub.ts";
+import { Runs } from "../src/server/runs.ts";
+import { crash, spin, toy } from "./fixtures/pool_pipelines.ts";
+
+const FIXTURES = new URL("./fixtures/pool_pipelines.ts", import.meta.url).href;
+for (const def of [toy, spin, crash]) registerSource(def, FIXTURES);
+
+const opts = (
+  runId: string,
+  params: Record<string, number | string>,
+  more: Partial<RunOptions> = {},
+) => ({
+  params,
+  runId,
+  backend: "cpu" as const,
+  logDir: null,
+  ...more,
+});
+
+/** Rows without what differs between two runs of the same seed: time and where it computed. */
+const comparable = (rows: readonly Row[]) => rows.map(({ seconds: _s, versions: _v, ...r }) => r);
+
+const waitFor = async (cond: () => boolean, what: string, ms = 60_000) => {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const readLog = (dir: string, run: string) =>
+  Deno.readTextFileSync(`${dir}/${run}.ndjson`).trim().split("\n").map((l) => JSON.parse(l) as Row);
+
+Deno.test("RunPool.run() gives the same rows, seq for seq, as the run on the main thread", async () => {
+  const def = findPipeline("signal-propagation")!;
+  const params = resolveRunParams(def, { width: 64, depth: 8 });
+  const pool = new RunPool(1, "cpu");
+  try {
+    const here = await firstValueFrom(runPipeline(def, opts("r-main", params)).pipe(toArray()));
+    const there = await firstValueFrom(pool.run(def, opts("r-main", params)).pipe(toArray()));
+    assertEquals(comparable(there), comparable(here));
+    assert(there.every((r) => Object.isFrozen(r)));
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("RunPool.run() computes in a Worker, and logs each row on the serving side", async () => {
+  const logDir = Deno.makeTempDirSync();
+  const pool = new RunPool(2, "cpu");
+  try {
+    const rows = await firstValueFrom(
+      pool.run(toy, opts("r-toy", { n: 5, seed: 1 }, { logDir })).pipe(toArray()),
+    );
+    assertEquals(rows.map((r) => r.stream), ["meta", "a", "a", "a", "a", "a", "done"]);
+    assert(rows.filter((r) => r.stream === "a").every((r) => r.in_worker === true));
+    assertEquals(readLog(logDir, "r-toy"), rows.map((r) => JSON.parse(JSON.stringify(r))));
+  } finally {
+    pool.close();
+    Deno.removeSync(logDir, { recursive: true });
+  }
+});
+
+Deno.test("a stop ends a run whose loop never yields: done 'stopped' after the rows it sent", async () => {
+  const logDir = Deno.makeTempDirSync();
+  const pool = new RunPool(1, "cpu");
+  const stop = new AbortController();
+  try {
+    const got: Row[] = [];
+    const finished = new Promise<void>((resolve) =>
+      pool.run(spin, opts("r-spin", { n: 1, seed: 1 }, { logDir, signal: stop.signal }))
+        .subscribe({ next: (r) => got.push(r), complete: resolve })
+    );
+    await waitFor(() => got.some((r) => r.stream === "a"), "the row before the spin");
+    stop.abort();
+    await finished;
+    assertEquals(got.map((r) => r.stream), ["meta", "a", "done"]);
+    assertEquals([got[2].status, got[2].seq, got[2].rows], ["stopped", 2, 2]);
+    assertEquals(readLog(logDir, "r-spin").map((r) => r.stream), ["meta", "a", "done"]);
+    // its worker is gone: the pool's one place is free for the next run
+    assert(!pool.full);
+  } finally {
+    pool.close();
+    Deno.removeSync(logDir, { recursive: true });
+  }
+});
+
+Deno.test("a run whose worker dies ends 'failed' with an error row, every earlier row kept", async () => {
+  const logDir = Deno.makeTempDirSync();
+  const pool = new RunPool(1, "cpu");
+  try {
+    const rows = await firstValueFrom(
+      pool.run(crash, opts("r-crash", { n: 1, seed: 1 }, { logDir })).pipe(toArray()),
+    );
+    assertEquals(rows.map((r) => r.stream), ["meta", "a", "error", "done"]);
+    assert(String(rows[2].message).includes("boom in the worker"), String(rows[2].message));
+    assertEquals([rows[3].status, rows[3].seq], ["failed", 3]);
+    assertEquals(readLog(logDir, "r-crash").map((r) => r.stream), ["meta", "a", "error", "done"]);
+  } finally {
+    pool.close();
+    Deno.removeSync(logDir, { recursive: true });
+  }
+});
+
+Deno.test("Runs beyond the pool wait 'queued', start when a worker frees, and can be stopped while they wait", async () => {
+  const pool = new RunPool(1, "cpu");
+  const runs = new Runs(new Hub(), { backend: "cpu", logDir: null, pool });
+  try {
+    const first = runs.start(spin, { n: 1, seed: 1 });
+    const second = runs.start(toy, { n: 2, seed: 1 });
+    const third = runs.start(toy, { n: 2, seed: 1 });
+    assertEquals([first.status, second.status, third.status], ["running", "queued", "queued"]);
+    runs.stop(third.run);
+    assertEquals(third.status, "stopped"); // it never ran: no worker was used
+    runs.stop(first.run);
+    assertEquals((await runs.finished(second.run)).status, "ok");
+    assertEquals(second.rows, 4); // meta, two rows, done
+  } finally {
+    runs.stopAll();
+  }
+});
+
+Deno.test("a hot-reloaded pipeline runs its new module: the worker imports the registered URL", async () => {
+  const dir = Deno.makeTempDirSync();
+  const file = `${dir}/changed.ts`;
+  // the fixture with one change, as an editor would save it: its rows say they are new
+  const text = Deno.readTextFileSync(new URL(FIXTURES)).replaceAll(
+    'from "../../src/',
+    `from "${new URL("../src/", import.meta.url).href}`,
+  ).replace(
+    "in_worker: inWorker() } });\n          await",
+    "in_worker: false } });\n          await",
+  );
+  Deno.writeTextFileSync(file, text);
+  const pool = new RunPool(1, "cpu");
+  try {
+    const before = await firstValueFrom(
+      pool.run(toy, opts("r-1", { n: 1, seed: 1 })).pipe(toArray()),
+    );
+    registerSource(toy, `file://${file}?v=2`);
+    assertEquals(sourceOf(toy), `file://${file}?v=2`);
+    const after = await firstValueFrom(
+      pool.run(toy, opts("r-2", { n: 1, seed: 1 })).pipe(toArray()),
+    );
+    assertEquals([before[1].in_worker, after[1].in_worker], [true, false]);
+  } finally {
+    registerSource(toy, FIXTURES);
+    pool.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("RunPool refuses a size outside [1, 256], naming what is allowed", () => {
+  for (const n of [0, 257, 1.5]) {
+    try {
+      new RunPool(n, "cpu");
+      throw new Error(`size ${n} was accepted`);
+    } catch (e) {
+      assert(String(e).includes("threads must be an integer in [1, 256]"), String(e));
+    }
+  }
+});
