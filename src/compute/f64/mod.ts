@@ -1,0 +1,35 @@
+/**
+ * The float64 kernels' public surface: this thread's pool (started once, by the runtime
+ * before a run, or by a test), and the products and factorisations that use it. Code that
+ * runs with no pool started (a unit test of the science, `list`) computes the same things
+ * in plain TypeScript: `f64Pool()` is null there, and the callers fall back.
+ *
+ * @module
+ */
+import { F64Pool } from "./pool.ts";
+
+export { F64Pool, MAX_POOL_THREADS } from "./pool.ts";
+export { gemm, type GemmOptions } from "./gemm.ts";
+export { choleskyPool } from "./cholesky.ts";
+
+let pool: F64Pool | null = null;
+let starting: Promise<F64Pool> | null = null;
+
+/** Start this thread's pool of `threads` threads (once: later calls get the same pool). */
+export function startF64Pool(threads: number): Promise<F64Pool> {
+  starting ??= F64Pool.create(threads).then((p) => (pool = p)).catch((e) => {
+    starting = null;
+    throw e;
+  });
+  return starting;
+}
+
+/** This thread's pool, if one was started. */
+export function f64Pool(): F64Pool | null {
+  return pool;
+}
+
+/** What computes float64 products here, for the `meta` row: "wasm-simd f64x2 × 2 threads" or "js". */
+export function f64Backend(): string {
+  return pool ? `wasm-simd f64x2 × ${pool.threads} thread${pool.threads > 1 ? "s" : ""}` : "js";
+}

@@ -1,0 +1,176 @@
+/**
+ * The float64 kernel pool (DESIGN.md "Compute", layer 2): one shared WebAssembly memory, the
+ * f64x2 product kernel (gemm_wat.ts) instantiated over it on the calling thread and on
+ * `threads − 1` helper Workers, and a control block on which a job is posted and its tasks
+ * handed out with Atomics (tasks.ts). A call blocks its caller, which computes tasks too,
+ * until every task is done: the science stays synchronous code, and a run's Worker (never
+ * the serving thread) is the caller.
+ *
+ * Memory is an arena reset by each top-level call: `alloc` hands out 16-byte-aligned byte
+ * offsets, growing the shared memory when needed (the helpers see the growth: it is the
+ * same memory); views over it are taken after the last alloc of a call.
+ *
+ * @module
+ */
+import { GEMM_WAT } from "./gemm_wat.ts";
+import { CTRL, MC, runTask, type TileKernel } from "./tasks.ts";
+
+/** The most helper threads a pool may have (the flag's bound, as for --threads). */
+export const MAX_POOL_THREADS = 256;
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+function compile(): Promise<WebAssembly.Module> {
+  compiled ??= (async () => {
+    // imported here, not at the top: `list` and the server load every pipeline, and need no wabt
+    const { default: initWabt } = await import("wabt");
+    const wabt = await initWabt();
+    const parsed = wabt.parseWat("gemm_f64.wat", GEMM_WAT, { simd: true, threads: true });
+    try {
+      return await WebAssembly.compile(new Uint8Array(parsed.toBinary({}).buffer));
+    } finally {
+      parsed.destroy();
+    }
+  })();
+  return compiled;
+}
+
+export interface GemmJob {
+  /** byte offsets in the pool's memory */
+  readonly a: number;
+  readonly lda: number;
+  readonly bp: number;
+  readonly c: number;
+  readonly ldc: number;
+  /** rows of C (a multiple of 4), panels of 4 columns, the inner dimension */
+  readonly rows: number;
+  readonly panels: number;
+  readonly k: number;
+  readonly lower?: boolean;
+}
+
+export class F64Pool {
+  readonly #memory: WebAssembly.Memory;
+  readonly #tile: TileKernel;
+  readonly #ctrl: Int32Array;
+  readonly #helpers: Worker[];
+  #top = 0;
+  #closed = false;
+
+  private constructor(
+    memory: WebAssembly.Memory,
+    tile: TileKernel,
+    ctrl: Int32Array,
+    helpers: Worker[],
+  ) {
+    this.#memory = memory;
+    this.#tile = tile;
+    this.#ctrl = ctrl;
+    this.#helpers = helpers;
+  }
+
+  /** A pool of `threads` threads: the caller and threads − 1 helpers. */
+  static async create(threads: number): Promise<F64Pool> {
+    if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_POOL_THREADS)) {
+      throw new RangeError(
+        `threads must be an integer in [1, ${MAX_POOL_THREADS}], got ${threads}`,
+      );
+    }
+    const module = await compile();
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+    const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.length));
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    const tile = (instance.exports as unknown as { tile: TileKernel }).tile;
+    const helpers = await Promise.all(
+      Array.from({ length: threads - 1 }, () =>
+        new Promise<Worker>((resolve, reject) => {
+          const w = new Worker(new URL("./pool_worker.ts", import.meta.url), { type: "module" });
+          w.onmessage = () => resolve(w);
+          w.onerror = (e) => {
+            e.preventDefault();
+            reject(new Error(`a kernel thread failed to start: ${e.message}`));
+          };
+          w.postMessage({ module, memory, ctrl });
+        })),
+    );
+    return new F64Pool(memory, tile, ctrl, helpers);
+  }
+
+  /** Threads that compute a job: the caller and its helpers. */
+  get threads(): number {
+    return this.#helpers.length + 1;
+  }
+
+  /** Forget every allocation (the start of a top-level call). */
+  reset(): void {
+    this.#top = 0;
+  }
+
+  /** `bytes` of the shared memory, 16-byte aligned; throws a RangeError past WebAssembly's 4 GiB. */
+  alloc(bytes: number): number {
+    const at = this.#top;
+    const end = at + Math.ceil(bytes / 16) * 16;
+    const have = this.#memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / 65536);
+      if (have / 65536 + pages > 65536) {
+        throw new RangeError(
+          `float64 kernels need ${(end / 2 ** 30).toFixed(1)} GiB, past WebAssembly's 4 GiB`,
+        );
+      }
+      this.#memory.grow(pages);
+    }
+    this.#top = end;
+    return at;
+  }
+
+  /** The memory as doubles (take it after the call's last alloc: growing replaces the buffer). */
+  f64(): Float64Array {
+    return new Float64Array(this.#memory.buffer);
+  }
+
+  /** C += A·B on blocks already in the memory, spread over every thread; returns when done. */
+  gemm(job: GemmJob): void {
+    if (this.#closed) throw new Error("the float64 kernel pool is closed");
+    if (job.rows === 0 || job.panels === 0 || job.k === 0) return;
+    const ctrl = this.#ctrl;
+    const tasks = Math.ceil(job.rows / MC);
+    ctrl[CTRL.a] = job.a;
+    ctrl[CTRL.lda] = job.lda;
+    ctrl[CTRL.bp] = job.bp;
+    ctrl[CTRL.c] = job.c;
+    ctrl[CTRL.ldc] = job.ldc;
+    ctrl[CTRL.rows] = job.rows;
+    ctrl[CTRL.panels] = job.panels;
+    ctrl[CTRL.k] = job.k;
+    ctrl[CTRL.lower] = job.lower ? 1 : 0;
+    Atomics.store(ctrl, CTRL.done, 0);
+    Atomics.store(ctrl, CTRL.tasks, tasks);
+    Atomics.store(ctrl, CTRL.next, 0);
+    if (this.#helpers.length && tasks > 1) {
+      Atomics.add(ctrl, CTRL.gen, 1);
+      Atomics.notify(ctrl, CTRL.gen);
+    }
+    for (;;) {
+      const t = Atomics.add(ctrl, CTRL.next, 1);
+      if (t >= tasks) break;
+      runTask(this.#tile, ctrl, t);
+      Atomics.add(ctrl, CTRL.done, 1);
+    }
+    for (;;) {
+      const done = Atomics.load(ctrl, CTRL.done);
+      if (done >= tasks) break;
+      Atomics.wait(ctrl, CTRL.done, done);
+    }
+  }
+
+  /** End the helpers. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    Atomics.store(this.#ctrl, CTRL.tasks, -1);
+    Atomics.add(this.#ctrl, CTRL.gen, 1);
+    Atomics.notify(this.#ctrl, CTRL.gen);
+    for (const w of this.#helpers) w.terminate();
+  }
+}
