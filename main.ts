@@ -10,9 +10,9 @@ import { listJson, listText } from "./src/cli/list.ts";
 import { runCommand } from "./src/cli/run_command.ts";
 
 const USAGE = `usage:
-  deno task watch [--port 8000] [--host 127.0.0.1] [--backend auto|webgpu|wasm|cpu] [--token T] [--hub redis://host:port] [--workers auto|always]
+  deno task watch [--port 8000] [--host 127.0.0.1] [--backend auto|webgpu|wasm|cpu] [--token T] [--hub redis://host:port] [--workers auto|always] [--threads N]
   deno task worker --hub redis://host:port [--backend …] [--log-dir DIR|none] [--concurrency 1]
-  deno task run <pipeline> [--<param> <value>]… [--seed N] [--backend auto|webgpu|wasm|cpu] [--log-dir DIR|none]
+  deno task run <pipeline> [--<param> <value>]… [--seed N] [--backend auto|webgpu|wasm|cpu] [--log-dir DIR|none] [--threads N]
   deno task list [--json]
   deno task replay <file.ndjson> [--port 8000] [--rate 200]
   deno task export [talk] [--out talk.html]`;

@@ -7,6 +7,7 @@
  */
 import { flagName, ParamError, paramName, parseFlagValue } from "../params/schema.ts";
 import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
+import { CORES, parseThreads } from "../runtime/threads.ts";
 import type { Pipeline } from "../runtime/pipeline.ts";
 import { resolveRunParams, runSchema } from "../runtime/run_params.ts";
 import { suggestion } from "../params/did_you_mean.ts";
@@ -18,6 +19,8 @@ export interface RunArgs {
   params: Record<string, number | string>;
   backend: BackendChoice;
   logDir: string | null;
+  /** the float64 kernels' threads (default: the core count) */
+  threads: number;
 }
 
 /** Split `--name value` / `--name=value` tokens into [flag, value] pairs. */
@@ -45,7 +48,16 @@ export function parseRunArgs(def: Pipeline<any>, tokens: readonly string[]): Run
   const input: Record<string, unknown> = {};
   let backend: BackendChoice = "auto";
   let logDir: string | null = "data/runs";
+  let threads = CORES;
   for (const [flag, value] of flagPairs(tokens)) {
+    if (flag === "--threads") {
+      try {
+        threads = parseThreads(value, "the float64 kernels' threads");
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      continue;
+    }
     if (flag === "--backend") {
       if (!(BACKENDS as readonly string[]).includes(value)) {
         throw new UsageError(`--backend must be one of ${BACKENDS.join(", ")}, got "${value}"`);
@@ -59,7 +71,7 @@ export function parseRunArgs(def: Pipeline<any>, tokens: readonly string[]): Run
     }
     const name = paramName(flag);
     if (name === undefined || !Object.hasOwn(schema, name)) {
-      const allowed = [...Object.keys(schema).map(flagName), "--backend", "--log-dir"];
+      const allowed = [...Object.keys(schema).map(flagName), "--backend", "--log-dir", "--threads"];
       throw new UsageError(
         `unknown flag ${flag} for ${def.id}${suggestion(flag, allowed)}; allowed: ${
           allowed.join(", ")
@@ -70,7 +82,7 @@ export function parseRunArgs(def: Pipeline<any>, tokens: readonly string[]): Run
     input[name] = parseFlagValue(schema[name], value);
   }
   try {
-    return { params: resolveRunParams(def, input), backend, logDir };
+    return { params: resolveRunParams(def, input), backend, logDir, threads };
   } catch (e) {
     if (e instanceof ParamError) throw new UsageError(e.asFlag());
     throw e;

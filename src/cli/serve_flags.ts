@@ -8,7 +8,7 @@ import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import { flagPairs, UsageError } from "./args.ts";
 import { suggestion } from "../params/did_you_mean.ts";
 import { parseHubUrl } from "../server/hub_url.ts";
-import { MAX_THREADS } from "../runtime/run_pool.ts";
+import { CORES, parseThreads } from "../runtime/threads.ts";
 
 export interface ServeFlags {
   port: number;
@@ -26,9 +26,6 @@ export interface ServeFlags {
   /** runs computed at once, each in a Worker off the serving thread (default: the core count) */
   threads: number;
 }
-
-/** The cores this machine has (the default of --threads). */
-export const CORES = Math.max(1, Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1));
 
 export function parseServeFlags(tokens: string[], allowed: readonly string[]): ServeFlags {
   const f: ServeFlags = {
@@ -99,13 +96,11 @@ export function parseServeFlags(tokens: string[], allowed: readonly string[]): S
       }
       f.workers = value;
     } else if (flag === "--threads") {
-      const n = Number(value);
-      if (!(Number.isInteger(n) && n >= 1 && n <= MAX_THREADS)) {
-        throw new UsageError(
-          `--threads must be an integer in [1, ${MAX_THREADS}] (runs computed at once), got "${value}"`,
-        );
+      try {
+        f.threads = parseThreads(value, "runs computed at once");
+      } catch (e) {
+        throw new UsageError((e as Error).message);
       }
-      f.threads = n;
     }
   }
   return f;

@@ -10,6 +10,7 @@
 import type { Activation } from "../signal/activations.ts";
 import type { Rng } from "../random/rng.ts";
 import { randomOrthogonal } from "../linear/init.ts";
+import { matmul } from "../numerics/matmul.ts";
 import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
 import type { CriticalPoint } from "./critical_point.ts";
 import type { Weights } from "./moments.ts";
@@ -58,27 +59,13 @@ export function sampleJacobianSpectra(
     }
     // J ← D^l W^l D^{l−1}… : the slopes at the previous layer's pre-activations enter W's columns
     const d = h.map((v) => act.dphi(v));
-    const out = new Float64Array(n * n);
     for (let r = 0; r < n; r++) {
-      for (let k = 0; k < n; k++) {
-        const wd = w[r * n + k] * d[k];
-        if (wd === 0) continue;
-        for (let c = 0; c < n; c++) out[r * n + c] += wd * j[k * n + c];
-      }
+      for (let k = 0; k < n; k++) w[r * n + k] *= d[k];
     }
-    j = out;
+    j = matmul(w, j, n, n, n);
     h = hNext;
     if (l === depths[next]) {
-      const jjt = new Float64Array(n * n);
-      for (let r = 0; r < n; r++) {
-        for (let c = r; c < n; c++) {
-          let s = 0;
-          for (let k = 0; k < n; k++) s += j[r * n + k] * j[c * n + k];
-          jjt[r * n + c] = s;
-          jjt[c * n + r] = s;
-        }
-      }
-      visit(l, symmetricEigen(jjt, n).values);
+      visit(l, symmetricEigen(matmul(j, j, n, n, n, { transB: true }), n).values);
       next++;
     }
   }

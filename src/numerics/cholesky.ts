@@ -5,13 +5,28 @@
  * @module
  */
 
+import { choleskyPool, f64Pool } from "../compute/f64/mod.ts";
+
+/** From this order on, a started kernel pool factorises (below it, the copies cost more). */
+const POOL_MIN_N = 128;
+
+/**
+ * Lower-triangular L with A = L Lᵀ; throws a RangeError if A is not positive definite. On
+ * this thread's kernel pool when one is started (blocked, every core: src/compute/f64),
+ * else `choleskyPlain`.
+ */
+export function cholesky(a: Float64Array, n: number): Float64Array {
+  const pool = f64Pool();
+  return pool && n >= POOL_MIN_N ? choleskyPool(pool, a, n) : choleskyPlain(a, n);
+}
+
 /**
  * Lower-triangular L with A = L Lᵀ; throws if A is not positive definite. Column by column
  * (left-looking), each entry a dot product of two rows of L; four rows at a time share one
  * pass over row j, with four independent sums, which keeps the loads and the adds in flight
  * (2.6× the one-row loop: 5,000 × 5,000 in ≈ 15 s against 39 s, docs/benchmarks.md).
  */
-export function cholesky(a: Float64Array, n: number): Float64Array {
+export function choleskyPlain(a: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const rj = j * n;

@@ -10,6 +10,7 @@
  */
 import { Observable, type Subscription } from "rxjs";
 import { type BackendChoice, useBackend } from "../compute/backend.ts";
+import { f64Backend, f64Pool, startF64Pool } from "../compute/f64/mod.ts";
 import { ParamError } from "../params/schema.ts";
 import { Rng } from "../random/rng.ts";
 import {
@@ -21,6 +22,7 @@ import {
   type Value,
 } from "./pipeline.ts";
 import { RunLog } from "./run_log.ts";
+import { CORES } from "./threads.ts";
 
 /** A row on the bus: envelope first, then data. Frozen: rows are shared by every consumer. */
 export type Row = Readonly<
@@ -48,6 +50,11 @@ export interface RunOptions {
    * Its log is `<run>.shard-<index+1>-of-<count>.ndjson`.
    */
   readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * threads of this thread's float64 kernel pool (src/compute/f64), started before the first
+   * run that needs one (default: the core count; a thread's pool keeps its first size)
+   */
+  readonly threads?: number;
 }
 
 /** A shard's last row, in place of `done`. */
@@ -92,6 +99,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
     const signal = opts.signal ?? new AbortController().signal;
     let seq = 0;
     let finished = false;
+    let jobs0 = 0;
     let inner: Subscription | undefined;
 
     const emit = (stream: string, fields: Fields) => {
@@ -113,7 +121,8 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
       finished = true;
       inner?.unsubscribe();
       signal.removeEventListener("abort", onAbort);
-      emit("done", { status, seconds: (performance.now() - t0) / 1000, rows: seq });
+      const jobs = (f64Pool()?.jobs ?? jobs0) - jobs0;
+      emit("done", { status, seconds: (performance.now() - t0) / 1000, rows: seq, f64_jobs: jobs });
       log?.close();
       subscriber.complete();
     };
@@ -126,6 +135,8 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
 
     (async () => {
       const { tf, info } = await useBackend(opts.backend);
+      const pool = await startF64Pool(opts.threads ?? CORES);
+      jobs0 = pool.jobs;
       if (finished || subscriber.closed) return;
       emit("meta", {
         title: def.title,
@@ -134,6 +145,9 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
         backend: info.backend,
         adapter: info.adapter,
         fallback_adapter: info.fallback_adapter,
+        // what computes each part; the done row counts the float64 pool's jobs that really ran
+        compute:
+          `tfjs: ${info.backend}; float64: ${f64Backend()}; float32 kernels: wasm-simd f32x4`,
         versions: `statmech-live ${VERSION}; deno ${Deno.version.deno}; tfjs ${tf.version.tfjs}`,
       });
       if (signal.aborted) return finish("stopped");

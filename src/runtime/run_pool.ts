@@ -16,10 +16,8 @@ import type { BackendChoice } from "../compute/backend.ts";
 import type { Fields, Pipeline } from "./pipeline.ts";
 import type { Row, RunOptions, RunStatus } from "./run.ts";
 import { RunLog } from "./run_log.ts";
+import { MAX_THREADS } from "./threads.ts";
 import type { RunJob, WorkerMessage } from "./run_worker.ts";
-
-/** The most runs computed at once (`--threads`). */
-export const MAX_THREADS = 256;
 
 /** The module that defines each pipeline, for a worker to import (registered with the registry). */
 // deno-lint-ignore no-explicit-any
@@ -142,7 +140,7 @@ export class RunPool {
             own("meta", { title: def.title, cite: def.cite, ...opts.params, compute: "none" });
           }
           if (error) own("error", { message: error });
-          own("done", { status, seconds: (performance.now() - t0) / 1000, rows });
+          own("done", { status, seconds: (performance.now() - t0) / 1000, rows, f64_jobs: null });
         }
         log?.close();
         if (status) subscriber.complete();

@@ -163,6 +163,7 @@ export class Runs {
       logDir: this.opts.logDir,
       signal: stop.signal,
       shard: split.shard,
+      threads: this.opts.pool?.size,
     };
     const pool = this.opts.pool;
     if (pool && !split.shard && sourceOf(def)) {
@@ -495,6 +496,7 @@ const META_ONLY = new Set([
   "backend",
   "adapter",
   "fallback_adapter",
+  "compute",
   "source",
   "streams",
 ]);

@@ -79,7 +79,16 @@ export function choleskyPool(pool: F64Pool, a: Float64Array, n: number): Float64
     const t0 = tAt / 8;
     mem.fill(0, t0, t0 + rest * b);
     const a21 = at + 8 * ((j + b) * n4 + j);
-    pool.gemm({ a: a21, lda: 8 * n4, bp: panelAt, c: tAt, ldc: 8 * b, rows: rest, panels: b / 4, k: b });
+    pool.gemm({
+      a: a21,
+      lda: 8 * n4,
+      bp: panelAt,
+      c: tAt,
+      ldc: 8 * b,
+      rows: rest,
+      panels: b / 4,
+      k: b,
+    });
     for (let i = 0; i < rest; i++) {
       m.set(mem.subarray(t0 + i * b, t0 + i * b + b), (j + b + i) * n4 + j);
     }

@@ -58,7 +58,7 @@ export function gemm(
   k: number,
   n: number,
   opts: GemmOptions = {},
-): Float64Array {
+): Float64Array<ArrayBuffer> {
   if (a.length < m * k || b.length < k * n || (opts.c && opts.c.length < m * n)) {
     throw new RangeError(`gemm: operands smaller than ${m} × ${k} · ${k} × ${n}`);
   }
@@ -79,7 +79,11 @@ export function gemm(
   packB(mem, bAt / 8, b, k, n, opts.transB ?? false, opts.alpha ?? 1);
   const c0 = cAt / 8;
   mem.fill(0, c0, c0 + m4 * n4);
-  if (opts.c) for (let i = 0; i < m; i++) mem.set(opts.c.subarray(i * n, i * n + n), c0 + i * n4);
+  if (opts.c) {
+    for (let i = 0; i < m; i++) {
+      mem.set(opts.c.subarray(i * n, i * n + n), c0 + i * n4);
+    }
+  }
   pool.gemm({ a: aAt, lda: 8 * k, bp: bAt, c: cAt, ldc: 8 * n4, rows: m4, panels: n4 / 4, k });
   for (let i = 0; i < m; i++) out.set(mem.subarray(c0 + i * n4, c0 + i * n4 + n), i * n);
   return out;

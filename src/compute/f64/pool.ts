@@ -56,6 +56,8 @@ export class F64Pool {
   readonly #helpers: Worker[];
   #top = 0;
   #closed = false;
+  /** jobs run so far (the runtime reports a run's share: what really computed) */
+  jobs = 0;
 
   private constructor(
     memory: WebAssembly.Memory,
@@ -133,6 +135,7 @@ export class F64Pool {
   gemm(job: GemmJob): void {
     if (this.#closed) throw new Error("the float64 kernel pool is closed");
     if (job.rows === 0 || job.panels === 0 || job.k === 0) return;
+    this.jobs++;
     const ctrl = this.#ctrl;
     const tasks = Math.ceil(job.rows / MC);
     ctrl[CTRL.a] = job.a;

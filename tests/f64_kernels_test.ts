@@ -1,0 +1,157 @@
+/**
+ * The float64 kernel pool (src/compute/f64): the product and the blocked Cholesky against the
+ * plain loops they replace, at odd sizes (1, 7, 301, 1001: every padding case of the 4 × 4
+ * tiles, one and several row blocks and k-blocks) and across 1, 2 and 3 threads.
+ *
+ * Tolerances. Across thread counts: 0 — a task owns whole rows of C and sums k in the same
+ * order whoever runs it, so the bits cannot depend on the split. Against the plain loops:
+ * the product sums in the same order too (GEMM_RTOL only guards the scaling's placement);
+ * Cholesky's blocked order differs, so CHOL_RTOL is n·ε·cond-sized for these well-conditioned
+ * matrices (diagonal ≥ 1, off-diagonal O(1/√n)).
+ */
+import { assert, assertEquals } from "./assert.ts";
+import { choleskyPool, F64Pool, gemm } from "../src/compute/f64/mod.ts";
+import { choleskyPlain } from "../src/numerics/cholesky.ts";
+import { Rng } from "../src/random/rng.ts";
+
+const SIZES = [1, 7, 301, 1001];
+const THREADS = [1, 2, 3];
+const GEMM_RTOL = 1e-14;
+const CHOL_RTOL = 1e-11;
+
+function plainProduct(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+  transB: boolean,
+) {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const x = a[i * k + p];
+      for (let j = 0; j < n; j++) c[i * n + j] += x * (transB ? b[j * k + p] : b[p * n + j]);
+    }
+  }
+  return c;
+}
+
+function normals(n: number, rng: Rng): Float64Array {
+  return Float64Array.from({ length: n }, () => rng.normal());
+}
+
+/** D + G Gᵀ/RANK, D in [1, 2], G n × RANK normal: positive definite, condition number O(1). */
+const RANK = 20;
+function spd(n: number, rng: Rng): Float64Array {
+  const g = normals(n * RANK, rng);
+  const a = plainProduct(g, g, n, RANK, n, true);
+  for (let i = 0; i < n * n; i++) a[i] /= RANK;
+  for (let i = 0; i < n; i++) a[i * n + i] += 1 + rng.uniform();
+  return a;
+}
+
+/** Entries (i, j) of the product to check: all of them up to 301², else 500 at random. */
+function entries(m: number, n: number, rng: Rng): [number, number][] {
+  if (m * n <= 301 * 301) {
+    return Array.from({ length: m * n }, (_, t) => [Math.floor(t / n), t % n]);
+  }
+  return Array.from(
+    { length: 500 },
+    () => [Math.floor(rng.uniform() * m), Math.floor(rng.uniform() * n)],
+  );
+}
+
+const maxRelError = (x: Float64Array, ref: Float64Array) => {
+  let scale = 0, err = 0;
+  for (let i = 0; i < ref.length; i++) {
+    scale = Math.max(scale, Math.abs(ref[i]));
+    err = Math.max(err, Math.abs(x[i] - ref[i]));
+  }
+  return scale === 0 ? err : err / scale;
+};
+
+async function withPools(body: (pools: F64Pool[]) => void) {
+  const pools = await Promise.all(THREADS.map((t) => F64Pool.create(t)));
+  try {
+    body(pools);
+  } finally {
+    for (const p of pools) p.close();
+  }
+}
+
+Deno.test("gemm() equals the plain product at odd sizes, A·B and A·Bᵀ, bit for bit across 1, 2, 3 threads", async () => {
+  const rng = new Rng(3);
+  await withPools((pools) => {
+    for (const n of SIZES) {
+      // m, k, n all different where possible, so a swapped dimension cannot pass
+      const [m, k] = [n, n === 1 ? 1 : n + 2];
+      for (const transB of [false, true]) {
+        const a = normals(m * k, rng), b = normals(k * n, rng);
+        const got = pools.map((p) => gemm(p, a, b, m, k, n, { transB }));
+        for (const g of got.slice(1)) assertEquals(g, got[0]);
+        // each checked entry as its own dot product, summed in k order
+        for (const [i, j] of entries(m, n, rng)) {
+          let s = 0;
+          for (let p = 0; p < k; p++) s += a[i * k + p] * (transB ? b[j * k + p] : b[p * n + j]);
+          const e = Math.abs(got[0][i * n + j] - s);
+          assert(
+            e <= GEMM_RTOL * Math.sqrt(k),
+            `${m}×${k}·${k}×${n} transB=${transB} (${i}, ${j}): ${e}`,
+          );
+        }
+      }
+    }
+  });
+});
+
+Deno.test("gemm() scales by α and adds C (β = 1)", async () => {
+  const rng = new Rng(4);
+  await withPools(([pool]) => {
+    const [m, k, n] = [9, 13, 6];
+    const a = normals(m * k, rng), b = normals(k * n, rng), c = normals(m * n, rng);
+    const got = gemm(pool, a, b, m, k, n, { alpha: -0.5, c });
+    const ref = plainProduct(a, b, m, k, n, false).map((x, i) => c[i] - 0.5 * x);
+    assert(maxRelError(got, ref) <= GEMM_RTOL);
+  });
+});
+
+Deno.test("choleskyPool() matches choleskyPlain() at odd sizes and L·Lᵀ = A, bit for bit across 1, 2, 3 threads", async () => {
+  const rng = new Rng(5);
+  await withPools((pools) => {
+    for (const n of SIZES) {
+      const a = spd(n, rng);
+      const ref = choleskyPlain(a, n);
+      const got = pools.map((p) => choleskyPool(p, a, n));
+      assert(maxRelError(got[0], ref) <= CHOL_RTOL, `n = ${n}: ${maxRelError(got[0], ref)}`);
+      for (const g of got.slice(1)) assertEquals(g, got[0]);
+      // upper triangle exactly zero, and the factor reproduces A
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) assertEquals(got[0][i * n + j], 0);
+      }
+      const llt = plainProduct(got[0], got[0], n, n, n, true);
+      assert(maxRelError(llt, a) <= CHOL_RTOL, `n = ${n}: L·Lᵀ`);
+    }
+  });
+});
+
+Deno.test("choleskyPool() refuses a matrix that is not positive definite, naming the pivot", async () => {
+  await withPools(([pool]) => {
+    const n = 200;
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) a[i * n + i] = i === 150 ? -1 : 1;
+    try {
+      choleskyPool(pool, a, n);
+      throw new Error("accepted");
+    } catch (e) {
+      assert(e instanceof RangeError && e.message.includes("pivot 150"), String(e));
+    }
+  });
+});
+
+Deno.test("F64Pool.create() refuses 0 or more than 256 threads", async () => {
+  for (const t of [0, 257]) {
+    const err = await F64Pool.create(t).then(() => null, (e) => e);
+    assert(String(err).includes("threads must be an integer in [1, 256]"), String(err));
+  }
+});
