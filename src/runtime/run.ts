@@ -55,6 +55,8 @@ export interface RunOptions {
    * run that needs one (default: the core count; a thread's pool keeps its first size)
    */
   readonly threads?: number;
+  /** the kernel pool's control block, when another thread must be able to end its helpers */
+  readonly kernelControl?: Int32Array;
 }
 
 /** A shard's last row, in place of `done`. */
@@ -135,7 +137,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
 
     (async () => {
       const { tf, info } = await useBackend(opts.backend);
-      const pool = await startF64Pool(opts.threads ?? CORES);
+      const pool = await startF64Pool(opts.threads ?? CORES, opts.kernelControl);
       jobs0 = pool.jobs;
       if (finished || subscriber.closed) return;
       emit("meta", {

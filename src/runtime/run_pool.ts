@@ -13,6 +13,7 @@
  */
 import { Observable } from "rxjs";
 import type { BackendChoice } from "../compute/backend.ts";
+import { closeKernelControl, newKernelControl } from "../compute/f64/mod.ts";
 import type { Fields, Pipeline } from "./pipeline.ts";
 import type { Row, RunOptions, RunStatus } from "./run.ts";
 import { RunLog } from "./run_log.ts";
@@ -109,6 +110,9 @@ export class RunPool {
     return new Observable<Row>((subscriber) => {
       const log = opts.logDir ? new RunLog(opts.logDir, opts.runId) : null;
       let worker: Worker | null = null;
+      // the run's kernel threads are the worker's own Workers: terminating it leaves them, so
+      // they wait on a control block made here, and are told to end when the run does
+      const kernelControl = newKernelControl();
       let t0 = performance.now();
       let rows = 0;
       let finished = false;
@@ -128,6 +132,7 @@ export class RunPool {
         opts.signal?.removeEventListener("abort", onAbort);
         if (worker) {
           worker.terminate();
+          closeKernelControl(kernelControl);
           worker = null;
           this.#release();
         } else {
@@ -163,6 +168,7 @@ export class RunPool {
                 emit(row);
                 opts.signal?.removeEventListener("abort", onAbort);
                 worker?.terminate();
+                closeKernelControl(kernelControl);
                 worker = null;
                 this.#release();
                 log?.close();
@@ -177,7 +183,8 @@ export class RunPool {
             end("failed", `the run's worker died: ${e.message}`);
           };
           w.onmessageerror = () => end("failed", "the run's worker sent a row that cannot be read");
-          const { signal: _s, logDir: _l, ...options } = opts;
+          const { signal: _s, logDir: _l, ...rest } = opts;
+          const options = { ...rest, kernelControl };
           w.postMessage({ type: "run", id: def.id, url, options } satisfies RunJob);
         },
       };

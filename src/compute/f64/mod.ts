@@ -8,16 +8,19 @@
  */
 import { F64Pool } from "./pool.ts";
 
-export { F64Pool, MAX_POOL_THREADS } from "./pool.ts";
+export { closeKernelControl, F64Pool, MAX_POOL_THREADS, newKernelControl } from "./pool.ts";
 export { gemm, type GemmOptions } from "./gemm.ts";
 export { choleskyPool } from "./cholesky.ts";
 
 let pool: F64Pool | null = null;
 let starting: Promise<F64Pool> | null = null;
 
-/** Start this thread's pool of `threads` threads (once: later calls get the same pool). */
-export function startF64Pool(threads: number): Promise<F64Pool> {
-  starting ??= F64Pool.create(threads).then((p) => (pool = p)).catch((e) => {
+/**
+ * Start this thread's pool of `threads` threads (once: later calls get the same pool); `ctrl`:
+ * a control block another thread may end it by (F64Pool.create).
+ */
+export function startF64Pool(threads: number, ctrl?: Int32Array): Promise<F64Pool> {
+  starting ??= F64Pool.create(threads, ctrl).then((p) => (pool = p)).catch((e) => {
     starting = null;
     throw e;
   });

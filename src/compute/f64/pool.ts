@@ -71,8 +71,12 @@ export class F64Pool {
     this.#helpers = helpers;
   }
 
-  /** A pool of `threads` threads: the caller and threads − 1 helpers. */
-  static async create(threads: number): Promise<F64Pool> {
+  /**
+   * A pool of `threads` threads: the caller and threads − 1 helpers. `ctrl` (from
+   * `newKernelControl`) lets another thread end the helpers (`closeKernelControl`): a run's
+   * Worker is terminated from outside, and its helpers would otherwise outlive it.
+   */
+  static async create(threads: number, ctrl = newKernelControl()): Promise<F64Pool> {
     if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_POOL_THREADS)) {
       throw new RangeError(
         `threads must be an integer in [1, ${MAX_POOL_THREADS}], got ${threads}`,
@@ -80,7 +84,6 @@ export class F64Pool {
     }
     const module = await compile();
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
-    const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL.length));
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const tile = (instance.exports as unknown as { tile: TileKernel }).tile;
     const helpers = await Promise.all(
@@ -171,9 +174,19 @@ export class F64Pool {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    Atomics.store(this.#ctrl, CTRL.tasks, -1);
-    Atomics.add(this.#ctrl, CTRL.gen, 1);
-    Atomics.notify(this.#ctrl, CTRL.gen);
+    closeKernelControl(this.#ctrl);
     for (const w of this.#helpers) w.terminate();
   }
+}
+
+/** A pool's control block, shareable with the thread that may have to end it. */
+export function newKernelControl(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4 * CTRL.length));
+}
+
+/** Tell a pool's helpers to end (they close themselves), from any thread. */
+export function closeKernelControl(ctrl: Int32Array): void {
+  Atomics.store(ctrl, CTRL.tasks, -1);
+  Atomics.add(ctrl, CTRL.gen, 1);
+  Atomics.notify(ctrl, CTRL.gen);
 }
