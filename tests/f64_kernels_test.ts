@@ -105,6 +105,22 @@ Deno.test("gemm() equals the plain product at odd sizes, A·B and A·Bᵀ, bit f
   });
 });
 
+Deno.test("gemm() splits a short, wide product by columns too, with the same bits on 1, 2, 3 threads", async () => {
+  const rng = new Rng(6);
+  await withPools((pools) => {
+    // 5 rows: one row block, so the threads share it by chunks of its 251 panels
+    const [m, k, n] = [5, 300, 1001];
+    const a = normals(m * k, rng), b = normals(k * n, rng);
+    const got = pools.map((p) => gemm(p, a, b, m, k, n));
+    for (const g of got.slice(1)) assertEquals(g, got[0]);
+    for (const [i, j] of [[0, 0], [4, 1000], [2, 517], [3, 63], [1, 64]]) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+      assert(Math.abs(got[0][i * n + j] - s) <= GEMM_RTOL * Math.sqrt(k), `(${i}, ${j})`);
+    }
+  });
+});
+
 Deno.test("gemm() scales by α and adds C (β = 1)", async () => {
   const rng = new Rng(4);
   await withPools(([pool]) => {

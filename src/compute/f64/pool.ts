@@ -13,7 +13,7 @@
  * @module
  */
 import { GEMM_WAT } from "./gemm_wat.ts";
-import { CTRL, MC, runTask, type TileKernel } from "./tasks.ts";
+import { CTRL, MC, runTask, taskCount, type TileKernel } from "./tasks.ts";
 
 /** The most helper threads a pool may have (the flag's bound, as for --threads). */
 export const MAX_POOL_THREADS = 256;
@@ -140,7 +140,14 @@ export class F64Pool {
     if (job.rows === 0 || job.panels === 0 || job.k === 0) return;
     this.jobs++;
     const ctrl = this.#ctrl;
-    const tasks = Math.ceil(job.rows / MC);
+    // row blocks first; with fewer than two a thread, columns are split too (≥ 16 panels a task)
+    const rowBlocks = Math.ceil(job.rows / MC);
+    const split = Math.min(
+      Math.ceil((2 * this.threads) / rowBlocks),
+      Math.max(1, Math.floor(job.panels / 16)),
+    );
+    const chunk = Math.ceil(job.panels / Math.max(1, split));
+    const tasks = taskCount(job.rows, job.panels, chunk);
     ctrl[CTRL.a] = job.a;
     ctrl[CTRL.lda] = job.lda;
     ctrl[CTRL.bp] = job.bp;
@@ -150,6 +157,7 @@ export class F64Pool {
     ctrl[CTRL.panels] = job.panels;
     ctrl[CTRL.k] = job.k;
     ctrl[CTRL.lower] = job.lower ? 1 : 0;
+    ctrl[CTRL.chunk] = chunk;
     Atomics.store(ctrl, CTRL.done, 0);
     Atomics.store(ctrl, CTRL.tasks, tasks);
     Atomics.store(ctrl, CTRL.next, 0);

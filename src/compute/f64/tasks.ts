@@ -41,7 +41,9 @@ export const CTRL = {
   k: 11,
   /** 1: only the lower half (a row block's columns end at its last row) */
   lower: 12,
-  length: 13,
+  /** panels per task: a short, wide C is split by columns too, so every thread has work */
+  chunk: 13,
+  length: 14,
 } as const;
 
 export type TileKernel = (
@@ -55,17 +57,30 @@ export type TileKernel = (
   panels: number,
 ) => void;
 
-/** Task t of the job in `ctrl`: rows [t·MC, t·MC + MC) of C, every k-block in turn. */
+/** How many tasks a job of `rows` rows and `panels` panels is split into, `chunk` panels each. */
+export function taskCount(rows: number, panels: number, chunk: number): number {
+  return Math.ceil(rows / MC) * Math.ceil(panels / chunk);
+}
+
+/**
+ * Task t of the job in `ctrl`: one row block of MC rows of C (t mod the row blocks) and one
+ * chunk of its panels, every k-block in turn. Each element of C is summed in the same order
+ * whatever the split, so the bits do not depend on the number of threads.
+ */
 export function runTask(tile: TileKernel, ctrl: Int32Array, t: number): void {
   const rows = ctrl[CTRL.rows], k = ctrl[CTRL.k], lda = ctrl[CTRL.lda], ldc = ctrl[CTRL.ldc];
-  const r0 = t * MC;
+  const rowBlocks = Math.ceil(rows / MC);
+  const r0 = (t % rowBlocks) * MC;
+  const p0 = Math.floor(t / rowBlocks) * ctrl[CTRL.chunk];
   const mr = Math.min(MC, rows - r0);
-  const panels = ctrl[CTRL.lower] ? Math.min(ctrl[CTRL.panels], (r0 + mr) / 4) : ctrl[CTRL.panels];
-  const a = ctrl[CTRL.a] + r0 * lda, c = ctrl[CTRL.c] + r0 * ldc;
-  // packed B: k-block kb starts after kb full blocks of every panel (pack.ts)
+  const end = ctrl[CTRL.lower] ? Math.min(ctrl[CTRL.panels], (r0 + mr) / 4) : ctrl[CTRL.panels];
+  const panels = Math.min(end, p0 + ctrl[CTRL.chunk]) - p0;
+  if (panels <= 0) return;
+  const a = ctrl[CTRL.a] + r0 * lda, c = ctrl[CTRL.c] + r0 * ldc + 32 * p0;
+  // packed B: k-block kb starts after kb full blocks of every panel (gemm.ts's packB)
   const blockBytes = KC * 32 * ctrl[CTRL.panels];
   for (let k0 = 0, kb = 0; k0 < k; k0 += KC, kb++) {
     const kc = Math.min(KC, k - k0);
-    tile(a + 8 * k0, lda, ctrl[CTRL.bp] + kb * blockBytes, kc, c, ldc, mr, panels);
+    tile(a + 8 * k0, lda, ctrl[CTRL.bp] + kb * blockBytes + p0 * kc * 32, kc, c, ldc, mr, panels);
   }
 }
