@@ -39,10 +39,32 @@ export function packB(
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = Math.min(KC, k - k0);
     for (let p = 0; p < panels; p++) {
-      for (let kk = k0; kk < k0 + kc; kk++) {
-        for (let c = 0; c < 4; c++) {
-          const j = 4 * p + c;
-          out[o++] = j < n ? alpha * (transB ? b[j * ldb + kk] : b[kk * ldb + j]) : 0;
+      const j = 4 * p;
+      if (j + 4 <= n && transB) {
+        // four rows of B, read along k side by side
+        const r0 = j * ldb, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
+        for (let kk = k0; kk < k0 + kc; kk++) {
+          out[o] = alpha * b[r0 + kk];
+          out[o + 1] = alpha * b[r1 + kk];
+          out[o + 2] = alpha * b[r2 + kk];
+          out[o + 3] = alpha * b[r3 + kk];
+          o += 4;
+        }
+      } else if (j + 4 <= n) {
+        for (let kk = k0; kk < k0 + kc; kk++) {
+          const r = kk * ldb + j;
+          out[o] = alpha * b[r];
+          out[o + 1] = alpha * b[r + 1];
+          out[o + 2] = alpha * b[r + 2];
+          out[o + 3] = alpha * b[r + 3];
+          o += 4;
+        }
+      } else {
+        // the last, partial panel: columns past n are zero
+        for (let kk = k0; kk < k0 + kc; kk++) {
+          for (let c = 0; c < 4; c++) {
+            out[o++] = j + c < n ? alpha * (transB ? b[(j + c) * ldb + kk] : b[kk * ldb + j + c]) : 0;
+          }
         }
       }
     }
