@@ -157,8 +157,11 @@ export function redraw() {
     def?.title ?? view.pipeline,
     `run ${view.run}`,
     view.status === "running" ? progressText(view.streams.get("progress")) : view.status,
-    // the adapter is named only where it computes: under wasm or cpu it is a bystander
-    meta?.backend
+    // once done, what really computed (measured); before, the backend chosen (the adapter is
+    // named only where it computes: under wasm or cpu it is a bystander)
+    view.done?.computed
+      ? `computed by ${view.done.computed}`
+      : meta?.backend
       ? `${meta.backend}${meta.backend === "webgpu" && meta.adapter ? ` (${meta.adapter})` : ""}`
       : "",
     view.error ? `error: ${view.error.message}` : "",

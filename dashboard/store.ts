@@ -14,6 +14,8 @@ export interface RunView {
   status: string;
   meta: Row | null;
   error: Row | null;
+  /** the done row, once the run has ended (its `computed` says what really ran) */
+  done: Row | null;
   readonly streams: Map<string, Row[]>;
   /**
    * The last seq seen per stream, so a row delivered twice never doubles a
@@ -46,6 +48,7 @@ export class Store {
         status: "running",
         meta: null,
         error: null,
+        done: null,
         streams: new Map(),
         lastSeq: new Map(),
       };
@@ -55,8 +58,10 @@ export class Store {
     view.lastSeq.set(row.stream, row.seq);
     if (row.stream === "meta") view.meta = row;
     else if (row.stream === "error") view.error = row;
-    else if (row.stream === "done") view.status = String(row.status);
-    else {
+    else if (row.stream === "done") {
+      view.status = String(row.status);
+      view.done = row;
+    } else {
       let rows = view.streams.get(row.stream);
       if (!rows) view.streams.set(row.stream, rows = []);
       rows.push(row);

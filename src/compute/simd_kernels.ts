@@ -153,6 +153,8 @@ export interface Kernels {
   ): void;
 }
 
+import { countSimdInstance } from "./usage.ts";
+
 let compiled: Promise<WebAssembly.Module> | undefined;
 
 async function compile(): Promise<WebAssembly.Module> {
@@ -179,6 +181,7 @@ export async function instantiateKernels(bytes: number): Promise<Kernels> {
     );
   }
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  countSimdInstance();
   const instance = await WebAssembly.instantiate(await compiled, { env: { memory } });
   const ex = instance.exports as unknown as Omit<Kernels, "memory">;
   return { memory, rowmat: ex.rowmat, update: ex.update };

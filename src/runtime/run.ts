@@ -9,8 +9,9 @@
  * @module
  */
 import { Observable, type Subscription } from "rxjs";
-import { type BackendChoice, useBackend } from "../compute/backend.ts";
-import { f64Backend, f64Pool, startF64Pool } from "../compute/f64/mod.ts";
+import { type BackendChoice, type Tf, useBackend } from "../compute/backend.ts";
+import { f64Backend, startF64Pool } from "../compute/f64/mod.ts";
+import { markUsage, type UsageMark, usageSince } from "../compute/usage.ts";
 import { ParamError } from "../params/schema.ts";
 import { Rng } from "../random/rng.ts";
 import {
@@ -101,7 +102,8 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
     const signal = opts.signal ?? new AbortController().signal;
     let seq = 0;
     let finished = false;
-    let jobs0 = 0;
+    // what computed: counters read at the start, their movement named in the done row
+    let usage: { mark: UsageMark; tf: Tf; backend: string } | null = null;
     let inner: Subscription | undefined;
 
     const emit = (stream: string, fields: Fields) => {
@@ -123,8 +125,8 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
       finished = true;
       inner?.unsubscribe();
       signal.removeEventListener("abort", onAbort);
-      const jobs = (f64Pool()?.jobs ?? jobs0) - jobs0;
-      emit("done", { status, seconds: (performance.now() - t0) / 1000, rows: seq, f64_jobs: jobs });
+      const computed = usage ? usageSince(usage.mark, usage.tf, usage.backend) : null;
+      emit("done", { status, seconds: (performance.now() - t0) / 1000, rows: seq, computed });
       log?.close();
       subscriber.complete();
     };
@@ -137,8 +139,8 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
 
     (async () => {
       const { tf, info } = await useBackend(opts.backend);
-      const pool = await startF64Pool(opts.threads ?? CORES, opts.kernelControl);
-      jobs0 = pool.jobs;
+      await startF64Pool(opts.threads ?? CORES, opts.kernelControl);
+      usage = { mark: markUsage(tf), tf, backend: info.backend };
       if (finished || subscriber.closed) return;
       emit("meta", {
         title: def.title,
@@ -147,7 +149,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
         backend: info.backend,
         adapter: info.adapter,
         fallback_adapter: info.fallback_adapter,
-        // what computes each part; the done row counts the float64 pool's jobs that really ran
+        // what may compute each part; the done row's `computed` names those that did
         compute:
           `tfjs: ${info.backend}; float64: ${f64Backend()}; float32 kernels: wasm-simd f32x4`,
         versions: `statmech-live ${VERSION}; deno ${Deno.version.deno}; tfjs ${tf.version.tfjs}`,

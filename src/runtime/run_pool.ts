@@ -145,7 +145,7 @@ export class RunPool {
             own("meta", { title: def.title, cite: def.cite, ...opts.params, compute: "none" });
           }
           if (error) own("error", { message: error });
-          own("done", { status, seconds: (performance.now() - t0) / 1000, rows, f64_jobs: null });
+          own("done", { status, seconds: (performance.now() - t0) / 1000, rows, computed: null });
         }
         log?.close();
         if (status) subscriber.complete();

@@ -63,7 +63,9 @@ export function packB(
         // the last, partial panel: columns past n are zero
         for (let kk = k0; kk < k0 + kc; kk++) {
           for (let c = 0; c < 4; c++) {
-            out[o++] = j + c < n ? alpha * (transB ? b[(j + c) * ldb + kk] : b[kk * ldb + j + c]) : 0;
+            out[o++] = j + c < n
+              ? alpha * (transB ? b[(j + c) * ldb + kk] : b[kk * ldb + j + c])
+              : 0;
           }
         }
       }

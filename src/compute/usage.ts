@@ -1,0 +1,52 @@
+/**
+ * What really computed a run (issue #28's honest meta): counters that the compute layers
+ * advance as they work — float32 SIMD kernel instances (one per net), float64 pool jobs, and
+ * tfjs tensors created — read at a run's start and end. The `done` row names the parts whose
+ * counter moved, so a run never claims a backend that did not run (a `--backend webgpu` run
+ * whose trainer is the SIMD one says so).
+ *
+ * Counters are per thread; two runs on one thread at once (tests) share them.
+ *
+ * @module
+ */
+import type { Tf } from "./backend.ts";
+import { f64Backend, f64Pool } from "./f64/mod.ts";
+
+let simdInstances = 0;
+
+/** Called by src/compute/simd_kernels.ts for each instance: a net on the float32 kernels. */
+export function countSimdInstance(): void {
+  simdInstances++;
+}
+
+/** tfjs's running count of tensors created (a static of its Engine; absent: not counted). */
+function tensorsCreated(tf: Tf): number {
+  const engine = tf.engine().constructor as { nextTensorId?: unknown };
+  return typeof engine.nextTensorId === "number" ? engine.nextTensorId : 0;
+}
+
+export interface UsageMark {
+  readonly simd: number;
+  readonly f64: number;
+  readonly tensors: number;
+}
+
+export function markUsage(tf: Tf): UsageMark {
+  return { simd: simdInstances, f64: f64Pool()?.jobs ?? 0, tensors: tensorsCreated(tf) };
+}
+
+/**
+ * The parts that computed since `from`, in words: e.g. "float32 wasm-simd (3 nets);
+ * float64 wasm-simd f64x2 × 2 threads (41 products); tfjs wasm (1,204 tensors)". Plain
+ * TypeScript (the theory, small float64 work) always runs and is not named.
+ */
+export function usageSince(from: UsageMark, tf: Tf, backend: string): string {
+  const now = markUsage(tf);
+  const parts: string[] = [];
+  const n = (x: number) => x.toLocaleString("en-US");
+  const simd = now.simd - from.simd, f64 = now.f64 - from.f64, tensors = now.tensors - from.tensors;
+  if (simd > 0) parts.push(`float32 wasm-simd (${n(simd)} net${simd > 1 ? "s" : ""})`);
+  if (f64 > 0) parts.push(`float64 ${f64Backend()} (${n(f64)} products)`);
+  if (tensors > 0) parts.push(`tfjs ${backend} (${n(tensors)} tensors)`);
+  return parts.length ? parts.join("; ") : "TypeScript only";
+}
