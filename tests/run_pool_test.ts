@@ -56,6 +56,38 @@ Deno.test("RunPool.run() gives the same rows, seq for seq, as the run on the mai
   }
 });
 
+Deno.test("a shardable sweep is split over the pool's workers: the same rows as one thread, seq in arrival order, one done", async () => {
+  const def = findPipeline("trainability")!;
+  const params = resolveRunParams(def, {
+    sigma_w2_points: 3,
+    depth_points: 2,
+    steps: 5,
+    width: 16,
+  });
+  const pool = new RunPool(2, "cpu");
+  try {
+    const here = await firstValueFrom(runPipeline(def, opts("r-sweep", params)).pipe(toArray()));
+    const split = await firstValueFrom(pool.run(def, opts("r-sweep", params)).pipe(toArray()));
+    assertEquals(split.map((r) => r.seq), split.map((_, i) => i));
+    assertEquals([split[0].stream, split.at(-1)!.stream], ["meta", "done"]);
+    assertEquals(split.filter((r) => r.stream === "done").length, 1);
+    assertEquals([split.at(-1)!.status, split.at(-1)!.rows], ["ok", split.length - 1]);
+    // two shards, each on its own float32 nets
+    assert(
+      /^shard 1: .*\| shard 2: /.test(String(split.at(-1)!.computed)),
+      String(split.at(-1)!.computed),
+    );
+    // every cell's rows, whichever worker computed them (progress is shard 1's share alone)
+    const cells = (rows: readonly Row[]) =>
+      rows.filter((r) => !["meta", "done", "progress"].includes(r.stream))
+        .map(({ seq: _q, ...r }) => JSON.stringify(r)).sort();
+    assertEquals(cells(split), cells(here));
+    assert(cells(here).length > 6);
+  } finally {
+    pool.close();
+  }
+});
+
 Deno.test("RunPool.run() computes in a Worker, and logs each row on the serving side", async () => {
   const logDir = Deno.makeTempDirSync();
   const pool = new RunPool(2, "cpu");

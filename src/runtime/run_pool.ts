@@ -15,7 +15,7 @@ import { Observable } from "rxjs";
 import type { BackendChoice } from "../compute/backend.ts";
 import { closeKernelControl, newKernelControl } from "../compute/f64/mod.ts";
 import type { Fields, Pipeline } from "./pipeline.ts";
-import type { Row, RunOptions, RunStatus } from "./run.ts";
+import { type Row, type RunOptions, type RunStatus, SHARD_STREAM } from "./run.ts";
 import { RunLog } from "./run_log.ts";
 import { MAX_THREADS } from "./threads.ts";
 import type { RunJob, WorkerMessage } from "./run_worker.ts";
@@ -99,43 +99,59 @@ export class RunPool {
 
   /**
    * A run of `def` in a worker: the same rows as `runPipeline(def, opts)`, logged here. Cold:
-   * each subscription is one run; unsubscribing ends it (and its worker) without a `done` row,
+   * each subscription is one run; unsubscribing ends it (and its workers) without a `done` row,
    * as runPipeline's teardown does.
+   *
+   * A pipeline with a shardable sweep (`def.shardable`) is split over the pool's size in
+   * workers, as the Redis workers split it (src/runtime/run.ts's `shard`): shard k computes the
+   * items ≡ k, shard 0 alone writes meta and progress, and the pool writes the one `done` when
+   * every shard has ended. Rows are numbered here in the order they arrive (so each stream's
+   * seq rises, as viewers expect); other shards' rows wait until shard 0's meta has gone first.
+   * The same rows as one worker computes, in another order.
    */
   // deno-lint-ignore no-explicit-any
   run(def: Pipeline<any>, opts: RunOptions): Observable<Row> {
     const url = sourceOf(def);
     if (!url) throw new Error(`pipeline ${def.id} has no registered module to run in a worker`);
     if (opts.shard) throw new Error("a shard of a sweep runs on a Redis worker, not in the pool");
+    const count = def.shardable ? this.#size : 1;
     return new Observable<Row>((subscriber) => {
       const log = opts.logDir ? new RunLog(opts.logDir, opts.runId) : null;
-      let worker: Worker | null = null;
-      // the run's kernel threads are the worker's own Workers: terminating it leaves them, so
-      // they wait on a control block made here, and are told to end when the run does
-      const kernelControl = newKernelControl();
+      const workers: Worker[] = [];
+      // a run's kernel threads are its worker's own Workers: terminating the worker leaves them,
+      // so they wait on control blocks made here, and are told to end when the run does
+      const controls: Int32Array[] = [];
       let t0 = performance.now();
       let rows = 0;
       let finished = false;
+      let metaSent = count === 1;
+      const held: Row[] = [];
+      const shardEnds: Row[] = [];
 
       const emit = (row: Row) => {
-        rows++;
-        log?.append(row);
-        subscriber.next(row);
+        const numbered = Object.freeze({ ...row, seq: rows++ }) as Row;
+        log?.append(numbered);
+        subscriber.next(numbered);
       };
       const own = (stream: string, fields: Fields) =>
-        emit(
-          Object.freeze({ run: opts.runId, pipeline: def.id, stream, seq: rows, ...fields }) as Row,
-        );
+        emit({ run: opts.runId, pipeline: def.id, stream, seq: 0, ...fields } as Row);
+      const stopWorkers = () => {
+        for (const w of workers) w.terminate();
+        for (const c of controls) closeKernelControl(c);
+        if (workers.length) this.#release();
+        workers.length = 0;
+      };
+      const close = () => {
+        opts.signal?.removeEventListener("abort", onAbort);
+        log?.close();
+        subscriber.complete();
+      };
       const end = (status: RunStatus | null, error?: string) => {
         if (finished) return;
         finished = true;
         opts.signal?.removeEventListener("abort", onAbort);
-        if (worker) {
-          worker.terminate();
-          closeKernelControl(kernelControl);
-          worker = null;
-          this.#release();
-        } else {
+        if (workers.length) stopWorkers();
+        else {
           const i = this.#waiting.indexOf(pending);
           if (i >= 0) this.#waiting.splice(i, 1);
         }
@@ -152,40 +168,66 @@ export class RunPool {
       };
       const onAbort = () => end("stopped");
 
-      const pending: Pending = {
-        start: (w) => {
-          worker = w;
-          t0 = performance.now();
-          w.onmessage = (e: MessageEvent<WorkerMessage>) => {
-            const m = e.data;
-            if (m.type === "fatal") return end("failed", m.message);
-            if (m.type !== "rows") return;
-            for (const r of m.rows) {
-              if (finished) return;
-              const row = Object.freeze(r);
-              if (row.stream === "done") {
-                finished = true; // the run ended itself: its done row is the worker's
-                emit(row);
-                opts.signal?.removeEventListener("abort", onAbort);
-                worker?.terminate();
-                closeKernelControl(kernelControl);
-                worker = null;
-                this.#release();
-                log?.close();
-                subscriber.complete();
-                return;
-              }
-              emit(row);
+      /** A shard's `shard` row: the last one ends the run with its one `done`. */
+      const shardEnded = (row: Row) => {
+        shardEnds.push(row);
+        if (row.status !== "ok") return end(row.status as RunStatus);
+        if (shardEnds.length < count) return;
+        finished = true;
+        stopWorkers();
+        const computed = shardEnds.sort((a, b) => Number(a.index) - Number(b.index))
+          .map((r) => `shard ${Number(r.index) + 1}: ${r.computed}`).join(" | ");
+        own("done", { status: "ok", seconds: (performance.now() - t0) / 1000, rows, computed });
+        close();
+      };
+      const receive = (index: number, batch: readonly Row[]) => {
+        for (const row of batch) {
+          if (finished) return;
+          if (row.stream === SHARD_STREAM) {
+            shardEnded(row);
+          } else if (row.stream === "done") {
+            finished = true; // the run ended itself: its done row is the worker's
+            emit(row);
+            stopWorkers();
+            close();
+          } else if (!metaSent && index > 0) {
+            held.push(row);
+          } else {
+            emit(row);
+            if (row.stream === "meta") {
+              metaSent = true;
+              for (const r of held.splice(0)) emit(r);
             }
-          };
-          w.onerror = (e) => {
-            e.preventDefault(); // the worker's error is this run's, not the server's
-            end("failed", `the run's worker died: ${e.message}`);
-          };
-          w.onmessageerror = () => end("failed", "the run's worker sent a row that cannot be read");
+          }
+        }
+      };
+
+      const pending: Pending = {
+        start: (first) => {
+          t0 = performance.now();
           const { signal: _s, logDir: _l, ...rest } = opts;
-          const options = { ...rest, kernelControl };
-          w.postMessage({ type: "run", id: def.id, url, options } satisfies RunJob);
+          for (let index = 0; index < count; index++) {
+            const w = index === 0 ? first : this.#spawn(); // the other shards' workers start cold
+            const kernelControl = newKernelControl();
+            workers.push(w);
+            controls.push(kernelControl);
+            w.onmessage = (e: MessageEvent<WorkerMessage>) => {
+              const m = e.data;
+              if (m.type === "fatal") return end("failed", m.message);
+              if (m.type === "rows") receive(index, m.rows);
+            };
+            w.onerror = (e) => {
+              e.preventDefault(); // the worker's error is this run's, not the server's
+              end("failed", `the run's worker died: ${e.message}`);
+            };
+            w.onmessageerror = () =>
+              end("failed", "the run's worker sent a row that cannot be read");
+            // a split sweep's shards already use the cores: one kernel thread each
+            const options = count === 1
+              ? { ...rest, kernelControl }
+              : { ...rest, kernelControl, shard: { index, count }, threads: 1 };
+            w.postMessage({ type: "run", id: def.id, url, options } satisfies RunJob);
+          }
         },
       };
 
