@@ -44,6 +44,18 @@ try {
     if (live.length === 0 || performance.now() - t0 > LIMIT_S * 1000) break;
     await new Promise((r) => setTimeout(r, PERIOD_MS));
   }
+  const ended = ((await (await fetch(`${base}api/runs`)).json()).runs as {
+    run: string;
+    pipeline: string;
+    status: string;
+    seconds: number | null;
+  }[]).filter((r) => runs.includes(r.run));
+  console.log(
+    ended.map((r) =>
+      `${r.pipeline}: ${r.status}${r.seconds ? ` in ${r.seconds.toFixed(0)} s` : ""}`
+    )
+      .join("; "),
+  );
   latencies.sort((a, b) => a - b);
   const q = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];

@@ -4,7 +4,7 @@
  * parse) percentiles and the server's RSS over time. Bounded: it stops itself.
  *
  *   deno run -A bench/sse_load.ts [--clients 200] [--rate 1000] [--seconds 20]
- *                                 [--replicas 3] [--kill-at 10]
+ *                                 [--replicas 3] [--kill-at 10] [--compute]
  *
  * With --replicas N (issue #23) it starts a redis-server and N server replicas on it; the
  * first feeds the run, the clients are spread over all N round robin. With --kill-at S, the
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "20" },
     replicas: { type: "string", default: "1" },
     "kill-at": { type: "string" },
+    // issue #28: the server also computes nngp (5,000 digits) and diffusion in its run pool
+    compute: { type: "boolean", default: false },
   },
 });
 const CLIENTS = Math.min(2000, Number(values.clients));
@@ -66,6 +68,7 @@ async function startReplica(k: number): Promise<Replica> {
     String(RATE),
   ];
   if (redisUrl) args.push(redisUrl, k === 0 ? "publish" : "serve");
+  if (values.compute && k === 0) args.push("--compute");
   const child = new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "inherit" })
     .spawn();
   const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();

@@ -6,7 +6,8 @@
  *   sse_load_server.ts RATE [redis://…] [publish|serve]
  *
  * With a Redis URL it is one replica on that hub (issue #23): `publish` also feeds the run,
- * `serve` only serves what the hub carries.
+ * `serve` only serves what the hub carries. With `--compute` (issue #28) it also computes
+ * `nngp --n-train 5000` and a default `diffusion` in its run pool, as `watch` would.
  */
 import { Observable } from "rxjs";
 import { PIPELINES } from "../pipelines/mod.ts";
@@ -15,12 +16,24 @@ import { createApp } from "../src/server/app.ts";
 import { Hub, type HubLike } from "../src/server/hub.ts";
 import { RedisHub } from "../src/server/redis_hub.ts";
 import { Runs } from "../src/server/runs.ts";
+import { RunPool } from "../src/runtime/run_pool.ts";
+import { resolveRunParams } from "../src/runtime/run_params.ts";
+import { CORES } from "../src/runtime/threads.ts";
 
-const rate = Number(Deno.args[0] ?? 1000);
-const url = Deno.args[1];
-const publish = !url || Deno.args[2] !== "serve";
+const compute = Deno.args.includes("--compute");
+const args = Deno.args.filter((a) => a !== "--compute");
+const rate = Number(args[0] ?? 1000);
+const url = args[1];
+const publish = !url || args[2] !== "serve";
 const hub: HubLike = url ? await RedisHub.connect(url) : new Hub();
-const runs = new Runs(hub, { backend: "cpu", logDir: null });
+const pool = compute ? new RunPool(CORES, "wasm") : undefined;
+const runs = new Runs(hub, { backend: "cpu", logDir: null, pool });
+if (compute) {
+  for (const [id, params] of [["nngp", { n_train: 5000 }], ["diffusion", {}]] as const) {
+    const def = PIPELINES.find((p) => p.id === id)!;
+    runs.start(def, resolveRunParams(def, params));
+  }
+}
 const app = createApp({ hub, runs, pipelines: () => PIPELINES, token: null, logDir: null });
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
 console.log(`port=${server.addr.port}`);
