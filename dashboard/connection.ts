@@ -46,6 +46,17 @@ export async function ensureLoaded(run: string, onLoaded: () => void) {
     const res = await fetch(`/api/runs/${encodeURIComponent(run)}/events.ndjson`);
     if (!res.ok) return;
     const rows = (await res.text()).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Row);
+    if (rows.length === 0) {
+      // no row yet: the run may be waiting for a worker (`queued`), which the page says
+      const rec = await fetch(`/api/runs/${encodeURIComponent(run)}`);
+      if (rec.ok) {
+        const { pipeline, status } = await rec.json();
+        const before = ui.known.get(run)?.status;
+        ui.known.set(run, { pipeline, status });
+        if (status !== before) onLoaded(); // else a redraw would ask again, and again
+      }
+      return;
+    }
     store.loadLog(run, rows);
     onLoaded();
   } finally {

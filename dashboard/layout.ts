@@ -145,6 +145,8 @@ export function redraw() {
     $("#run-info").textContent = ui.shownSlide !== null && ui.talk
       ? (ui.talk.offline
         ? "No recording of this slide in the log directory: rehearse it once without --offline."
+        : selected && ui.known.get(selected)?.status === "queued"
+        ? "Queued: this slide's run starts when a worker is free (watch --threads)."
         : "Waiting for this slide's run…")
       : selected
       ? `Loading run ${selected}…`

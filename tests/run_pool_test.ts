@@ -145,7 +145,7 @@ Deno.test("a run whose worker dies ends 'failed' with an error row, every earlie
   }
 });
 
-Deno.test("Runs beyond the pool wait 'queued', start when a worker frees, and can be stopped while they wait", async () => {
+Deno.test("Runs beyond the pool wait 'queued', start newest first when a worker frees, and can be stopped while they wait", async () => {
   const pool = new RunPool(1, "cpu");
   const runs = new Runs(new Hub(), { backend: "cpu", logDir: null, pool });
   try {
@@ -155,9 +155,13 @@ Deno.test("Runs beyond the pool wait 'queued', start when a worker frees, and ca
     assertEquals([first.status, second.status, third.status], ["running", "queued", "queued"]);
     runs.stop(third.run);
     assertEquals(third.status, "stopped"); // it never ran: no worker was used
+    const fourth = runs.start(toy, { n: 2, seed: 1 });
     runs.stop(first.run);
+    // newest first (the slide on screen): the fourth starts, the second still waits
+    assertEquals([second.status, fourth.status], ["queued", "running"]);
     assertEquals((await runs.finished(second.run)).status, "ok");
     assertEquals(second.rows, 4); // meta, two rows, done
+    assertEquals(fourth.status, "ok");
   } finally {
     runs.stopAll();
   }

@@ -84,7 +84,9 @@ export class RunPool {
 
   #release(): void {
     this.#busy--;
-    const next = this.#waiting.shift();
+    // newest first: in a talk the run asked for last is the slide on screen, and the runs of
+    // slides the speaker moved past can wait
+    const next = this.#waiting.pop();
     if (next) {
       this.#busy++;
       next.start(this.#take());
@@ -107,10 +109,11 @@ export class RunPool {
    * items ≡ k, shard 0 alone writes meta and progress, and the pool writes the one `done` when
    * every shard has ended. Rows are numbered here in the order they arrive (so each stream's
    * seq rises, as viewers expect); other shards' rows wait until shard 0's meta has gone first.
-   * The same rows as one worker computes, in another order.
+   * The same rows as one worker computes, in another order. `onStart` is called when the run
+   * takes its worker (at once, or when it leaves the queue).
    */
   // deno-lint-ignore no-explicit-any
-  run(def: Pipeline<any>, opts: RunOptions): Observable<Row> {
+  run(def: Pipeline<any>, opts: RunOptions, onStart?: () => void): Observable<Row> {
     const url = sourceOf(def);
     if (!url) throw new Error(`pipeline ${def.id} has no registered module to run in a worker`);
     if (opts.shard) throw new Error("a shard of a sweep runs on a Redis worker, not in the pool");
@@ -205,6 +208,7 @@ export class RunPool {
       const pending: Pending = {
         start: (first) => {
           t0 = performance.now();
+          onStart?.();
           const { signal: _s, logDir: _l, ...rest } = opts;
           for (let index = 0; index < count; index++) {
             const w = index === 0 ? first : this.#spawn(); // the other shards' workers start cold

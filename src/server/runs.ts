@@ -168,13 +168,17 @@ export class Runs {
     const pool = this.opts.pool;
     if (pool && !split.shard && sourceOf(def)) {
       const queued = pool.full; // asked before the run takes a worker
-      const rec = this.#attach(
+      let rec: RunRecord | undefined = undefined;
+      const started = () => {
+        if (rec?.status === "queued") rec.status = "running";
+      };
+      rec = this.#attach(
         run,
         def.id,
         params,
         "live",
         def.streams,
-        pool.run(def, options),
+        pool.run(def, options, started),
         stop,
       );
       if (queued && rec.status === "running") rec.status = "queued";
@@ -439,7 +443,6 @@ export class Runs {
     const sub = rows$.pipe(
       tap((row) => {
         rec.rows++;
-        if (rec.status === "queued") rec.status = "running";
         if (row.stream === "done" || row.stream === SHARD_STREAM) {
           rec.status = row.status as RunStatus;
           rec.seconds = typeof row.seconds === "number" ? row.seconds : null;
