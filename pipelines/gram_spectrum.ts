@@ -29,6 +29,7 @@ export default definePipeline({
   cite: `${PW}, Eqs. 5–10, Fig. 1`,
   description:
     "The eigenvalues of YYᵀ/m for Y = f(WX), one random layer, against the density from Pennington & Worah's quartic. Only η = E f² and ζ = (σ E f')² matter: ζ = 0 gives Marchenko–Pastur's law, ζ = η a product of two Wishart matrices.",
+  memory: ["n1", "m", "n0"],
   params: {
     activation: {
       kind: "enum",

@@ -26,6 +26,7 @@ export default definePipeline({
   cite: `${POOLE}, Eqs. 10–12, Figs. 2–4`,
   description:
     "A circle of inputs at the fixed-point length q* goes through one random network. In the chaotic phase its length grows by √χ1 a layer while its curvature settles, so it folds into a space-filling curve; in the ordered phase it shrinks to a point.",
+  memory: ["width", "points"],
   params: {
     activation: {
       kind: "enum",

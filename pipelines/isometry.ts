@@ -48,6 +48,7 @@ export default definePipeline({
   cite: `${PSG}, Eqs. 8–9, Figs. 1–2`,
   description:
     "The squared singular values of the end-to-end Jacobian of a deep random network at χ1 = 1. With orthogonal weights and tanh at small q* they stay near 1 at any depth; Gaussian weights or ReLU spread them in proportion to depth.",
+  memory: ["width"],
   params: {
     activation: {
       kind: "enum",

@@ -51,6 +51,7 @@ export default definePipeline({
   cite: `${AKO}, §§3–5`,
   description:
     "Inputs on a sphere pass through one random network per width. The metric each layer pulls back onto a patch of inputs stretches every direction by χ1 a layer (conformal), the spread between directions falling like 1/√N; distances between inputs follow the correlation map to one common value in the chaotic phase.",
+  memory: ["width", "points"],
   params: {
     activation: {
       kind: "enum",

@@ -52,6 +52,7 @@ export default definePipeline({
   cite: `${LEE}, Eq. 4, Figs. 1, 3, 4; ${LEE19}`,
   description:
     "An infinitely wide deep net is a Gaussian process whose kernel is the covariance map applied to every pair of inputs; trained by gradient descent it predicts with its tangent kernel. Both predict MNIST digits here, finite nets of growing width close in on the kernel's prediction, and the best kernels lie near the order-to-chaos line.",
+  memory: ["n_train", "n_test"],
   params: {
     activation: {
       kind: "enum",

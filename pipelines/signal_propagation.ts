@@ -21,6 +21,7 @@ export default definePipeline({
   description:
     "Two inputs of length q0 at correlation c0 pass through a deep random network. Theory iterates the mean-field maps; " +
     "simulation measures a network of the given width. In the ordered phase (χ1 < 1) c_l → 1; in the chaotic phase it falls to c* < 1.",
+  memory: ["width", "pairs"],
   params: {
     activation: {
       kind: "enum",

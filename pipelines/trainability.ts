@@ -32,6 +32,7 @@ export default definePipeline({
   cite: `${SCHOENHOLZ}, §5 and Figs. 5–6`,
   description:
     "Tanh networks of depth L at weight variance σw² are trained on MNIST for a fixed number of SGD steps, one grid cell at a time, coarse to fine. The nets that learn lie under the curve 6ξ_c(σw²), the depth over which two inputs' correlation is still felt; at the critical point ξ_c diverges.",
+  memory: ["width", "batch"],
   params: {
     sigma_w2_min: {
       kind: "number",

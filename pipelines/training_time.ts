@@ -27,6 +27,7 @@ export default definePipeline({
     "For each depth and start, full-batch gradient descent at λ = λ0/(depth·s1²) until the loss is within a threshold of the best " +
     "linear map. Orthogonal and decoupled starts learn in a time independent of depth; scaled Gaussian starts, norm-preserving " +
     "only on average, slow down (as in the paper on MNIST). With many more outputs (features ≫ 10) orthogonal starts slow down too.",
+  memory: ["width"],
   params: {
     dataset: {
       kind: "enum",

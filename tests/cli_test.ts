@@ -126,6 +126,10 @@ Deno.test("bad input exits 2 with one line naming the flag and what is allowed",
       ["watch", "--threads", "0"],
       '--threads must be an integer in [1, 256] (runs computed at once), got "0"',
     ],
+    [
+      ["run", "signal-propagation", "--threads", "0"],
+      "--threads must be an integer in [1, 256] (the float64 kernels' threads)",
+    ],
     [["watch", "--threads", "257"], "--threads must be an integer in [1, 256]"],
   ];
   for (const [args, message] of cases) {

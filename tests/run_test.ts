@@ -159,3 +159,28 @@ Deno.test("ctx.progress() emits a progress row at each whole percent, the same r
   assertEquals([progress[10].done, progress[10].total], [100, 1000]);
   assertEquals(progress.at(-1)!.fraction, 1);
 });
+
+Deno.test("runPipeline() names the params to lower when a run cannot allocate", async () => {
+  const def = {
+    ...toy(() => throwError(() => new RangeError("Array buffer allocation failed"))),
+    memory: ["n"],
+  };
+  const rows = await run(def);
+  assertEquals(rows.map((r) => r.stream), ["meta", "error", "done"]);
+  assertEquals(rows[1].param, "n");
+  assert(
+    String(rows[1].message).startsWith(
+      "out of memory (Array buffer allocation failed): lower n (now 2)",
+    ),
+  );
+});
+
+Deno.test("every pipeline's memory levers are params of its schema", async () => {
+  const { PIPELINES } = await import("../pipelines/mod.ts");
+  for (const p of PIPELINES) {
+    for (const k of p.memory ?? []) {
+      assert(Object.hasOwn(p.params, k), `${p.id}: memory lever ${k}`);
+    }
+  }
+  assert(PIPELINES.filter((p) => p.memory?.length).length >= 8);
+});

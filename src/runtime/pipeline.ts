@@ -211,6 +211,11 @@ export interface Pipeline<S extends ParamsSchema = ParamsSchema> {
    * params, same numbers, however the sweep is split).
    */
   readonly shardable?: string;
+  /**
+   * The params that set how much memory a run takes, the largest lever first: a run that
+   * cannot allocate ends with an error row naming them and their values (the param to lower).
+   */
+  readonly memory?: readonly string[];
   run(params: ParamValues<S>, ctx: RunContext): Observable<Emit>;
 }
 

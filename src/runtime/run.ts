@@ -77,7 +77,23 @@ function nonFinite(row: Fields): string | undefined {
   return undefined;
 }
 
-function errorFields(err: unknown): Fields {
+/** V8's and WebAssembly's words for an allocation that failed (RangeErrors all). */
+const OUT_OF_MEMORY =
+  /allocation failed|Invalid typed array length|Invalid array buffer length|grow|Out of memory|past WebAssembly's 4 GiB/i;
+
+function errorFields(
+  err: unknown,
+  // deno-lint-ignore no-explicit-any
+  def: Pipeline<any>,
+  params: Readonly<Record<string, number | string>>,
+): Fields {
+  if (err instanceof RangeError && OUT_OF_MEMORY.test(err.message) && def.memory?.length) {
+    const levers = def.memory.map((k) => `${k} (now ${params[k]})`).join(", then ");
+    return {
+      message: `out of memory (${err.message}): lower ${levers}`,
+      param: def.memory[0],
+    };
+  }
   if (err instanceof RunError) {
     // The envelope is the runtime's: a field named like it would overwrite it.
     const fields = Object.entries(err.fields).filter(([k]) => !ENVELOPE.has(k));
@@ -132,7 +148,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
     };
     const fail = (err: unknown) => {
       if (finished) return;
-      emit("error", errorFields(err));
+      emit("error", errorFields(err, def, opts.params));
       finish("failed");
     };
     const onAbort = () => finish("stopped");
