@@ -188,6 +188,8 @@ export default definePipeline({
   description:
     "Why deep nets are cheap: four neurons multiply, a deep tree of them multiplies n numbers with 4(n − 1) neurons where one hidden layer needs 2ⁿ; decimation of the Ising chain runs to its fixed point; stacked RBMs trained on critical Ising samples learn local, block-spin-like receptive fields.",
   params: PARAMS,
+  shardable:
+    "part gates' trained nets, one item per block size and per shallow width (shard 1 also computes the constructed gates; the other parts run whole on shard 1)",
   check(p) {
     if (p.lambda_min >= p.lambda_max) {
       throw new ParamError("lambda_min", `must be below lambda_max (${p.lambda_max})`);
@@ -444,6 +446,7 @@ export default definePipeline({
   run(p, ctx) {
     return fromAsync(async function* (): AsyncGenerator<Emit> {
       if (p.part === "gates") yield* gates(p, ctx);
+      else if (!ctx.mine(0)) return; // split over workers, the other parts are shard 1's alone
       else if (p.part === "decimation") yield* decimation(p);
       else yield* rbm(p, ctx);
     });
@@ -454,6 +457,23 @@ const logspace = (lo: number, hi: number, count: number) =>
   Array.from({ length: count }, (_, k) => lo * (hi / lo) ** (k / (count - 1)));
 
 async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
+  // the points every error is measured on, drawn (as every later number) on every shard
+  const pairs = boxPoints(2, 400, () => ctx.rng.uniform());
+  const box = boxPoints(p.n, 400, () => ctx.rng.uniform());
+  // split over workers, the constructed nets (cheap) are shard 1's; the trained ones are split
+  for (const e of constructedGates(p, pairs, box)) {
+    if (ctx.mine(0)) yield e;
+    await ctx.tick();
+  }
+  yield* trainedGates(p, ctx, box);
+}
+
+/** The activations' gate coefficients and the constructed gates, shallow nets and trees over λ. */
+function* constructedGates(
+  p: P,
+  pairs: ReturnType<typeof boxPoints>,
+  box: ReturnType<typeof boxPoints>,
+): Generator<Emit> {
   const n = p.n;
   for (const name of ACTIVATIONS) {
     const a = activation(name);
@@ -469,8 +489,6 @@ async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
       },
     };
   }
-  const pairs = boxPoints(2, 400, () => ctx.rng.uniform());
-  const box = boxPoints(n, 400, () => ctx.rng.uniform());
   const softplus = activation("softplus");
   const tree = balancedTree(0, n);
   const lambdas = logspace(p.lambda_min, p.lambda_max, LAMBDA_POINTS);
@@ -516,8 +534,21 @@ async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
       ),
       Math.abs(treeTaylorError(softplus, n, lambda)),
     );
-    await ctx.tick();
   }
+}
+
+/**
+ * The trained deep trees (one per block size) and shallow nets (one per width): items of the
+ * sweep, each on a random stream of its own seeded in order from the run's, so every shard
+ * draws the same numbers for the items it trains.
+ */
+async function* trainedGates(
+  p: P,
+  ctx: RunContext,
+  box: ReturnType<typeof boxPoints>,
+): AsyncGenerator<Emit> {
+  const n = p.n;
+  const tree = balancedTree(0, n);
   // trained nets: the same data for all
   const train = productData(n, p.train_size, ctx.rng), test = productData(n, 4096, ctx.rng);
   const pair = productData(2, p.train_size, ctx.rng);
@@ -551,18 +582,23 @@ async function* gates(p: P, ctx: RunContext): AsyncGenerator<Emit> {
     max_rel_error: maxRelativeError((x) => net.forward(x), n, box),
     test_error: productLoss(net, test),
   });
-  for (const k of BLOCK_SIZES) {
+  const seeds = [...BLOCK_SIZES, ...widths].map(() => ctx.rng.int32());
+  for (const [i, k] of BLOCK_SIZES.entries()) {
+    if (!ctx.mine(i)) continue;
     // every weight learned: one block first learns xy (from a random start), is copied into
     // every node of the tree, and the whole tree is then trained on x1⋯xn. From a random
     // start the tree sits on a plateau (its output is uncorrelated with Πx to first order).
-    const block = deepNet([0, 1], k, new Rng(ctx.rng.int32()));
+    const rng = new Rng(seeds[i]);
+    const block = deepNet([0, 1], k, new Rng(rng.int32()));
     yield* fit(block, pair, `block of ${k}, on xy`, 0.05); // a small net: a larger step is stable
-    const net = deepNet(tree, k, ctx.rng, block.theta);
+    const net = deepNet(tree, k, rng, block.theta);
     yield* fit(net, train, `deep-${net.neurons}`);
     yield { stream: "gate", row: trainedRow(net) };
   }
-  for (const width of widths) {
-    const net = shallowNet(n, width, new Rng(ctx.rng.int32()));
+  for (const [j, width] of widths.entries()) {
+    const i = BLOCK_SIZES.length + j;
+    if (!ctx.mine(i)) continue;
+    const net = shallowNet(n, width, new Rng(seeds[i]));
     yield* fit(net, train, `shallow-${width}`);
     yield { stream: "gate", row: trainedRow(net) };
   }
