@@ -21,7 +21,8 @@ export function serve(
   queue?: RunSink,
   pool?: RunPool,
 ) {
-  pool?.warm();
+  // a worker warms ahead of the first run; a server that only plays recordings needs none
+  if (!f.offline) pool?.warm();
   const runs = new Runs(hub, { backend: f.backend, logDir: f.logDir, queue, pool });
   const talkState = talk?.(runs, hub) ?? null;
   const app = createApp({ hub, runs, pipelines, token, logDir: f.logDir, talk: talkState });
