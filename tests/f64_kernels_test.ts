@@ -121,6 +121,19 @@ Deno.test("gemm() splits a short, wide product by columns too, with the same bit
   });
 });
 
+Deno.test("gemm() back to back: 2,000 small jobs on 3 threads, no task lost or taken twice", async () => {
+  // helpers still finishing one job while the next opens is where a task could run twice (C
+  // would get a block added twice) or be lost (the call would hang): every job is checked
+  const rng = new Rng(7);
+  await withPools((pools) => {
+    const pool = pools[2];
+    const [m, k, n] = [130, 8, 70]; // 3 row blocks
+    const a = normals(m * k, rng), b = normals(k * n, rng);
+    const ref = gemm(pools[0], a, b, m, k, n);
+    for (let i = 0; i < 2000; i++) assertEquals(gemm(pool, a, b, m, k, n), ref, `job ${i}`);
+  });
+});
+
 Deno.test("gemm() scales by α and adds C (β = 1)", async () => {
   const rng = new Rng(4);
   await withPools(([pool]) => {

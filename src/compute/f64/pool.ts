@@ -13,7 +13,19 @@
  * @module
  */
 import { GEMM_WAT } from "./gemm_wat.ts";
-import { CTRL, MC, runTask, taskCount, type TileKernel } from "./tasks.ts";
+import {
+  claim,
+  CLOSED,
+  CTRL,
+  GEN_MASK,
+  genOf,
+  MAX_TASKS,
+  MC,
+  nextWord,
+  runTask,
+  taskCount,
+  type TileKernel,
+} from "./tasks.ts";
 
 /** The most helper threads a pool may have (the flag's bound, as for --threads). */
 export const MAX_POOL_THREADS = 256;
@@ -148,6 +160,10 @@ export class F64Pool {
     );
     const chunk = Math.ceil(job.panels / Math.max(1, split));
     const tasks = taskCount(job.rows, job.panels, chunk);
+    if (tasks > MAX_TASKS) throw new RangeError(`gemm: ${tasks} tasks, past ${MAX_TASKS}`);
+    // close the last job's claims before its arguments change, then open this one
+    const gen = (genOf(Atomics.load(ctrl, CTRL.next)) + 1) & GEN_MASK;
+    Atomics.store(ctrl, CTRL.next, nextWord(gen, CLOSED));
     ctrl[CTRL.a] = job.a;
     ctrl[CTRL.lda] = job.lda;
     ctrl[CTRL.bp] = job.bp;
@@ -160,21 +176,17 @@ export class F64Pool {
     ctrl[CTRL.chunk] = chunk;
     Atomics.store(ctrl, CTRL.done, 0);
     Atomics.store(ctrl, CTRL.tasks, tasks);
-    Atomics.store(ctrl, CTRL.next, 0);
-    if (this.#helpers.length && tasks > 1) {
-      Atomics.add(ctrl, CTRL.gen, 1);
-      Atomics.notify(ctrl, CTRL.gen);
-    }
-    for (;;) {
-      const t = Atomics.add(ctrl, CTRL.next, 1);
-      if (t >= tasks) break;
+    Atomics.store(ctrl, CTRL.next, nextWord(gen, 0));
+    if (this.#helpers.length && tasks > 1) Atomics.notify(ctrl, CTRL.next);
+    for (let t = claim(ctrl, gen); t >= 0; t = claim(ctrl, gen)) {
       runTask(this.#tile, ctrl, t);
       Atomics.add(ctrl, CTRL.done, 1);
     }
     for (;;) {
       const done = Atomics.load(ctrl, CTRL.done);
       if (done >= tasks) break;
-      Atomics.wait(ctrl, CTRL.done, done);
+      // the last helper notifies; the timeout only guards against a wake-up lost to a bug
+      Atomics.wait(ctrl, CTRL.done, done, 100);
     }
   }
 
@@ -195,6 +207,7 @@ export function newKernelControl(): Int32Array {
 /** Tell a pool's helpers to end (they close themselves), from any thread. */
 export function closeKernelControl(ctrl: Int32Array): void {
   Atomics.store(ctrl, CTRL.tasks, -1);
-  Atomics.add(ctrl, CTRL.gen, 1);
-  Atomics.notify(ctrl, CTRL.gen);
+  const gen = (genOf(Atomics.load(ctrl, CTRL.next)) + 1) & GEN_MASK;
+  Atomics.store(ctrl, CTRL.next, nextWord(gen, CLOSED)); // changed, so waiters wake
+  Atomics.notify(ctrl, CTRL.next);
 }

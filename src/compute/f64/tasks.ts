@@ -17,34 +17,68 @@ export const MC = 64;
 export const KC = 256;
 
 export const CTRL = {
-  /** bumped to start a job; helpers wait on it */
-  gen: 0,
+  /**
+   * the job's generation (high 12 bits) and the next task to take (low 20 bits); helpers
+   * wait on it, and a claim is a compare-exchange that fails once the job is another's
+   */
+  next: 0,
   /** tasks in the job (−1: close) */
   tasks: 1,
-  /** the next task to take */
-  next: 2,
   /** tasks finished */
-  done: 3,
-  a: 4,
+  done: 2,
+  a: 3,
   /** A's row stride, bytes */
-  lda: 5,
-  /** packed B (pack.ts) */
-  bp: 6,
-  c: 7,
+  lda: 4,
+  /** packed B (gemm.ts's packB) */
+  bp: 5,
+  c: 6,
   /** C's row stride, bytes */
-  ldc: 8,
+  ldc: 7,
   /** rows of C (a multiple of 4) */
-  rows: 9,
+  rows: 8,
   /** panels of four columns of C */
-  panels: 10,
+  panels: 9,
   /** the inner dimension */
-  k: 11,
+  k: 10,
   /** 1: only the lower half (a row block's columns end at its last row) */
-  lower: 12,
+  lower: 11,
   /** panels per task: a short, wide C is split by columns too, so every thread has work */
-  chunk: 13,
-  length: 14,
+  chunk: 12,
+  length: 13,
 } as const;
+
+const INDEX_BITS = 20;
+const INDEX_MASK = (1 << INDEX_BITS) - 1;
+/** Generations wrap: a claim only compares them for equality. */
+export const GEN_MASK = 0xfff;
+
+/** A `next` word's index when its job takes no more claims (at or past every task count). */
+export const CLOSED = INDEX_MASK;
+
+/** The `next` word of generation `gen` at task `index` (CLOSED: nothing to take). */
+export const nextWord = (gen: number, index: number) => ((gen << INDEX_BITS) | index) | 0;
+
+/** The generation a `next` word belongs to. */
+export const genOf = (word: number) => word >>> INDEX_BITS;
+
+/**
+ * Take the next task of generation `gen`: its index, or −1 when none is left or the job is
+ * no longer that generation's. The pool opens a job by storing its word only after its
+ * arguments and task count are written, and closes the previous one first (index CLOSED),
+ * so a claim that succeeds read the count and arguments of its own job.
+ */
+export function claim(ctrl: Int32Array, gen: number): number {
+  for (;;) {
+    const w = Atomics.load(ctrl, CTRL.next);
+    if (genOf(w) !== gen) return -1;
+    const i = w & INDEX_MASK;
+    if (i >= Atomics.load(ctrl, CTRL.tasks)) return -1;
+    if (Atomics.compareExchange(ctrl, CTRL.next, w, w + 1) === w) return i;
+  }
+}
+
+/** The largest task count a job may have (below CLOSED, so that a closed word takes none). */
+export const MAX_TASKS = CLOSED - 1;
 
 export type TileKernel = (
   a: number,
