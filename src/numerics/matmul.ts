@@ -1,8 +1,8 @@
 /**
  * Float64 matrix products for the science: on this thread's kernel pool when one is started
  * (src/compute/f64: f64x2 SIMD across every core) and the product is big enough to pay for
- * copying into it, else a plain loop — the same sums in the same order (k ascending), so
- * both give the same bits up to where α is applied.
+ * copying into it, else a plain loop — the same sums in the same order (k ascending, α
+ * applied to B's entries), so both give the same bits.
  *
  * @module
  */

@@ -2,7 +2,7 @@
  * C = α·A·op(B) (+ C) in float64 on the kernel pool: A (m × k) and C (m × n) copied into the
  * pool's memory with their rows padded to a multiple of 4 (zero rows: the kernel works on
  * 4 × 4 blocks), and B packed into panels of four columns, k-block by k-block, scaled by α
- * (pack.ts's layout, tasks.ts's blocks). The copies cost O(mk + kn + mn) against the
+ * (packB below; tasks.ts splits the work). The copies cost O(mk + kn + mn) against the
  * product's 2mnk.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
  * The float64 product kernel as WebAssembly SIMD text (f64x2): C += A·B on a block, with B
- * packed in panels of four columns (src/compute/f64/pack.ts), so each step of the inner loop
+ * packed in panels of four columns (gemm.ts's packB), so each step of the inner loop
  * loads two vectors of B, four scalars of A, and does sixteen multiply-adds into eight vector
  * accumulators that stay in registers (x64 has sixteen): a 4 × 4 register block.
  *
