@@ -5,7 +5,7 @@
  * one isometry draw at width 1000, depth 64 (bench/numpy_isometry.py). NumPy runs with
  * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (STACK.md), and is skipped where absent.
  */
-import { F64Pool, f64Pool, gemm, startF64Pool } from "../src/compute/f64/mod.ts";
+import { F64Pool, gemm, startF64Pool, stopF64Pool } from "../src/compute/f64/mod.ts";
 import { choleskyPool } from "../src/compute/f64/cholesky.ts";
 import { CORES } from "../src/runtime/threads.ts";
 import { useBackend } from "../src/compute/backend.ts";
@@ -132,4 +132,4 @@ await startF64Pool(CORES);
   console.log(`isometry draw, width 1000, depth 64: ${side(ours, np)}; target ≤ 3×`);
 }
 // the pool's helpers would keep `deno run` alive
-f64Pool()?.close();
+stopF64Pool();

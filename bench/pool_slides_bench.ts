@@ -13,7 +13,7 @@ import { resolveRunParams } from "../src/runtime/run_params.ts";
 import { type Row, runPipeline } from "../src/runtime/run.ts";
 import { RunPool } from "../src/runtime/run_pool.ts";
 import { CORES } from "../src/runtime/threads.ts";
-import { f64Pool } from "../src/compute/f64/mod.ts";
+import { stopF64Pool } from "../src/compute/f64/mod.ts";
 import { SLIDE_CLAIMS } from "../tests/helpers/slide_claims.ts";
 
 const talk = await loadTalk("data/talks/default.json", PIPELINES);
@@ -46,4 +46,4 @@ for (const n of wanted) {
   );
 }
 pool.close();
-f64Pool()?.close(); // its helpers would keep `deno run` alive
+stopF64Pool(); // its helpers would keep `deno run` alive

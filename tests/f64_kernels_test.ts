@@ -184,3 +184,20 @@ Deno.test("F64Pool.create() refuses 0 or more than 256 threads", async () => {
     assert(String(err).includes("threads must be an integer in [1, 256]"), String(err));
   }
 });
+
+Deno.test("matmul() gives the same bits with the pool started as with its plain loop", async () => {
+  const { matmul } = await import("../src/numerics/matmul.ts");
+  const { f64Pool, startF64Pool, stopF64Pool } = await import("../src/compute/f64/mod.ts");
+  const rng = new Rng(8);
+  const [m, k, n] = [67, 130, 71]; // past the pool's threshold of 64³ multiply-adds
+  const a = normals(m * k, rng), b = normals(k * n, rng), c = normals(m * n, rng);
+  const opts = { transB: true, alpha: -0.7, c };
+  const before = f64Pool() === null ? matmul(a, b, m, k, n, opts) : null;
+  const pool = await startF64Pool(2);
+  try {
+    if (before) assertEquals(matmul(a, b, m, k, n, opts), before);
+    assertEquals(matmul(a, b, m, k, n, opts), gemm(pool, a, b, m, k, n, opts));
+  } finally {
+    stopF64Pool();
+  }
+});

@@ -27,6 +27,13 @@ export function startF64Pool(threads: number, ctrl?: Int32Array): Promise<F64Poo
   return starting;
 }
 
+/** End this thread's pool (its helpers would keep `deno run` alive); a later start makes a new one. */
+export function stopF64Pool(): void {
+  pool?.close();
+  pool = null;
+  starting = null;
+}
+
 /** This thread's pool, if one was started. */
 export function f64Pool(): F64Pool | null {
   return pool;
