@@ -201,3 +201,38 @@ Deno.test("matmul() gives the same bits with the pool started as with its plain 
     stopF64Pool();
   }
 });
+
+Deno.test("deepKernels() on the pool gives the same bits as on one thread (tanh lattice, ReLU, erf; NNGP and NTK)", async () => {
+  const { deepKernels } = await import("../src/gp/kernel.ts");
+  const { startF64Pool, stopF64Pool } = await import("../src/compute/f64/mod.ts");
+  const rng = new Rng(9);
+  // 300 training and 100 test inputs' dot products: 120,000 entries, past the pool's threshold
+  const [n, m] = [300, 100];
+  const x = normals((n + m) * 16, rng);
+  for (let i = 0; i < n + m; i++) {
+    let s = 0;
+    for (let j = 0; j < 16; j++) s += x[i * 16 + j] ** 2;
+    for (let j = 0; j < 16; j++) x[i * 16 + j] /= Math.sqrt(s / 16); // |x|²/d = 1
+  }
+  const all = plainProduct(x, x, n + m, 16, n, true).map((v) => v / 16);
+  const dots = () => ({ train: all.slice(0, n * n), cross: all.slice(n * n) });
+  const specs = (["tanh", "relu", "erf"] as const).map((activation) => ({
+    activation,
+    sigma_w2: 1.8,
+    sigma_b2: 0.1,
+    depth: 4,
+  }));
+  const plain = specs.map((s) => deepKernels(s, dots(), n));
+  await startF64Pool(3);
+  try {
+    specs.forEach((s, i) => {
+      const pooled = deepKernels(s, dots(), n);
+      assertEquals(pooled.nngp.train, plain[i].nngp.train, s.activation);
+      assertEquals(pooled.nngp.cross, plain[i].nngp.cross, s.activation);
+      assertEquals(pooled.ntk!.train, plain[i].ntk!.train, s.activation);
+      assertEquals(pooled.layers, plain[i].layers, s.activation);
+    });
+  } finally {
+    stopF64Pool();
+  }
+});

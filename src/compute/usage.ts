@@ -37,7 +37,7 @@ export function markUsage(tf: Tf): UsageMark {
 
 /**
  * The parts that computed since `from`, in words: e.g. "float32 wasm-simd (3 nets);
- * float64 wasm-simd f64x2 × 2 threads (41 products); tfjs wasm (1,204 tensors)". Plain
+ * float64 wasm-simd f64x2 × 2 threads (41 jobs); tfjs wasm (1,204 tensors)". Plain
  * TypeScript (the theory, small float64 work) always runs and is not named.
  */
 export function usageSince(from: UsageMark, tf: Tf, backend: string): string {
@@ -46,7 +46,7 @@ export function usageSince(from: UsageMark, tf: Tf, backend: string): string {
   const n = (x: number) => x.toLocaleString("en-US");
   const simd = now.simd - from.simd, f64 = now.f64 - from.f64, tensors = now.tensors - from.tensors;
   if (simd > 0) parts.push(`float32 wasm-simd (${n(simd)} net${simd > 1 ? "s" : ""})`);
-  if (f64 > 0) parts.push(`float64 ${f64Backend()} (${n(f64)} products)`);
+  if (f64 > 0) parts.push(`float64 ${f64Backend()} (${n(f64)} jobs)`);
   if (tensors > 0) parts.push(`tfjs ${backend} (${n(tensors)} tensors)`);
   return parts.length ? parts.join("; ") : "TypeScript only";
 }

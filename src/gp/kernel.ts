@@ -15,6 +15,12 @@
  */
 import { activation, type ActivationName } from "../signal/activations.ts";
 import { layerMap } from "./layer_map.ts";
+import { f64Pool } from "../compute/f64/mod.ts";
+import { layerStep } from "../compute/f64/entrywise.ts";
+import { ResidentKernel } from "../compute/f64/resident.ts";
+
+/** From this many entries a started kernel pool maps them (below, one thread is as quick). */
+const POOL_MIN_ENTRIES = 1 << 16;
 
 export interface KernelSpec {
   readonly activation: ActivationName;
@@ -63,26 +69,25 @@ export function deepKernels(
   let q = b + w;
   let tDiag = q;
   const layers: LayerSummary[] = [summary(0, q, kTrain, n)];
+  // on the kernel pool (every core) when one is started and the matrices are large: the same
+  // arithmetic per entry (layerStep), so the same bits
+  const pool = f64Pool();
+  const resident = pool && kTrain.length + kCross.length >= POOL_MIN_ENTRIES
+    ? new ResidentKernel(pool, [kTrain, kCross], withNtk ? [tTrain, tCross] : null)
+    : null;
   for (let l = 1; l <= spec.depth; l++) {
     const map = layerMap(act, q);
-    const step = (k: Float64Array, t: Float64Array) => {
-      if (!withNtk) {
-        for (let i = 0; i < k.length; i++) k[i] = b + w * map.pair(k[i] / q);
-        return;
-      }
-      for (let i = 0; i < k.length; i++) {
-        const c = k[i] / q;
-        k[i] = b + w * map.pair(c);
-        t[i] = k[i] + w * map.slope(c) * t[i];
-      }
-    };
-    step(kTrain, tTrain);
-    step(kCross, tCross);
+    if (resident) resident.step(map.spec, b, w);
+    else {
+      layerStep(map.spec, kTrain, withNtk ? tTrain : null, 0, kTrain.length, b, w);
+      layerStep(map.spec, kCross, withNtk ? tCross : null, 0, kCross.length, b, w);
+    }
     const qNext = b + w * map.pair(1);
     tDiag = qNext + w * map.slope(1) * tDiag;
     q = qNext;
-    layers.push(summary(l, q, kTrain, n));
+    layers.push(summary(l, q, resident ? resident.part(0) : kTrain, n));
   }
+  resident?.copyOut();
   return {
     nngp: { train: kTrain, cross: kCross, diag: q },
     ntk: withNtk ? { train: tTrain, cross: tCross, diag: tDiag } : null,

@@ -16,11 +16,14 @@
 import { expect2, gaussHermite } from "../numerics/gauss_hermite.ts";
 import type { Activation } from "../signal/activations.ts";
 import { mehlerCoefficients } from "../signal/mehler.ts";
+import { type EntrywiseMap, pairOf, slopeOf } from "../compute/f64/entrywise.ts";
 
 export interface LayerMap {
   readonly q: number;
   pair(c: number): number;
   slope(c: number): number;
+  /** the map as data, for the kernel pool's threads */
+  readonly spec: EntrywiseMap;
 }
 
 /** Lattice points over c ∈ [−1, 1]. */
@@ -37,41 +40,20 @@ function series(b: Float64Array, c: number): [number, number, number] {
   return [v, d1, d2];
 }
 
-/** Cubic Hermite interpolation on the lattice: values f and derivatives df at the points. */
-function hermite(f: Float64Array, df: Float64Array, c: number): number {
-  const m = f.length - 1;
-  const h = 2 / m;
-  const x = Math.min(m - 1e-9, Math.max(0, (c + 1) / h));
-  const i = Math.floor(x), t = x - i;
-  const t2 = t * t, t3 = t2 * t;
-  return (2 * t3 - 3 * t2 + 1) * f[i] + (t3 - 2 * t2 + t) * h * df[i] +
-    (-2 * t3 + 3 * t2) * f[i + 1] + (t3 - t2) * h * df[i + 1];
-}
-
-const clamp = (c: number) => Math.max(-1, Math.min(1, c));
-
 /** The layer's map at variance q for φ (module note). */
 export function layerMap(act: Activation, q: number, points = LATTICE_POINTS): LayerMap {
   switch (act.name) {
     case "relu":
-      return {
-        q,
-        pair: (c) => {
-          c = clamp(c);
-          return (q / (2 * Math.PI)) * (Math.sqrt(1 - c * c) + (Math.PI - Math.acos(c)) * c);
-        },
-        slope: (c) => (Math.PI - Math.acos(clamp(c))) / (2 * Math.PI),
-      };
     case "erf":
-      return {
-        q,
-        pair: (c) => (2 / Math.PI) * Math.asin((2 * q * clamp(c)) / (1 + 2 * q)),
-        slope: (c) => (4 / Math.PI) / Math.sqrt((1 + 2 * q) ** 2 - 4 * q * q * clamp(c) ** 2),
-      };
     case "linear":
-      return { q, pair: (c) => q * c, slope: () => 1 };
+      return fromSpec({ kind: act.name, q });
   }
   return latticeMap(act, q, points);
+}
+
+/** A map from its data (src/compute/f64/entrywise.ts: the kernel pool evaluates the same). */
+function fromSpec(spec: EntrywiseMap): LayerMap {
+  return { q: spec.q, pair: (c) => pairOf(spec, c), slope: (c) => slopeOf(spec, c), spec };
 }
 
 /** The lattice for any φ (the closed forms above skip it; tests compare the two). */
@@ -89,7 +71,7 @@ export function latticeMap(act: Activation, q: number, points = LATTICE_POINTS):
     g[i] = d1 / q;
     dg[i] = d2 / q;
   }
-  return { q, pair: (c) => hermite(f, df, c), slope: (c) => hermite(g, dg, c) };
+  return fromSpec({ kind: "lattice", q, tables: { f, df, g, dg } });
 }
 
 /**

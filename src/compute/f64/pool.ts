@@ -17,15 +17,19 @@ import {
   claim,
   CLOSED,
   CTRL,
+  FARGS,
   GEN_MASK,
   genOf,
+  MAP_CHUNK,
   MAX_TASKS,
   MC,
   nextWord,
   runTask,
   taskCount,
+  type TaskEnv,
   type TileKernel,
 } from "./tasks.ts";
+import { type EntrywiseMap, MAP_KINDS } from "./entrywise.ts";
 
 /** The most helper threads a pool may have (the flag's bound, as for --threads). */
 export const MAX_POOL_THREADS = 256;
@@ -61,25 +65,40 @@ export interface GemmJob {
   readonly lower?: boolean;
 }
 
+/** A layer map over entries already in the memory (element offsets; entrywise.ts's layerStep). */
+export interface MapJob {
+  readonly map: EntrywiseMap;
+  readonly kAt: number;
+  /** Θ's offset, or −1 for none */
+  readonly tAt: number;
+  readonly count: number;
+  /** lattice maps: where its four tables were copied (element offsets) */
+  readonly tablesAt?: {
+    readonly f: number;
+    readonly df: number;
+    readonly g: number;
+    readonly dg: number;
+  };
+  readonly sigmaB2: number;
+  readonly sigmaW2: number;
+}
+
 export class F64Pool {
   readonly #memory: WebAssembly.Memory;
-  readonly #tile: TileKernel;
+  readonly #env: TaskEnv;
   readonly #ctrl: Int32Array;
+  readonly #fargs: Float64Array;
   readonly #helpers: Worker[];
   #top = 0;
   #closed = false;
-  /** jobs run so far (the runtime reports a run's share: what really computed) */
+  /** jobs run so far, products and maps (the runtime reports a run's: what really computed) */
   jobs = 0;
 
-  private constructor(
-    memory: WebAssembly.Memory,
-    tile: TileKernel,
-    ctrl: Int32Array,
-    helpers: Worker[],
-  ) {
-    this.#memory = memory;
-    this.#tile = tile;
-    this.#ctrl = ctrl;
+  private constructor(env: TaskEnv, helpers: Worker[]) {
+    this.#memory = env.memory;
+    this.#env = env;
+    this.#ctrl = env.ctrl;
+    this.#fargs = env.fargs;
     this.#helpers = helpers;
   }
 
@@ -98,6 +117,7 @@ export class F64Pool {
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const tile = (instance.exports as unknown as { tile: TileKernel }).tile;
+    const fargs = new Float64Array(new SharedArrayBuffer(8 * FARGS.length));
     const helpers = await Promise.all(
       Array.from({ length: threads - 1 }, () =>
         new Promise<Worker>((resolve, reject) => {
@@ -107,10 +127,10 @@ export class F64Pool {
             e.preventDefault();
             reject(new Error(`a kernel thread failed to start: ${e.message}`));
           };
-          w.postMessage({ module, memory, ctrl });
+          w.postMessage({ module, memory, ctrl, fargs });
         })),
     );
-    return new F64Pool(memory, tile, ctrl, helpers);
+    return new F64Pool({ tile, ctrl, fargs, memory }, helpers);
   }
 
   /** Threads that compute a job: the caller and its helpers. */
@@ -150,7 +170,6 @@ export class F64Pool {
   gemm(job: GemmJob): void {
     if (this.#closed) throw new Error("the float64 kernel pool is closed");
     if (job.rows === 0 || job.panels === 0 || job.k === 0) return;
-    this.jobs++;
     const ctrl = this.#ctrl;
     // row blocks first; with fewer than two a thread, columns are split too (≥ 16 panels a task)
     const rowBlocks = Math.ceil(job.rows / MC);
@@ -160,26 +179,61 @@ export class F64Pool {
     );
     const chunk = Math.ceil(job.panels / Math.max(1, split));
     const tasks = taskCount(job.rows, job.panels, chunk);
-    if (tasks > MAX_TASKS) throw new RangeError(`gemm: ${tasks} tasks, past ${MAX_TASKS}`);
-    // close the last job's claims before its arguments change, then open this one
+    this.#dispatch(tasks, () => {
+      ctrl[CTRL.job] = 0;
+      ctrl[CTRL.a] = job.a;
+      ctrl[CTRL.lda] = job.lda;
+      ctrl[CTRL.bp] = job.bp;
+      ctrl[CTRL.c] = job.c;
+      ctrl[CTRL.ldc] = job.ldc;
+      ctrl[CTRL.rows] = job.rows;
+      ctrl[CTRL.panels] = job.panels;
+      ctrl[CTRL.k] = job.k;
+      ctrl[CTRL.lower] = job.lower ? 1 : 0;
+      ctrl[CTRL.chunk] = chunk;
+    });
+  }
+
+  /** One layer map over entries in the memory, spread over every thread; returns when done. */
+  layerMap(job: MapJob): void {
+    if (this.#closed) throw new Error("the float64 kernel pool is closed");
+    if (job.count === 0) return;
+    const ctrl = this.#ctrl, fargs = this.#fargs;
+    this.#dispatch(Math.ceil(job.count / MAP_CHUNK), () => {
+      ctrl[CTRL.job] = 1;
+      ctrl[CTRL.mapKind] = MAP_KINDS.indexOf(job.map.kind);
+      ctrl[CTRL.kAt] = job.kAt;
+      ctrl[CTRL.tAt] = job.tAt;
+      ctrl[CTRL.count] = job.count;
+      const at = job.tablesAt;
+      ctrl[CTRL.fAt] = at?.f ?? 0;
+      ctrl[CTRL.dfAt] = at?.df ?? 0;
+      ctrl[CTRL.gAt] = at?.g ?? 0;
+      ctrl[CTRL.dgAt] = at?.dg ?? 0;
+      ctrl[CTRL.points] = job.map.tables?.f.length ?? 0;
+      fargs[FARGS.q] = job.map.q;
+      fargs[FARGS.b] = job.sigmaB2;
+      fargs[FARGS.w] = job.sigmaW2;
+    });
+  }
+
+  /**
+   * Run `tasks` tasks of the job that `write` describes: close the last job's claims before
+   * its arguments change, write, open this one, take tasks here too, wait for the rest.
+   */
+  #dispatch(tasks: number, write: () => void): void {
+    if (tasks > MAX_TASKS) throw new RangeError(`${tasks} tasks in one job, past ${MAX_TASKS}`);
+    this.jobs++;
+    const ctrl = this.#ctrl;
     const gen = (genOf(Atomics.load(ctrl, CTRL.next)) + 1) & GEN_MASK;
     Atomics.store(ctrl, CTRL.next, nextWord(gen, CLOSED));
-    ctrl[CTRL.a] = job.a;
-    ctrl[CTRL.lda] = job.lda;
-    ctrl[CTRL.bp] = job.bp;
-    ctrl[CTRL.c] = job.c;
-    ctrl[CTRL.ldc] = job.ldc;
-    ctrl[CTRL.rows] = job.rows;
-    ctrl[CTRL.panels] = job.panels;
-    ctrl[CTRL.k] = job.k;
-    ctrl[CTRL.lower] = job.lower ? 1 : 0;
-    ctrl[CTRL.chunk] = chunk;
+    write();
     Atomics.store(ctrl, CTRL.done, 0);
     Atomics.store(ctrl, CTRL.tasks, tasks);
     Atomics.store(ctrl, CTRL.next, nextWord(gen, 0));
     if (this.#helpers.length && tasks > 1) Atomics.notify(ctrl, CTRL.next);
     for (let t = claim(ctrl, gen); t >= 0; t = claim(ctrl, gen)) {
-      runTask(this.#tile, ctrl, t);
+      runTask(this.#env, t);
       Atomics.add(ctrl, CTRL.done, 1);
     }
     for (;;) {

@@ -10,11 +10,19 @@
 import { claim, CTRL, genOf, runTask, type TileKernel } from "./tasks.ts";
 
 self.onmessage = async (
-  e: MessageEvent<{ module: WebAssembly.Module; memory: WebAssembly.Memory; ctrl: Int32Array }>,
+  e: MessageEvent<
+    {
+      module: WebAssembly.Module;
+      memory: WebAssembly.Memory;
+      ctrl: Int32Array;
+      fargs: Float64Array;
+    }
+  >,
 ) => {
-  const { module, memory, ctrl } = e.data;
+  const { module, memory, ctrl, fargs } = e.data;
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const tile = (instance.exports as unknown as { tile: TileKernel }).tile;
+  const env = { tile, ctrl, fargs, memory };
   let seen = Atomics.load(ctrl, CTRL.next); // before "ready": no job can open before it
   self.postMessage("ready");
   for (;;) {
@@ -24,7 +32,7 @@ self.onmessage = async (
     const gen = genOf(seen);
     for (let t = claim(ctrl, gen); t >= 0; t = claim(ctrl, gen)) {
       const n = Atomics.load(ctrl, CTRL.tasks); // this job's: it cannot end before this task
-      runTask(tile, ctrl, t);
+      runTask(env, t);
       if (Atomics.add(ctrl, CTRL.done, 1) + 1 === n) Atomics.notify(ctrl, CTRL.done);
     }
     seen = Atomics.load(ctrl, CTRL.next);

@@ -1,6 +1,7 @@
 /**
- * The float64 pool's one job and its tasks, shared by the calling thread and the helpers:
- * C += A·B over a padded block, split into row blocks of MC rows, each block walking B's
+ * The float64 pool's jobs and their tasks, shared by the calling thread and the helpers. A
+ * layer map over a kernel matrix's entries (entrywise.ts), in chunks; or C += A·B over a
+ * padded block, split into row blocks of MC rows, each block walking B's
  * k-blocks in order (its rows of C see every k-block, so no two tasks write the same bytes).
  * With `lower`, a row block stops at its own last column (a symmetric update's lower half:
  * half the work of Cholesky's trailing update).
@@ -10,6 +11,7 @@
  *
  * @module
  */
+import { type EntrywiseMap, layerStep, MAP_KINDS } from "./entrywise.ts";
 
 /** Rows of C per task: A's 64 × KC block (128 KiB) stays in L2 while B's panels pass. */
 export const MC = 64;
@@ -44,8 +46,28 @@ export const CTRL = {
   lower: 11,
   /** panels per task: a short, wide C is split by columns too, so every thread has work */
   chunk: 12,
-  length: 13,
+  /** the job: 0 a product (the slots above), 1 a layer map over entries (the slots below) */
+  job: 13,
+  /** MAP_KINDS's index of the map */
+  mapKind: 14,
+  /** element offsets of K and Θ (−1: no Θ) in the memory, and the entries to map */
+  kAt: 15,
+  tAt: 16,
+  count: 17,
+  /** element offsets of the lattice's four tables, and its points */
+  fAt: 18,
+  dfAt: 19,
+  gAt: 20,
+  dgAt: 21,
+  points: 22,
+  length: 23,
 } as const;
+
+/** Float arguments of a map job, in their own shared Float64Array: q, σb², σw². */
+export const FARGS = { q: 0, b: 1, w: 2, length: 3 } as const;
+
+/** Entries per task of a map job. */
+export const MAP_CHUNK = 1 << 15;
 
 const INDEX_BITS = 20;
 const INDEX_MASK = (1 << INDEX_BITS) - 1;
@@ -96,12 +118,46 @@ export function taskCount(rows: number, panels: number, chunk: number): number {
   return Math.ceil(rows / MC) * Math.ceil(panels / chunk);
 }
 
+/** What a thread needs to run any task: the product kernel, the control block, the memory. */
+export interface TaskEnv {
+  readonly tile: TileKernel;
+  readonly ctrl: Int32Array;
+  readonly fargs: Float64Array;
+  readonly memory: WebAssembly.Memory;
+}
+
+/** Task t of the job in `ctrl`. */
+export function runTask(env: TaskEnv, t: number): void {
+  if (env.ctrl[CTRL.job] === 1) mapTask(env, t);
+  else productTask(env.tile, env.ctrl, t);
+}
+
+/** Entries [t·MAP_CHUNK, …) of a layer map (entrywise.ts's layerStep, as on one thread). */
+function mapTask({ ctrl, fargs, memory }: TaskEnv, t: number): void {
+  const mem = new Float64Array(memory.buffer); // after the job's allocations: it may have grown
+  const count = ctrl[CTRL.count], points = ctrl[CTRL.points];
+  const table = (slot: number) => mem.subarray(ctrl[slot], ctrl[slot] + points);
+  const kind = MAP_KINDS[ctrl[CTRL.mapKind]];
+  const map: EntrywiseMap = {
+    kind,
+    q: fargs[FARGS.q],
+    tables: kind === "lattice"
+      ? { f: table(CTRL.fAt), df: table(CTRL.dfAt), g: table(CTRL.gAt), dg: table(CTRL.dgAt) }
+      : undefined,
+  };
+  const k = mem.subarray(ctrl[CTRL.kAt], ctrl[CTRL.kAt] + count);
+  const tAt = ctrl[CTRL.tAt];
+  const theta = tAt < 0 ? null : mem.subarray(tAt, tAt + count);
+  const from = t * MAP_CHUNK;
+  layerStep(map, k, theta, from, Math.min(count, from + MAP_CHUNK), fargs[FARGS.b], fargs[FARGS.w]);
+}
+
 /**
- * Task t of the job in `ctrl`: one row block of MC rows of C (t mod the row blocks) and one
+ * Task t of a product job: one row block of MC rows of C (t mod the row blocks) and one
  * chunk of its panels, every k-block in turn. Each element of C is summed in the same order
  * whatever the split, so the bits do not depend on the number of threads.
  */
-export function runTask(tile: TileKernel, ctrl: Int32Array, t: number): void {
+function productTask(tile: TileKernel, ctrl: Int32Array, t: number): void {
   const rows = ctrl[CTRL.rows], k = ctrl[CTRL.k], lda = ctrl[CTRL.lda], ldc = ctrl[CTRL.ldc];
   const rowBlocks = Math.ceil(rows / MC);
   const r0 = (t % rowBlocks) * MC;
