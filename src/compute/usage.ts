@@ -50,3 +50,23 @@ export function usageSince(from: UsageMark, tf: Tf, backend: string): string {
   if (tensors > 0) parts.push(`tfjs ${backend} (${n(tensors)} tensors)`);
   return parts.length ? parts.join("; ") : "TypeScript only";
 }
+
+/**
+ * Several workers' `usageSince` strings as one, counts added part by part: a sweep split over
+ * workers says "float32 wasm-simd (12 nets) on 2 workers", not each shard's line.
+ */
+export function mergeUsage(parts: readonly (string | null)[]): string {
+  const totals = new Map<string, { count: number; unit: string }>();
+  for (const line of parts) {
+    for (const piece of (line ?? "").split("; ")) {
+      const m = piece.match(/^(.*) \(([\d,]+) (\w+)\)$/);
+      if (!m) continue; // "TypeScript only", or a null from a worker ended from outside
+      const t = totals.get(m[1]) ?? { count: 0, unit: m[3] };
+      t.count += Number(m[2].replaceAll(",", ""));
+      totals.set(m[1], t);
+    }
+  }
+  const n = (x: number) => x.toLocaleString("en-US");
+  const joined = [...totals].map(([part, t]) => `${part} (${n(t.count)} ${t.unit})`).join("; ");
+  return `${joined || "TypeScript only"} on ${parts.length} workers`;
+}

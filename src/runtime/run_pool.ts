@@ -14,6 +14,7 @@
 import { Observable } from "rxjs";
 import type { BackendChoice } from "../compute/backend.ts";
 import { closeKernelControl, newKernelControl } from "../compute/f64/mod.ts";
+import { mergeUsage } from "../compute/usage.ts";
 import type { Fields, Pipeline } from "./pipeline.ts";
 import { type Row, type RunOptions, type RunStatus, SHARD_STREAM } from "./run.ts";
 import { RunLog } from "./run_log.ts";
@@ -107,7 +108,7 @@ export class RunPool {
    * A pipeline with a shardable sweep (`def.shardable`) is split over the pool's size in
    * workers, as the Redis workers split it (src/runtime/run.ts's `shard`): shard k computes the
    * items ≡ k, shard 0 alone writes meta and progress, and the pool writes the one `done` when
-   * every shard has ended. Rows are numbered here in the order they arrive (so each stream's
+   * every shard has ended (its `computed` adds up theirs). Rows are numbered here in the order they arrive (so each stream's
    * seq rises, as viewers expect); other shards' rows wait until shard 0's meta has gone first.
    * The same rows as one worker computes, in another order. `onStart` is called when the run
    * takes its worker (at once, or when it leaves the queue).
@@ -178,8 +179,7 @@ export class RunPool {
         if (shardEnds.length < count) return;
         finished = true;
         stopWorkers();
-        const computed = shardEnds.sort((a, b) => Number(a.index) - Number(b.index))
-          .map((r) => `shard ${Number(r.index) + 1}: ${r.computed}`).join(" | ");
+        const computed = mergeUsage(shardEnds.map((r) => r.computed as string | null));
         own("done", { status: "ok", seconds: (performance.now() - t0) / 1000, rows, computed });
         close();
       };
