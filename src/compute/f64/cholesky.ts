@@ -39,7 +39,7 @@ function factorBlock(m: Float64Array, ld: number, j: number, b: number): void {
 }
 
 /** The inverse of the lower-triangular b × b block at (j, j), as a dense b × b array. */
-function invertLower(m: Float64Array, ld: number, j: number, b: number): Float64Array {
+export function invertLower(m: Float64Array, ld: number, j: number, b: number): Float64Array {
   const x = new Float64Array(b * b);
   for (let c = 0; c < b; c++) {
     x[c * b + c] = 1 / m[(j + c) * ld + j + c];

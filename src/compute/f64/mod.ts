@@ -11,6 +11,7 @@ import { F64Pool } from "./pool.ts";
 export { closeKernelControl, F64Pool, MAX_POOL_THREADS, newKernelControl } from "./pool.ts";
 export { gemm, type GemmOptions } from "./gemm.ts";
 export { choleskyPool } from "./cholesky.ts";
+export { solveLowerRows } from "./triangular.ts";
 
 let pool: F64Pool | null = null;
 let starting: Promise<F64Pool> | null = null;
