@@ -159,16 +159,14 @@ export class RunPool {
           const i = this.#waiting.indexOf(pending);
           if (i >= 0) this.#waiting.splice(i, 1);
         }
-        if (status) {
-          // a run stopped while it waited never ran: its log still opens with a meta row
-          if (rows === 0) {
-            own("meta", { title: def.title, cite: def.cite, ...opts.params, compute: "none" });
-          }
-          if (error) own("error", { message: error });
-          own("done", { status, seconds: (performance.now() - t0) / 1000, rows, computed: null });
+        if (!status) return log?.close(); // unsubscribed: no done row, as runPipeline's teardown
+        // a run stopped while it waited never ran: its log still opens with a meta row
+        if (rows === 0) {
+          own("meta", { title: def.title, cite: def.cite, ...opts.params, compute: "none" });
         }
-        log?.close();
-        if (status) subscriber.complete();
+        if (error) own("error", { message: error });
+        own("done", { status, seconds: (performance.now() - t0) / 1000, rows, computed: null });
+        close();
       };
       const onAbort = () => end("stopped");
 

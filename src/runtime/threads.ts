@@ -4,8 +4,10 @@
  *
  * @module
  */
+import { MAX_POOL_THREADS } from "../compute/f64/mod.ts";
 
-export const MAX_THREADS = 256;
+/** The kernel pool's bound, so that `--threads` means the same at both layers. */
+export const MAX_THREADS = MAX_POOL_THREADS;
 
 /** The cores this machine has: the default. */
 export const CORES = Math.max(1, Math.min(MAX_THREADS, navigator.hardwareConcurrency || 1));
