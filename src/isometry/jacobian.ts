@@ -9,21 +9,38 @@
  */
 import type { Activation } from "../signal/activations.ts";
 import type { Rng } from "../random/rng.ts";
-import { randomOrthogonal } from "../linear/init.ts";
+import { HaarOrthogonal } from "../random/haar.ts";
 import { matmul } from "../numerics/matmul.ts";
 import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
 import type { CriticalPoint } from "./critical_point.ts";
 import type { Weights } from "./moments.ts";
 
-/** One layer's weights, row-major N × N: N(0, σw²/N) entries, or √σw² times a Haar orthogonal. */
-function layerWeights(n: number, weights: Weights, sigmaW2: number, rng: Rng): Float64Array {
+/**
+ * One layer's weights W, as what the layer needs of them: W M (W x is M one column wide). Gaussian:
+ * N(0, σw²/N) entries, multiplied densely. Orthogonal: √σw² times a Haar orthogonal kept as
+ * Householder reflectors (src/random/haar.ts), never formed: applying it costs 2N³, where
+ * forming it by QR and then multiplying cost 6N³.
+ */
+interface LayerWeights {
+  /** W M, M N × cols row-major: in M's place (orthogonal) or a new array (Gaussian) */
+  apply(m: Float64Array, cols: number): Float64Array;
+}
+
+function layerWeights(n: number, weights: Weights, sigmaW2: number, rng: Rng): LayerWeights {
+  const gain = Math.sqrt(sigmaW2);
   if (weights === "orthogonal") {
-    return randomOrthogonal(n, n, rng).map((x) => Math.sqrt(sigmaW2) * x);
+    const q = new HaarOrthogonal(n, rng);
+    return {
+      apply(m, cols) {
+        q.applyLeft(m, cols);
+        for (let i = 0; i < m.length; i++) m[i] *= gain;
+        return m;
+      },
+    };
   }
   const w = new Float64Array(n * n);
-  const sd = Math.sqrt(sigmaW2 / n);
-  for (let i = 0; i < w.length; i++) w[i] = sd * rng.normal();
-  return w;
+  rng.fillNormal(w, gain / Math.sqrt(n));
+  return { apply: (m, cols) => matmul(w, m, n, n, cols) };
 }
 
 /**
@@ -40,29 +57,24 @@ export function sampleJacobianSpectra(
   visit: (depth: number, eigenvalues: Float64Array) => void,
 ): void {
   // x^0: an input whose pre-activations have length q*: h^1 = W x^0 + b has q* on average
-  let h = new Float64Array(n);
+  let h: Float64Array = new Float64Array(n);
   for (let i = 0; i < n; i++) h[i] = Math.sqrt(p.q_star) * rng.normal();
-  let j = new Float64Array(n * n); // J so far, N × N
+  let j: Float64Array = new Float64Array(n * n); // J so far, N × N
   for (let i = 0; i < n; i++) j[i * n + i] = 1;
   const maxDepth = depths.at(-1) ?? 0;
   let next = 0;
   for (let l = 1; l <= maxDepth; l++) {
     const w = layerWeights(n, weights, p.sigma_w2, rng);
     // h^l = W φ(h^{l−1}) + b (layer 1 takes h^0 as given pre-activations too)
-    const x = h.map((v) => act.phi(v));
-    const hNext = new Float64Array(n);
+    const hNext = w.apply(h.map((v) => act.phi(v)), 1);
     const sb = Math.sqrt(p.sigma_b2);
+    for (let r = 0; r < n; r++) hNext[r] += sb * rng.normal();
+    // J ← W^l D^{l−1} J: the slopes at the previous layer's pre-activations scale J's rows
     for (let r = 0; r < n; r++) {
-      let s = 0;
-      for (let c = 0; c < n; c++) s += w[r * n + c] * x[c];
-      hNext[r] = s + sb * rng.normal();
+      const dr = act.dphi(h[r]);
+      for (let k = r * n; k < (r + 1) * n; k++) j[k] *= dr;
     }
-    // J ← D^l W^l D^{l−1}… : the slopes at the previous layer's pre-activations enter W's columns
-    const d = h.map((v) => act.dphi(v));
-    for (let r = 0; r < n; r++) {
-      for (let k = 0; k < n; k++) w[r * n + k] *= d[k];
-    }
-    j = matmul(w, j, n, n, n);
+    j = w.apply(j, n);
     h = hNext;
     if (l === depths[next]) {
       visit(l, symmetricEigen(matmul(j, j, n, n, n, { transB: true }), n).values);
