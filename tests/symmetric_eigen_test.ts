@@ -62,3 +62,58 @@ Deno.test("symmetric eigen: closed forms (diagonal, degenerate, path-graph Lapla
     assertAlmostEquals(vals[k - 1], 2 - 2 * Math.cos((k * Math.PI) / (n + 1)), 1e-13);
   }
 });
+
+// The float64 pool's trailing pass (n ≥ 160): SIMD sums pair entries differently from the
+// plain loop, so the two agree to rounding — backward stability bounds each eigenvalue's
+// error by a small multiple of ε·‖A‖, and ‖A‖ ≈ 2√n ≈ 63 at n = 1001: 1e-12 is ≈ 70 ε‖A‖. Across
+// thread counts the tasks are the same and are summed in the same order: the same bits.
+Deno.test("symmetric eigen on the kernel pool: the plain loop's values at n = 161, 301, 1001, the same bits on 1, 2, 3 threads, A V = V Λ", async () => {
+  const { startF64Pool, stopF64Pool } = await import("../src/compute/f64/mod.ts");
+  for (const n of [161, 301, 1001]) {
+    const a = randomSymmetric(n, n);
+    const plain = symmetricEigen(a, n).values;
+    let first: Float64Array | null = null;
+    for (const threads of [1, 2, 3]) {
+      await startF64Pool(threads);
+      try {
+        const got = symmetricEigen(a, n).values;
+        for (let k = 0; k < n; k++) assertAlmostEquals(got[k], plain[k], 1e-12, `n = ${n}, λ_${k}`);
+        if (first) {
+          assert(
+            got.every((x, k) => x === first![k]),
+            `n = ${n}: ${threads} threads' bits differ from 1's`,
+          );
+        }
+        first ??= got;
+      } finally {
+        stopF64Pool();
+      }
+    }
+  }
+  // eigenvectors through the pooled reduction: residuals of a few pairs, and a closed form
+  await startF64Pool(2);
+  try {
+    const n = 301;
+    const a = randomSymmetric(n, 5);
+    const { values, vectors } = symmetricEigen(a, n, true);
+    for (const k of [0, 150, 300]) {
+      for (let i = 0; i < n; i++) {
+        let av = 0;
+        for (let j = 0; j < n; j++) av += a[i * n + j] * vectors![k * n + j];
+        assertAlmostEquals(av, values[k] * vectors![k * n + i], 1e-12, `(A v_${k})_${i}`);
+      }
+    }
+    const m = 400; // tridiagonal Toeplitz 2, −1: λ_k = 2 − 2 cos(kπ/(m+1))
+    const t = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) {
+      t[i * m + i] = 2;
+      if (i + 1 < m) t[i * m + i + 1] = t[(i + 1) * m + i] = -1;
+    }
+    const vals = symmetricEigen(t, m).values;
+    for (let k = 1; k <= m; k++) {
+      assertAlmostEquals(vals[k - 1], 2 - 2 * Math.cos((k * Math.PI) / (m + 1)), 1e-13);
+    }
+  } finally {
+    stopF64Pool();
+  }
+});

@@ -9,8 +9,15 @@
  * so the rotations of the QL sweep touch two contiguous rows, not two strided
  * columns.
  *
+ * With the float64 kernel pool started (src/compute/f64) and n ≥ POOL_MIN_N, the
+ * reduction's trailing pass — all of its O(n³) — runs as f64x2 SIMD on every thread
+ * (tridiagonal_wat.ts), the matrix kept in the pool's memory; the rest of each step is O(n)
+ * and stays here. Its sums pair entries differently, so its eigenvalues differ from the plain
+ * loop's by rounding (≈ 1e-15 relative), and they are the same bits on any thread count.
+ *
  * @module
  */
+import { type F64Pool, f64Pool } from "../compute/f64/mod.ts";
 
 export interface SymmetricEigen {
   /** ascending */
@@ -26,7 +33,9 @@ export function symmetricEigen(
   wantVectors = false,
 ): SymmetricEigen {
   if (a.length !== n * n) throw new RangeError(`symmetricEigen: ${a.length} entries for n = ${n}`);
-  const s = new Float64Array(n * n);
+  const pool = f64Pool();
+  const ws = pool && n >= POOL_MIN_N ? new PoolWorkspace(pool, n) : null;
+  const s = ws ? ws.s : new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
       const v = (a[i * n + j] + a[j * n + i]) / 2;
@@ -34,7 +43,7 @@ export function symmetricEigen(
       s[j * n + i] = v;
     }
   }
-  const { d, e, z } = tridiagonalize(s, n, wantVectors);
+  const { d, e, z } = tridiagonalize(s, n, wantVectors, ws);
   ql(d, e, z, n);
   // sort ascending, carrying the vector rows along
   const order = Array.from(d.keys()).sort((x, y) => d[x] - d[y]);
@@ -60,15 +69,17 @@ function tridiagonalize(
   s: Float64Array,
   n: number,
   wantVectors: boolean,
+  ws: PoolWorkspace | null,
 ): { d: Float64Array; e: Float64Array; z: Float64Array | null } {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const kept: { v: Float64Array; beta: number }[] = []; // reflectors, for Q
-  let v = new Float64Array(n);
-  let vNext = new Float64Array(n);
-  let acc = new Float64Array(n); // S v for the current step
-  let accNext = new Float64Array(n);
-  const w = new Float64Array(n);
+  const vector = (i: number) => ws ? ws.vectors[i] : new Float64Array(n);
+  let v = vector(0);
+  let vNext = vector(1);
+  let acc = vector(2); // S v for the current step
+  let accNext = vector(3);
+  const w = vector(4);
 
   /** Reflector for row k's tail (entries k+1…): fills out, returns β (0 if the tail is zero). */
   const reflector = (k: number, out: Float64Array): number => {
@@ -112,20 +123,23 @@ function tridiagonalize(
       for (let j = k + 1; j < n; j++) s[r1 + j] -= v[k + 1] * w[j] + w[k + 1] * v[j];
       const next = k + 1 <= n - 3;
       const betaNext = next ? reflector(k + 1, vNext) : 0;
-      accNext.fill(0);
-      for (let i = k + 2; i < n; i++) {
-        const ri = i * n;
-        const vi = v[i];
-        const wi = w[i];
-        const ui = vNext[i];
-        let a = 0;
-        for (let j = i; j < n; j++) {
-          const x = s[ri + j] - (vi * w[j] + wi * v[j]);
-          s[ri + j] = x;
-          a += x * vNext[j];
-          accNext[j] += x * ui;
+      if (ws) ws.trailingPass(k + 2, v, w, vNext, accNext);
+      else {
+        accNext.fill(0);
+        for (let i = k + 2; i < n; i++) {
+          const ri = i * n;
+          const vi = v[i];
+          const wi = w[i];
+          const ui = vNext[i];
+          let a = 0;
+          for (let j = i; j < n; j++) {
+            const x = s[ri + j] - (vi * w[j] + wi * v[j]);
+            s[ri + j] = x;
+            a += x * vNext[j];
+            accNext[j] += x * ui;
+          }
+          accNext[i] += a - s[ri + i] * ui; // the diagonal was counted twice
         }
-        accNext[i] += a - s[ri + i] * ui; // the diagonal was counted twice
       }
       [v, vNext] = [vNext, v];
       [acc, accNext] = [accNext, acc];
@@ -164,6 +178,71 @@ function tridiagonalize(
   return { d, e, z };
 }
 
+/** Below this order the pool's dispatch, once a step, costs more than the pass it splits. */
+const POOL_MIN_N = 160;
+/** Rows per task of the trailing pass, at least; and the most tasks. A function of the rows alone (not of the threads), so the bits are too. */
+const ROWS_PER_TASK = 48;
+const MAX_TASKS = 16;
+
+/** The reduction's matrix and vectors in the pool's memory, and its trailing pass there. */
+class PoolWorkspace {
+  /** n × n, row-major */
+  readonly s: Float64Array;
+  /** five vectors of n: the reflectors v, v′, S v, S′ v′ and w */
+  readonly vectors: Float64Array[];
+  readonly #z: Float64Array;
+  readonly #zAt: number;
+
+  constructor(readonly pool: F64Pool, readonly n: number) {
+    pool.reset();
+    const sAt = pool.alloc(8 * n * n);
+    const at = Array.from({ length: 5 }, () => pool.alloc(8 * n));
+    this.#zAt = pool.alloc(8 * n * MAX_TASKS);
+    const buffer = pool.f64().buffer; // after the last alloc: growing replaces the buffer
+    this.s = new Float64Array(buffer, sAt, n * n);
+    this.vectors = at.map((o) => new Float64Array(buffer, o, n).fill(0));
+    this.#z = new Float64Array(buffer, this.#zAt, n * MAX_TASKS);
+  }
+
+  /**
+   * Rows from…n−1 of S ← S − v wᵀ − w vᵀ (upper triangle) and out = S′u on them, as the
+   * plain loop in tridiagonalize computes: each task's rows' sums y, then its column sums z
+   * added, task by task in order.
+   */
+  trailingPass(from: number, v: Float64Array, w: Float64Array, u: Float64Array, out: Float64Array) {
+    const n = this.n;
+    out.fill(0);
+    if (from >= n) return;
+    const tasks = Math.min(MAX_TASKS, Math.max(1, Math.floor((n - from) / ROWS_PER_TASK)));
+    this.pool.tridiagonalStep({
+      s: this.s.byteOffset,
+      ld: 8 * n,
+      n,
+      from,
+      v: v.byteOffset,
+      w: w.byteOffset,
+      u: u.byteOffset,
+      z: this.#zAt,
+      y: out.byteOffset,
+      tasks,
+    });
+    const z = this.#z;
+    for (let t = 0; t < tasks; t++) {
+      const zt = t * n;
+      for (let j = from; j < n; j++) out[j] += z[zt + j];
+    }
+  }
+}
+
+/**
+ * √(a² + b²): the plain formula where it cannot overflow or underflow, Math.hypot (which
+ * scales, and costs 5× more in V8: a fifth of the eigenvalues' time at n = 1000) where it could.
+ */
+function hypot(a: number, b: number): number {
+  const sq = a * a + b * b;
+  return sq < 1e300 && sq > 1e-300 ? Math.sqrt(sq) : Math.hypot(a, b);
+}
+
 /** Implicit QL on (d, e) in place; rotations applied to the rows of z when given. */
 function ql(d: Float64Array, e: Float64Array, z: Float64Array | null, n: number): void {
   const eps = 2 ** -52;
@@ -180,7 +259,7 @@ function ql(d: Float64Array, e: Float64Array, z: Float64Array | null, n: number)
         // Wilkinson-like shift from the leading 2 × 2 block
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = Math.hypot(p, 1);
+        let r = hypot(p, 1);
         if (p < 0) r = -r;
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
@@ -197,7 +276,7 @@ function ql(d: Float64Array, e: Float64Array, z: Float64Array | null, n: number)
           s2 = s;
           g = c * e[i];
           h = c * p;
-          r = Math.hypot(p, e[i]);
+          r = hypot(p, e[i]);
           e[i + 1] = s * r;
           s = e[i] / r;
           c = p / r;

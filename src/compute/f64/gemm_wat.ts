@@ -9,13 +9,12 @@
  * group of the block, and the block's rows of A stay in L2 across panels (GotoBLAS's
  * ordering, without packing A: its four rows are four sequential streams).
  *
- * The memory is imported and shared, so the pool's threads (src/compute/f64/pool.ts) run the
- * same code over the same bytes; every pointer is a byte offset.
+ * The functions go into pool.ts's module, whose memory is imported and shared, so the pool's
+ * threads run the same code over the same bytes; every pointer is a byte offset.
  *
  * @module
  */
-export const GEMM_WAT = `(module
-  (import "env" "memory" (memory 1 65536 shared))
+export const GEMM_WAT = `
 
   ;; C[r0:r0+4, j:j+4] += A[r0:r0+4, k-block] · P (the panel); lda, ldc in bytes
   (func $micro (param $a i32) (param $lda i32) (param $p i32) (param $kc i32)
@@ -94,4 +93,4 @@ export const GEMM_WAT = `(module
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $nextJ)))
   )
-)`;
+`;

@@ -1,6 +1,7 @@
 /**
  * The float64 kernel pool (DESIGN.md "Compute", layer 2): one shared WebAssembly memory, the
- * f64x2 product kernel (gemm_wat.ts) instantiated over it on the calling thread and on
+ * f64x2 kernels (the product, gemm_wat.ts; the tridiagonalisation's trailing pass,
+ * tridiagonal_wat.ts) instantiated over it on the calling thread and on
  * `threads − 1` helper Workers, and a control block on which a job is posted and its tasks
  * handed out with Atomics (tasks.ts). A call blocks its caller, which computes tasks too,
  * until every task is done: the science stays synchronous code, and a run's Worker (never
@@ -13,6 +14,7 @@
  * @module
  */
 import { GEMM_WAT } from "./gemm_wat.ts";
+import { TRIDIAGONAL_WAT } from "./tridiagonal_wat.ts";
 import {
   claim,
   CLOSED,
@@ -20,6 +22,7 @@ import {
   FARGS,
   GEN_MASK,
   genOf,
+  kernelsOf,
   MAP_CHUNK,
   MAX_TASKS,
   MC,
@@ -27,7 +30,6 @@ import {
   runTask,
   taskCount,
   type TaskEnv,
-  type TileKernel,
 } from "./tasks.ts";
 import { type EntrywiseMap, MAP_KINDS } from "./entrywise.ts";
 
@@ -41,7 +43,11 @@ function compile(): Promise<WebAssembly.Module> {
     // imported here, not at the top: `list` and the server load every pipeline, and need no wabt
     const { default: initWabt } = await import("wabt");
     const wabt = await initWabt();
-    const parsed = wabt.parseWat("gemm_f64.wat", GEMM_WAT, { simd: true, threads: true });
+    const wat = `(module
+      (import "env" "memory" (memory 1 65536 shared))
+      ${GEMM_WAT}
+      ${TRIDIAGONAL_WAT})`;
+    const parsed = wabt.parseWat("kernels_f64.wat", wat, { simd: true, threads: true });
     try {
       return await WebAssembly.compile(new Uint8Array(parsed.toBinary({}).buffer));
     } finally {
@@ -83,6 +89,21 @@ export interface MapJob {
   readonly sigmaW2: number;
 }
 
+/** A step of the tridiagonalisation's trailing pass: byte offsets, S's stride in bytes. */
+export interface TridiagonalJob {
+  readonly s: number;
+  readonly ld: number;
+  readonly n: number;
+  readonly from: number;
+  readonly v: number;
+  readonly w: number;
+  readonly u: number;
+  /** `tasks` × n doubles: each task's column sums */
+  readonly z: number;
+  readonly y: number;
+  readonly tasks: number;
+}
+
 export class F64Pool {
   readonly #memory: WebAssembly.Memory;
   readonly #env: TaskEnv;
@@ -116,7 +137,6 @@ export class F64Pool {
     const module = await compile();
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
-    const tile = (instance.exports as unknown as { tile: TileKernel }).tile;
     const fargs = new Float64Array(new SharedArrayBuffer(8 * FARGS.length));
     const helpers = await Promise.all(
       Array.from({ length: threads - 1 }, () =>
@@ -130,7 +150,7 @@ export class F64Pool {
           w.postMessage({ module, memory, ctrl, fargs });
         })),
     );
-    return new F64Pool({ tile, ctrl, fargs, memory }, helpers);
+    return new F64Pool({ ...kernelsOf(instance), ctrl, fargs, memory }, helpers);
   }
 
   /** Threads that compute a job: the caller and its helpers. */
@@ -215,6 +235,39 @@ export class F64Pool {
       fargs[FARGS.b] = job.sigmaB2;
       fargs[FARGS.w] = job.sigmaW2;
     });
+  }
+
+  /**
+   * One step of the tridiagonalisation's trailing pass (tridiagonal_wat.ts) over rows
+   * from…n−1 of S, in `tasks` row ranges of equal area (tasks.ts's triangleSplit): S's
+   * entries updated in place, y's rows written, task t's column sums left in z + 8·n·t.
+   * A job of one task runs here without waking the helpers (a short trailing block).
+   */
+  tridiagonalStep(job: TridiagonalJob): void {
+    if (this.#closed) throw new Error("the float64 kernel pool is closed");
+    const ctrl = this.#ctrl;
+    const write = () => {
+      ctrl[CTRL.job] = 2;
+      ctrl[CTRL.a] = job.s;
+      ctrl[CTRL.lda] = job.ld;
+      ctrl[CTRL.triN] = job.n;
+      ctrl[CTRL.triFrom] = job.from;
+      ctrl[CTRL.vAt] = job.v;
+      ctrl[CTRL.wAt] = job.w;
+      ctrl[CTRL.uAt] = job.u;
+      ctrl[CTRL.zAt] = job.z;
+      ctrl[CTRL.yAt] = job.y;
+    };
+    if (job.tasks > 1 && this.#helpers.length) {
+      this.#dispatch(job.tasks, write);
+      return;
+    }
+    this.jobs++;
+    const gen = (genOf(Atomics.load(ctrl, CTRL.next)) + 1) & GEN_MASK;
+    Atomics.store(ctrl, CTRL.next, nextWord(gen, CLOSED)); // no helper takes these tasks
+    write();
+    Atomics.store(ctrl, CTRL.tasks, job.tasks);
+    for (let t = 0; t < job.tasks; t++) runTask(this.#env, t);
   }
 
   /**

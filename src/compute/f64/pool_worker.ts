@@ -7,7 +7,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { claim, CTRL, genOf, runTask, type TileKernel } from "./tasks.ts";
+import { claim, CTRL, genOf, kernelsOf, runTask, type TaskEnv } from "./tasks.ts";
 
 self.onmessage = async (
   e: MessageEvent<
@@ -21,8 +21,7 @@ self.onmessage = async (
 ) => {
   const { module, memory, ctrl, fargs } = e.data;
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const tile = (instance.exports as unknown as { tile: TileKernel }).tile;
-  const env = { tile, ctrl, fargs, memory };
+  const env: TaskEnv = { ...kernelsOf(instance), ctrl, fargs, memory };
   let seen = Atomics.load(ctrl, CTRL.next); // before "ready": no job can open before it
   self.postMessage("ready");
   for (;;) {

@@ -1,6 +1,7 @@
 /**
  * The float64 pool's jobs and their tasks, shared by the calling thread and the helpers. A
- * layer map over a kernel matrix's entries (entrywise.ts), in chunks; or C += A·B over a
+ * layer map over a kernel matrix's entries (entrywise.ts), in chunks; a step of the
+ * tridiagonalisation's trailing pass, in row ranges of equal area; or C += A·B over a
  * padded block, split into row blocks of MC rows, each block walking B's
  * k-blocks in order (its rows of C see every k-block, so no two tasks write the same bytes).
  * With `lower`, a row block stops at its own last column (a symmetric update's lower half:
@@ -60,7 +61,19 @@ export const CTRL = {
   gAt: 20,
   dgAt: 21,
   points: 22,
-  length: 23,
+  /**
+   * job 2, a step of the tridiagonalisation's trailing pass (tridiagonal_wat.ts): S at `a`
+   * with row stride `lda` (bytes); its order and first row; byte offsets of the vectors v, w,
+   * u, of the tasks' column sums z (n doubles each, task after task) and of the row sums y
+   */
+  triN: 23,
+  triFrom: 24,
+  vAt: 25,
+  wAt: 26,
+  uAt: 27,
+  zAt: 28,
+  yAt: 29,
+  length: 30,
 } as const;
 
 /** Float arguments of a map job, in their own shared Float64Array: q, σb², σw². */
@@ -102,6 +115,30 @@ export function claim(ctrl: Int32Array, gen: number): number {
 /** The largest task count a job may have (below CLOSED, so that a closed word takes none). */
 export const MAX_TASKS = CLOSED - 1;
 
+/** tridiagonal_wat.ts's tridiag_rows. */
+export type TridiagonalKernel = (
+  s: number,
+  ld: number,
+  n: number,
+  i0: number,
+  i1: number,
+  v: number,
+  w: number,
+  u: number,
+  z: number,
+  y: number,
+) => void;
+
+/**
+ * First row of task t of `tasks` over rows from…n−1 of an upper triangle: rows get shorter,
+ * so the split is by area (the rows after a boundary hold (1 − t/tasks) of it). A function of
+ * the job alone, not of the threads: the sums, and so the bits, are the same on any count.
+ */
+export function triangleSplit(from: number, n: number, tasks: number, t: number): number {
+  const m = n - from;
+  return from + Math.round(m * (1 - Math.sqrt(1 - t / tasks)));
+}
+
 export type TileKernel = (
   a: number,
   lda: number,
@@ -121,15 +158,48 @@ export function taskCount(rows: number, panels: number, chunk: number): number {
 /** What a thread needs to run any task: the product kernel, the control block, the memory. */
 export interface TaskEnv {
   readonly tile: TileKernel;
+  readonly tridiagRows: TridiagonalKernel;
   readonly ctrl: Int32Array;
   readonly fargs: Float64Array;
   readonly memory: WebAssembly.Memory;
 }
 
+/** The kernels of an instance of pool.ts's module. */
+export function kernelsOf(
+  instance: WebAssembly.Instance,
+): { tile: TileKernel; tridiagRows: TridiagonalKernel } {
+  const exports = instance.exports as unknown as {
+    tile: TileKernel;
+    tridiag_rows: TridiagonalKernel;
+  };
+  return { tile: exports.tile, tridiagRows: exports.tridiag_rows };
+}
+
 /** Task t of the job in `ctrl`. */
 export function runTask(env: TaskEnv, t: number): void {
-  if (env.ctrl[CTRL.job] === 1) mapTask(env, t);
+  const job = env.ctrl[CTRL.job];
+  if (job === 1) mapTask(env, t);
+  else if (job === 2) tridiagonalTask(env, t);
   else productTask(env.tile, env.ctrl, t);
+}
+
+/** Task t of a tridiagonalisation step: its own column sums zeroed, then its rows. */
+function tridiagonalTask({ tridiagRows, ctrl, memory }: TaskEnv, t: number): void {
+  const n = ctrl[CTRL.triN], from = ctrl[CTRL.triFrom], tasks = ctrl[CTRL.tasks];
+  const z = ctrl[CTRL.zAt] + 8 * n * t;
+  new Float64Array(memory.buffer, z, n).fill(0, from);
+  tridiagRows(
+    ctrl[CTRL.a],
+    ctrl[CTRL.lda],
+    n,
+    triangleSplit(from, n, tasks, t),
+    triangleSplit(from, n, tasks, t + 1),
+    ctrl[CTRL.vAt],
+    ctrl[CTRL.wAt],
+    ctrl[CTRL.uAt],
+    z,
+    ctrl[CTRL.yAt],
+  );
 }
 
 /** Entries [t·MAP_CHUNK, …) of a layer map (entrywise.ts's layerStep, as on one thread). */
