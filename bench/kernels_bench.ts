@@ -2,7 +2,8 @@
  * Issue #28's benchmark: the float64 kernel pool against NumPy/OpenBLAS on the same machine,
  * side by side in one run — GEMM at n = 1000 and 2000 on one thread and on every core (the
  * scaling), the NNGP at 5,000 training / 2,000 held-out digits (bench/numpy_nngp.py), and
- * one isometry draw at width 1000, depth 64 (bench/numpy_isometry.py). NumPy runs with
+ * one isometry draw at width 1000, depth 64 (bench/numpy_isometry.py), and the eigenvalues of
+ * the 978-parameter net's Hessian (numpy's eigvalsh on the same matrix). NumPy runs with
  * OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (STACK.md), and is skipped where absent.
  */
 import { F64Pool, gemm, startF64Pool, stopF64Pool } from "../src/compute/f64/mod.ts";
@@ -17,6 +18,10 @@ import { activation } from "../src/signal/activations.ts";
 import { criticalPoint } from "../src/isometry/critical_point.ts";
 import { sampleJacobianSpectra } from "../src/isometry/jacobian.ts";
 import { Rng } from "../src/random/rng.ts";
+import { TanhMlp } from "../src/landscape/mlp.ts";
+import { makeTask } from "../src/landscape/tasks.ts";
+import { adam } from "../src/landscape/sgd.ts";
+import { symmetricEigen } from "../src/numerics/symmetric_eigen.ts";
 
 const secs = (t0: number) => (performance.now() - t0) / 1000;
 
@@ -131,5 +136,41 @@ await startF64Pool(CORES);
   const np = await numpy(["bench/numpy_isometry.py"]);
   console.log(`isometry draw, width 1000, depth 64: ${side(ours, np)}; target ≤ 3×`);
 }
+// the exact Hessian spectrum of landscape_bench.ts's 978-parameter net, beside numpy's eigvalsh
+// on the same matrix (written to a temporary file)
+{
+  const rng = new Rng(1);
+  const task = makeTask(
+    "mnist",
+    { samples: 100, pixels: 10, inputs: 0, outputs: 0, hidden: [] },
+    rng,
+  );
+  const net = new TanhMlp(
+    [task.inputs, Math.round(990 / (task.inputs + 11)), 10],
+    task.x,
+    task.y,
+    task.m,
+  );
+  const h = net.hessian(adam(net, net.init(rng, 1), 100, 0.01));
+  symmetricEigen(h, net.n); // warm
+  const times = [0, 1, 2].map(() => {
+    const t0 = performance.now();
+    symmetricEigen(h, net.n);
+    return secs(t0);
+  }).sort((x, y) => x - y);
+  const file = await Deno.makeTempFile({ suffix: ".f64" });
+  await Deno.writeFile(file, new Uint8Array(h.buffer, h.byteOffset, h.byteLength));
+  const np = await numpy([
+    "-c",
+    `import numpy as np, time\nn=${net.n}\nh=np.fromfile("${file}").reshape(n, n)\nnp.linalg.eigvalsh(h)\nts=[]\nfor _ in range(3):\n  t=time.perf_counter(); np.linalg.eigvalsh(h); ts.append(time.perf_counter()-t)\nprint(f"{sorted(ts)[1]:.4f} s")`,
+  ]);
+  await Deno.remove(file);
+  console.log(
+    `eigenvalues of the ${net.n}-parameter Hessian (median of 3): ${
+      side(times[1], np)
+    }; target ≤ 3×`,
+  );
+}
+
 // the pool's helpers would keep `deno run` alive
 stopF64Pool();

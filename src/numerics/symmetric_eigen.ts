@@ -180,9 +180,14 @@ function tridiagonalize(
 
 /** Below this order the pool's dispatch, once a step, costs more than the pass it splits. */
 const POOL_MIN_N = 160;
-/** Rows per task of the trailing pass, at least; and the most tasks. A function of the rows alone (not of the threads), so the bits are too. */
-const ROWS_PER_TASK = 48;
-const MAX_TASKS = 16;
+/**
+ * Rows per task of the trailing pass, at least, and the most tasks: a function of the rows
+ * alone (not of the threads), so the bits are too. Eight keep the tasks' column sums, added
+ * here after each step, cheap (sixteen cost 10 ms more at n = 1000), and the pass is bound by
+ * memory before eight threads.
+ */
+const ROWS_PER_TASK = 64;
+const MAX_TASKS = 8;
 
 /** The reduction's matrix and vectors in the pool's memory, and its trailing pass there. */
 class PoolWorkspace {
