@@ -41,14 +41,20 @@ const SPEC = {
   draws: 1,
 } as const;
 
-Deno.bench({
-  name: "random network, width 1000, depth 50, batch 64, tanh, wasm (weights drawn in TS)",
-  n: 3,
-  warmup: 1,
-  async fn() {
-    for await (const _ of simulateNetwork(tf, SPEC, new Rng(1), async () => {})) { /* drain */ }
-  },
-});
+for (const kernels of ["simd", "tfjs"] as const) {
+  Deno.bench({
+    name: `random network, width 1000, depth 50, batch 64, tanh, ${
+      kernels === "simd" ? "float32 SIMD kernels (a wasm run's)" : "tfjs-wasm"
+    } (weights drawn in TS)`,
+    n: 3,
+    warmup: 1,
+    async fn() {
+      for await (const _ of simulateNetwork(tf, SPEC, new Rng(1), async () => {}, kernels)) {
+        /* drain */
+      }
+    },
+  });
+}
 
 Deno.bench({
   name: "  of which: drawing 50M N(0, σ²) weights (ziggurat)",

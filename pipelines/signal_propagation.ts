@@ -170,6 +170,7 @@ export default definePipeline({
         { ...p, activation: p.activation as ActivationName },
         ctx.rng,
         ctx.tick,
+        ctx.backend === "wasm" ? "simd" : "tfjs",
       );
       for await (const { layer, q, c } of sim) {
         yield { stream: "qmap", row: { layer, q, source: "simulation" } };
