@@ -55,10 +55,12 @@ Deno.test("computed: trainability's cells train on the float32 SIMD kernels, one
   assertEquals(row.computed, "float32 wasm-simd (4 nets)");
 });
 
-Deno.test("computed: signal-propagation's simulation is tfjs on the chosen backend", async () => {
+Deno.test("computed: signal-propagation's simulation is tfjs on the chosen backend, and the SIMD kernels on wasm", async () => {
   const def = findPipeline("signal-propagation")!;
   const row = await done(def, { width: 32, depth: 4 });
   assert(/^tfjs cpu \([\d,]+ tensors\)$/.test(String(row.computed)), String(row.computed));
+  const wasm = await done(def, { width: 32, depth: 4 }, "wasm");
+  assertEquals(wasm.computed, "float32 wasm-simd (1 net)");
 });
 
 Deno.test("computed: the NNGP's dot products and Cholesky run on the float64 pool", async () => {
