@@ -204,3 +204,31 @@ Deno.test("RunPool refuses a size outside [1, 256], naming what is allowed", () 
     }
   }
 });
+
+// A worker warms its float64 kernel threads before a run asks (run_worker.ts: a Worker started
+// from a Worker takes ≈ 0.5 s); a run gets the pool's size of them, and a split sweep's shards,
+// which already fill the cores, one each — the warmed threads replaced, not used beside.
+Deno.test("a warmed worker's run has the pool's kernel threads, a split sweep's shards one each", async () => {
+  const pool = new RunPool(2, "cpu");
+  try {
+    const iso = findPipeline("isometry")!;
+    const one = await firstValueFrom(
+      pool.run(iso, opts("r-iso", resolveRunParams(iso, { width: 64, depth: 4 }))).pipe(toArray()),
+    );
+    assert(String(one[0].compute).includes("f64x2 × 2 threads"), String(one[0].compute));
+    assert(
+      String(one.at(-1)!.computed).includes("f64x2 × 2 threads"),
+      String(one.at(-1)!.computed),
+    );
+    const gp = findPipeline("nngp")!;
+    const params = resolveRunParams(gp, { n_train: 200, n_test: 100, widths: 0, grid_points: 2 });
+    const split = await firstValueFrom(pool.run(gp, opts("r-gp", params)).pipe(toArray()));
+    assertEquals(split.at(-1)!.status, "ok");
+    assert(
+      /f64x2 × 1 thread \([\d,]+ jobs\) on 2 workers$/.test(String(split.at(-1)!.computed)),
+      String(split.at(-1)!.computed),
+    );
+  } finally {
+    pool.close();
+  }
+});

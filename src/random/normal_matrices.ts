@@ -5,8 +5,24 @@
  * holds the main thread. The worker has its own Rng seeded from the caller's,
  * and answers in order, so the matrices depend on the seed alone, not on timing.
  *
+ * A Worker started from inside another Worker (a run's, src/runtime/run_worker.ts) takes
+ * ≈ 0.5 s to start running in Deno 2.9, against ≈ 20 ms from a main thread, and the first
+ * message it is sent arrives ≈ 0.5 s late too (later ones at once): a run worker calls
+ * `prestartNormalWorker` while it warms, which starts one and sends it that first message,
+ * and the first NormalMatrices takes that worker.
+ *
  * @module
  */
+
+const WORKER_URL = new URL("./normal_worker.ts", import.meta.url);
+let spare: Worker | null = null;
+
+/** Start a drawing worker now, for the next NormalMatrices to take (once; idle until then). */
+export function prestartNormalWorker(): void {
+  if (spare) return;
+  spare = new Worker(WORKER_URL, { type: "module" });
+  spare.postMessage({ type: "wake" });
+}
 
 export class NormalMatrices {
   readonly #worker: Worker;
@@ -16,7 +32,8 @@ export class NormalMatrices {
   #taken = 0;
 
   constructor(seed: number, readonly size: number, std: number, readonly ahead = 2) {
-    this.#worker = new Worker(new URL("./normal_worker.ts", import.meta.url), { type: "module" });
+    this.#worker = spare ?? new Worker(WORKER_URL, { type: "module" });
+    spare = null;
     this.#worker.onmessage = (e: MessageEvent<Float32Array>) => {
       const take = this.#waiting.shift();
       if (take) take(e.data);

@@ -20,7 +20,8 @@ scope.onmessage = (e: MessageEvent) => {
   const m = e.data as { type: "init"; seed: number; size: number; std: number } | {
     type: "more";
     count: number;
-  };
+  } | { type: "wake" };
+  if (m.type === "wake") return; // normal_matrices.ts's prestart: see there
   if (m.type === "init") {
     rng = new Rng(m.seed);
     size = m.size;

@@ -19,7 +19,7 @@ import type { Fields, Pipeline } from "./pipeline.ts";
 import { type Row, type RunOptions, type RunStatus, SHARD_STREAM } from "./run.ts";
 import { RunLog } from "./run_log.ts";
 import { MAX_THREADS } from "./threads.ts";
-import type { RunJob, WorkerMessage } from "./run_worker.ts";
+import type { RunJob, WarmJob, WorkerMessage } from "./run_worker.ts";
 
 /** The module that defines each pipeline, for a worker to import (registered with the registry). */
 // deno-lint-ignore no-explicit-any
@@ -48,6 +48,8 @@ export class RunPool {
   readonly #waiting: Pending[] = [];
   /** the next run's worker, warming (null until the first run asks, and while none is wanted) */
   #spare: Worker | null = null;
+  /** the control block each worker's kernel threads were started with, while it warms */
+  readonly #controls = new WeakMap<Worker, Int32Array>();
 
   constructor(size: number, backend: BackendChoice) {
     if (!(Number.isInteger(size) && size >= 1 && size <= MAX_THREADS)) {
@@ -71,9 +73,14 @@ export class RunPool {
     this.#spare ??= this.#spawn();
   }
 
-  #spawn(): Worker {
+  /** A worker that warms itself, with its kernel threads (`threads` of them) started. */
+  #spawn(threads = this.#size): Worker {
     const w = new Worker(new URL("./run_worker.ts", import.meta.url), { type: "module" });
-    w.postMessage({ type: "warm", backend: this.#backend });
+    const kernelControl = newKernelControl();
+    this.#controls.set(w, kernelControl);
+    w.postMessage(
+      { type: "warm", backend: this.#backend, threads, kernelControl } satisfies WarmJob,
+    );
     return w;
   }
 
@@ -96,7 +103,10 @@ export class RunPool {
 
   /** Stop warming (server shutdown). */
   close(): void {
-    this.#spare?.terminate();
+    if (this.#spare) {
+      this.#spare.terminate();
+      closeKernelControl(this.#controls.get(this.#spare)!); // its kernel threads outlive it else
+    }
     this.#spare = null;
   }
 
@@ -209,8 +219,8 @@ export class RunPool {
           onStart?.();
           const { signal: _s, logDir: _l, ...rest } = opts;
           for (let index = 0; index < count; index++) {
-            const w = index === 0 ? first : this.#spawn(); // the other shards' workers start cold
-            const kernelControl = newKernelControl();
+            const w = index === 0 ? first : this.#spawn(1); // the other shards' workers start cold
+            const kernelControl = this.#controls.get(w)!;
             workers.push(w);
             controls.push(kernelControl);
             w.onmessage = (e: MessageEvent<WorkerMessage>) => {
