@@ -17,6 +17,8 @@ import { ensureLoaded } from "./connection.ts";
 import { redrawPicker } from "./run_picker.ts";
 import { $, setStatus, store, ui, view as pageView } from "./state.ts";
 import type { Row } from "./store.ts";
+import { SeriesColours } from "./colours.ts";
+import type { Margins } from "./panels/types.ts";
 
 const REDRAW_MS = 100; // at most ten redraws a second, however fast rows arrive
 /** one frame of an animated panel (a diffusion's particles through t) */
@@ -67,24 +69,92 @@ function progressText(rows: readonly Row[] | undefined): string {
 }
 
 /**
- * Presentation mode: the slide's panels tiled to fill the screen below its title (one, two
- * side by side, or a 2 × 2 / 3 × 2 grid), chart text at 20 px — at 1280 × 720 that is
- * what the back of a room can read — and the grid's columns set on #panels.
+ * Presentation mode: the slide's panels tiled to fill the screen below its title (up to three
+ * side by side, or a 2 × 2 / 3 × 2 grid; one column on a phone), chart text at 20 px — at 1280 × 720 that is
+ * what the back of a room can read — and the grid's columns set on #panels. Each panel's
+ * chart is its cell less what its figure holds besides the chart (caption, legend), as
+ * measured when it was last drawn (`chrome`), so the slide fits the screen (issue #29).
  */
 const PRESENT_FONT = 20;
+/** A figure's caption and a one-line legend at 20 px, before a panel was measured. */
+const DEFAULT_CHROME = 110;
+/** The grid's gap between rows, and a figure's padding (style.css), with a pixel to spare. */
+const ROW_GAP = 8, FIGURE_PAD = 14;
+/** The least of a cell a chart keeps, however much its caption and legend take. */
+const MIN_CHART_SHARE = 0.5;
 function presentSizes(n: number, main: HTMLElement) {
-  const cols = n <= 1 ? 1 : n <= 4 ? 2 : 3;
+  // a wide screen takes three side by side before it takes two rows; a phone, one column
+  const portrait = globalThis.innerWidth < globalThis.innerHeight;
+  const cols = portrait ? 1 : n <= 3 ? n : n === 4 ? 2 : 3;
   const rows = Math.max(1, Math.ceil(n / cols));
   const w = main.clientWidth;
   // below the slide's title and the run's line, to the bottom of the screen
-  const h = globalThis.innerHeight - $("#panels").getBoundingClientRect().top - 12;
+  const h = globalThis.innerHeight - $("#panels").getBoundingClientRect().top - 8;
   $("#panels").style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
   return {
-    // figure padding (≈ 12 px), the caption's line (≈ 36 px), a legend (≈ 70 px at 18 px)
     width: Math.max(240, Math.floor(w / cols) - 28),
-    height: Math.max(180, Math.floor(h / rows) - 120),
+    /** a figure's whole height: its chart is this less its chrome */
+    cell: Math.floor((h - ROW_GAP * (rows - 1)) / rows) - FIGURE_PAD,
     fontSize: PRESENT_FONT,
   };
+}
+
+/** One colour per series name on the slide (or the run) shown: its panels share it. */
+const colours = new SeriesColours();
+/** Per run and panel: what its labels were measured to need beyond its margins (it only grows). */
+const labelRoom = new Map<string, Margins>();
+/** Per run and panel, presentation mode: its figure's height less its chart's. */
+const chromeOf = new Map<string, number>();
+/** Redraws a scope may ask for to fit its labels and chrome (each a measured correction). */
+const MAX_REFITS = 4;
+const refits = new Map<string, number>();
+
+/** The chart of a figure: its largest SVG (a legend's swatches are small ones beside it). */
+function chartOf(fig: Element): SVGSVGElement | null {
+  return [...fig.querySelectorAll("svg")].sort((a, b) =>
+    b.clientWidth * b.clientHeight - a.clientWidth * a.clientHeight
+  )[0] ?? null;
+}
+
+/**
+ * Labels that stick out of their chart (a long tick label, a note at the frame's edge): the
+ * room they lack on each side, added to what `key` had. True if it grew.
+ */
+function fitLabels(fig: Element, key: string): boolean {
+  const svg = chartOf(fig);
+  if (!svg) return false;
+  const box = svg.getBoundingClientRect();
+  let top = 0, right = 0, bottom = 0, left = 0;
+  for (const t of svg.querySelectorAll("text")) {
+    if (!(t.textContent ?? "").trim()) continue;
+    const r = t.getBoundingClientRect();
+    if (r.width === 0) continue;
+    left = Math.max(left, box.left - r.left);
+    right = Math.max(right, r.right - box.right);
+    top = Math.max(top, box.top - r.top);
+    bottom = Math.max(bottom, r.bottom - box.bottom);
+  }
+  if (Math.max(top, right, bottom, left) < 0.5) return false;
+  const had = labelRoom.get(key) ?? { top: 0, right: 0, bottom: 0, left: 0 };
+  const grow = (a: number, b: number) => Math.min(300, a + (b > 0.5 ? Math.ceil(b) + 4 : 0));
+  labelRoom.set(key, {
+    top: grow(had.top, top),
+    right: grow(had.right, right),
+    bottom: grow(had.bottom, bottom),
+    left: grow(had.left, left),
+  });
+  return true;
+}
+
+/** Presentation mode: remember a figure's chrome; true if it changed enough to redraw for. */
+function measureChrome(fig: HTMLElement, key: string): boolean {
+  const svg = chartOf(fig);
+  if (!svg) return false;
+  const chrome = Math.ceil(fig.getBoundingClientRect().height - svg.getBoundingClientRect().height);
+  const had = chromeOf.get(key);
+  if (had !== undefined && Math.abs(had - chrome) <= 4) return false;
+  chromeOf.set(key, chrome);
+  return true;
 }
 
 function redrawTalk() {
@@ -111,18 +181,13 @@ function exportButtons(caption: HTMLElement, fig: HTMLElement, name: string) {
     b.textContent = kind;
     b.title = `download this panel as ${kind}`;
     b.onclick = () => {
-      // the chart is the largest SVG (a legend's swatches are small ones beside it)
-      const svg = [...fig.querySelectorAll("svg")].sort((a, b) =>
-        b.clientWidth * b.clientHeight - a.clientWidth * a.clientHeight
-      )[0] ?? null;
+      const svg = chartOf(fig);
       if (!svg) {
         return setStatus("this panel has no chart to export", true);
       }
       if (kind === "SVG") {
         downloadSvg(svg, name);
-      } else {downloadPng(svg, name).catch((e) =>
-          setStatus(String(e), true)
-        );}
+      } else downloadPng(svg, name).catch((e) => setStatus(String(e), true));
     };
     caption.append(b);
   }
@@ -191,8 +256,23 @@ export function redraw() {
     320,
     Math.min(720, (main.clientWidth - 16) / (specs.length > 1 ? 2 : 1) - 60),
   );
-  const size = { width, height: present?.height, fontSize: present?.fontSize };
+  const scope = `${ui.shownSlide ?? "run"}:${view.run}`;
+  colours.use(scope);
+  const keyOf = (id: string) => `${view.run}/${id}`;
   const figures = specs.map((spec) => {
+    const key = keyOf(spec.id);
+    const size = {
+      width,
+      height: present
+        ? Math.max(
+          MIN_CHART_SHARE * present.cell,
+          present.cell - (chromeOf.get(key) ?? DEFAULT_CHROME),
+        )
+        : undefined,
+      fontSize: present?.fontSize,
+      colours,
+      margins: labelRoom.get(key),
+    };
     let fig = main.querySelector<HTMLElement>(`figure[data-panel="${spec.id}"]`);
     if (!fig || fig.dataset.run !== view.run) {
       fig = document.createElement("figure");
@@ -203,6 +283,7 @@ export function redraw() {
     const rows = view.streams.get(spec.stream) ?? [];
     const caption = document.createElement("figcaption");
     caption.textContent = spec.title;
+    caption.title = spec.title; // all of it, where a slide shows two lines
     const frame = Math.floor(performance.now() / FRAME_MS);
     if (spec.kind === "series" && spec.animate) {
       ui.animating = true;
@@ -249,4 +330,22 @@ export function redraw() {
     return fig;
   });
   main.replaceChildren(...figures);
+  // measured now that they are on the page: labels that stick out, and (projected) what each
+  // figure holds besides its chart; a correction redraws, a few times a scope at most
+  let again = false;
+  for (const fig of figures) {
+    const key = keyOf(fig.dataset.panel!);
+    again = fitLabels(fig, key) || again;
+    if (present) again = measureChrome(fig, key) || again;
+  }
+  // a budget per scope and rows drawn: new rows may need new room (a longer tick label)
+  let rows = 0;
+  for (const r of view.streams.values()) rows += r.length;
+  const budget = `${scope}:${rows}`;
+  if (!refits.has(budget)) refits.clear();
+  const n = refits.get(budget) ?? 0;
+  if (again && n < MAX_REFITS) {
+    refits.set(budget, n + 1);
+    scheduleRedraw();
+  }
 }

@@ -84,7 +84,7 @@ Deno.test("seriesPanel() with a group draws one theory line per group and points
     3,
   );
   // colour is the mode's, so the chart says which mark is theory and which simulation
-  assert(html(el).includes("lines: theory · points: simulation"), "a key for the two marks");
+  assert(html(el).includes("— theory   ● simulation"), "a key for the two marks");
   const theoryOnly = seriesPanel(rows.filter((r) => r.source === "theory"), MODES_SPEC, {
     document: doc,
   });

@@ -193,6 +193,36 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "offline, a slide plays only a recording of all its params: one left at its default does not take another slide's",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const two = JSON.stringify({
+      title: "two grids",
+      slides: [
+        { title: "six", pipeline: "phase-diagram", params: { grid: 6 } },
+        { title: "default", pipeline: "phase-diagram", params: {} },
+      ],
+    });
+    const first = appWith({ talk: two });
+    await first.talk!.go(0);
+    const run = first.talk!.state().runs[0]!;
+    await until(() => first.runs.get(run)?.status === "ok");
+    const second = appWith({ talk: two, offline: true, logDir: first.logDir });
+    assertEquals(await second.runs.loadRecorded(), 1);
+    // the default grid was never rehearsed: the 6 × 6 recording is not it
+    await second.talk!.go(1);
+    assertEquals(second.talk!.state().runs[1], null);
+    await second.talk!.go(0);
+    const played = second.talk!.state().runs[0]!;
+    assertEquals(second.runs.get(played)?.replay_of, run);
+    first.runs.stopAll();
+    second.runs.stopAll();
+  },
+});
+
 Deno.test("parseIngest() accepts flat rows and refuses the batch at the first bad line, naming it", () => {
   const ok = parseIngest(
     '{"stream":"loss","step":1,"loss":0.5,"run":"ignored"}\n\n{"stream":"done"}\n',

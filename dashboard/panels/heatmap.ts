@@ -9,7 +9,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Row } from "../store.ts";
-import type { HeatmapSpec, PanelOptions } from "./types.ts";
+import { type HeatmapSpec, margins, type PanelOptions } from "./types.ts";
 
 /** Sorted distinct values and each one's extent: halfway to its neighbours, mirrored at the ends. */
 export function cellEdges(values: readonly number[]): { at: number[]; lo: number[]; hi: number[] } {
@@ -150,9 +150,13 @@ export function heatmapPanel(
     document: opts.document,
     width: spec.facet ? facetWidth(cells, opts) : opts.width ?? 640,
     height: opts.height ?? 420,
-    marginLeft: 56,
     // large text (presentation mode) needs room under the x ticks for the axis label
-    ...(opts.fontSize && opts.fontSize > 16 ? { marginBottom: 2 * opts.fontSize } : {}),
+    ...margins({
+      top: 20,
+      right: 20,
+      bottom: opts.fontSize && opts.fontSize > 16 ? 2 * opts.fontSize : 30,
+      left: 56,
+    }, opts),
     style: { fontSize: `${opts.fontSize ?? 14}px` },
     x: { label: spec.x, domain: xDomain },
     y: { label: spec.y, domain: yDomain },

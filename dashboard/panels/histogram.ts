@@ -4,7 +4,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Row } from "../store.ts";
-import type { HistogramSpec, PanelOptions } from "./types.ts";
+import { type HistogramSpec, margins, type PanelOptions } from "./types.ts";
 
 export function histogramPanel(
   rows: readonly Row[],
@@ -21,8 +21,7 @@ export function histogramPanel(
     document: opts.document,
     width: opts.width ?? 560,
     height: opts.height ?? Math.max(160, 110 * Math.max(1, groups.length)),
-    marginLeft: 56,
-    marginRight: 150,
+    ...margins({ top: 20, right: 150, bottom: 30, left: 56 }, opts),
     grid: true,
     style: { fontSize: `${opts.fontSize ?? 13}px` },
     x: { label: spec.xLabel ?? "eigenvalue" },

@@ -4,7 +4,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { type Row, thin } from "../store.ts";
-import type { PanelOptions, SeriesSpec } from "./types.ts";
+import { margins, type PanelOptions, type SeriesSpec } from "./types.ts";
 
 const num = (r: Row, k: string) => (typeof r[k] === "number" ? (r[k] as number) : NaN);
 
@@ -17,6 +17,15 @@ function extent(rows: readonly Row[], k: string): number[] | undefined {
 /** margins: the left one always (room for tick labels); the rest only where facets are squared */
 const MARGIN_LEFT = 56, MARGIN_RIGHT = 20, MARGIN_TOP = 40, MARGIN_BOTTOM = 30;
 
+/**
+ * A log axis's tick count: one per `each` px, 2 to 6. d3 draws a decade's 2…9 only while the
+ * count exceeds the decades shown, and then labels just some (1, 2, 3…): more labels than that
+ * collide, on a wide axis (twelve decades at 1080 px tall) as on a narrow one.
+ */
+function logTicks(px: number, each: number): number {
+  return Math.min(6, Math.max(2, Math.floor(px / each)));
+}
+
 /** The frame every series panel shares: size, grid, axes; colour and marks vary. */
 function plotSeries(
   spec: SeriesSpec,
@@ -28,24 +37,43 @@ function plotSeries(
     document: opts.document,
     width: opts.width ?? 560,
     height: opts.height ?? 320,
-    marginLeft: MARGIN_LEFT,
-    // fixed where facets are sized square (squareFacets); Plot's own elsewhere, but for
-    // large text (presentation mode), whose axis labels need room Plot's defaults do not give
-    ...(spec.facet
-      ? { marginRight: MARGIN_RIGHT, marginTop: MARGIN_TOP, marginBottom: MARGIN_BOTTOM }
-      : opts.fontSize && opts.fontSize > 16
-      ? {
-        marginTop: 2 * opts.fontSize,
-        marginBottom: 2 * opts.fontSize,
-        marginRight: 2 * opts.fontSize,
-      }
-      : {}),
+    // fixed where facets are sized square (squareFacets); Plot's defaults elsewhere, but for
+    // large text (presentation mode), whose axis labels need room Plot's defaults do not give;
+    // and whatever the layout found the labels still need
+    ...margins(
+      spec.facet
+        ? { top: MARGIN_TOP, right: MARGIN_RIGHT, bottom: MARGIN_BOTTOM, left: MARGIN_LEFT }
+        : opts.fontSize && opts.fontSize > 16
+        ? {
+          top: 2 * opts.fontSize,
+          right: 2 * opts.fontSize,
+          bottom: 2 * opts.fontSize,
+          left: MARGIN_LEFT,
+        }
+        : { top: 20, right: 20, bottom: 30, left: MARGIN_LEFT },
+      opts,
+    ),
     grid: true,
     style: { fontSize: `${opts.fontSize ?? 14}px` },
-    x: { label: spec.x, type: spec.xLog ? "log" : "linear", domain: opts.xDomain },
+    // log axes: plain numbers, and as many labels as fit side by side (d3 leaves the rest
+    // of a decade's 2…9 ticks unlabelled): Plot's default crowds "20m 30m 40m" together
+    x: spec.xLog
+      ? {
+        label: spec.x,
+        type: "log",
+        domain: opts.xDomain,
+        tickFormat: "~g",
+        ticks: logTicks(opts.width ?? 560, 9 * (opts.fontSize ?? 14)),
+      }
+      : { label: spec.x, type: "linear", domain: opts.xDomain },
     // log axes: plain numbers (Plot's default SI prefixes would print a loss of 0.48 as "480m")
     y: spec.yLog
-      ? { label: spec.yLabel ?? spec.y, type: "log", tickFormat: "~g" }
+      ? {
+        label: spec.yLabel ?? spec.y,
+        type: "log",
+        tickFormat: "~g",
+        ticks: logTicks(opts.height ?? 320, 3 * (opts.fontSize ?? 14)),
+      }
       : { label: spec.yLabel ?? spec.y, domain: opts.yDomain },
     // facets are named by their tick labels; the field's name above them collides with one
     ...(spec.facet ? { fx: { label: null } } : {}),
@@ -117,10 +145,11 @@ export function seriesPanel(
     }));
   }
   const keys = [...groups.keys()];
+  const domain = [...(by === "source" ? colourDomain(keys) : keys.sort()), ...extra.map(label)];
   return plotSeries(spec, opts, {
     legend: (by !== undefined && groups.size > 0) || extra.length > 0,
-    domain: [...(by === "source" ? colourDomain(keys) : keys.sort()), ...extra.map(label)],
-    range: ["#1f5fa8", "#e0662b", "#4a9e5c", "#8a5bb0"],
+    domain,
+    range: opts.colours?.range(domain) ?? ["#1f5fa8", "#e0662b", "#4a9e5c", "#8a5bb0"],
   }, marks);
 }
 
@@ -154,11 +183,14 @@ function groupedPanel(
   // is which, wherever both are drawn.
   const sources = new Set(rows.map((r) => r[by]));
   if (sources.has("theory") && sources.has("simulation")) {
-    marks.push(Plot.text(["lines: theory · points: simulation"], {
+    // above the frame, right-aligned, short: inside it, at a slide's 20 px, "lines: theory ·
+    // points: simulation" covered the data and the top tick label
+    const size = opts.fontSize ?? 13;
+    marks.push(Plot.text(["— theory   ● simulation"], {
       frameAnchor: "top-right",
-      dx: -6,
-      dy: 6,
-      fontSize: 13,
+      lineAnchor: "bottom",
+      dy: -4,
+      fontSize: size,
       fill: "currentColor",
       className: "mark-key",
     }));
@@ -169,7 +201,7 @@ function groupedPanel(
   return plotSeries(spec, opts, {
     type: "ordinal",
     domain: groups,
-    scheme: "tableau10",
+    ...(opts.colours ? { range: opts.colours.range(groups) } : { scheme: "tableau10" }),
     legend: groups.length > 0,
     label: group,
   }, marks);
@@ -206,11 +238,23 @@ function scatterPanel(
     // particles: one colour per group (data against model samples), small and translucent
     const g = spec.group;
     marks.push(
-      Plot.dot(rows, { x: spec.x, y: spec.y, r: 1.8, fill: g, fillOpacity: 0.5, fx: spec.facet }),
+      Plot.dot(rows, {
+        x: spec.x,
+        y: spec.y,
+        r: 1.8,
+        fill: (r: Row) => String(r[g]),
+        fillOpacity: 0.5,
+        fx: spec.facet,
+      }),
     );
     const keys = [...new Set(rows.map((r) => String(r[g])))].sort();
     if (spec.facet) opts = { ...opts, ...squareFacets(rows, spec, opts) };
-    return plotSeries(spec, opts, { legend: true, domain: keys }, marks);
+    return plotSeries(
+      spec,
+      opts,
+      { legend: true, domain: keys, ...(opts.colours ? { range: opts.colours.range(keys) } : {}) },
+      marks,
+    );
   }
   marks.push(
     Plot.dot(rows, {
@@ -277,13 +321,19 @@ function arrowMarks(
 function squareFacets(
   rows: readonly Row[],
   spec: SeriesSpec,
-  opts: { width?: number; xDomain?: number[]; yDomain?: number[] },
+  opts: { width?: number; height?: number; xDomain?: number[]; yDomain?: number[] },
 ): { width: number; height: number; xDomain?: number[]; yDomain?: number[] } {
   const facets = Math.max(1, new Set(rows.map((r) => r[spec.facet!])).size);
-  const width = 1.5 * (opts.width ?? 560);
+  // wider than other panels on the dashboard; a projected slide's cell is what there is
+  let width = (opts.height === undefined ? 1.5 : 1) * (opts.width ?? 560);
   // Plot's fx is a band scale padded 0.1 between facets, none outside: step = area/(n − 0.1),
   // each facet 0.9 of a step
-  const side = (0.9 * (width - MARGIN_LEFT - MARGIN_RIGHT)) / (facets - 0.1);
+  let side = (0.9 * (width - MARGIN_LEFT - MARGIN_RIGHT)) / (facets - 0.1);
+  if (opts.height !== undefined && side + MARGIN_TOP + MARGIN_BOTTOM > opts.height) {
+    // a given height (a projected slide's cell) bounds the squares: narrower, not taller
+    side = Math.max(60, opts.height - MARGIN_TOP - MARGIN_BOTTOM);
+    width = (side * (facets - 0.1)) / 0.9 + MARGIN_LEFT + MARGIN_RIGHT;
+  }
   const x = opts.xDomain ?? extent(rows, spec.x), y = opts.yDomain ?? extent(rows, spec.y);
   if (!x || !y) return { width, height: side + MARGIN_TOP + MARGIN_BOTTOM };
   const half = Math.max(x[1] - x[0], y[1] - y[0]) / 2;

@@ -1,5 +1,6 @@
 /** Panel specs as the server describes them (src/runtime/pipeline.ts PanelSpec), and render options. */
 import type { PanelSpec } from "../../src/runtime/pipeline.ts";
+import type { SeriesColours } from "../colours.ts";
 
 export type { PanelSpec };
 export type SeriesSpec = Extract<PanelSpec, { kind: "series" }>;
@@ -21,4 +22,26 @@ export interface PanelOptions {
   readonly angle?: number;
   /** chart text in px (ticks, labels); presentation mode sets it for the back of a room */
   readonly fontSize?: number;
+  /** the slide's (or run's) colour per series name, shared by its panels */
+  readonly colours?: SeriesColours;
+  /** px to add to the chart's margins: what its labels were found to need (layout.ts) */
+  readonly margins?: Margins;
+}
+
+export interface Margins {
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+  readonly left: number;
+}
+
+/** Plot's margins: `base` (the panel's own) plus what the layout measured its labels need. */
+export function margins(base: Margins, opts: PanelOptions) {
+  const m = opts.margins;
+  return {
+    marginTop: base.top + (m?.top ?? 0),
+    marginRight: base.right + (m?.right ?? 0),
+    marginBottom: base.bottom + (m?.bottom ?? 0),
+    marginLeft: base.left + (m?.left ?? 0),
+  };
 }
