@@ -19,6 +19,7 @@ import { $, setStatus, store, ui, view as pageView } from "./state.ts";
 import type { Row } from "./store.ts";
 import { SeriesColours } from "./colours.ts";
 import type { Margins } from "./panels/types.ts";
+import { fieldLabel } from "../src/runtime/notation.ts";
 
 const REDRAW_MS = 100; // at most ten redraws a second, however fast rows arrive
 /** one frame of an animated panel (a diffusion's particles through t) */
@@ -261,6 +262,8 @@ export function redraw() {
   const keyOf = (id: string) => `${view.run}/${id}`;
   const figures = specs.map((spec) => {
     const key = keyOf(spec.id);
+    const stream = def?.streams[spec.stream];
+    const label = (field: string) => fieldLabel(stream, field);
     const size = {
       width,
       height: present
@@ -272,6 +275,7 @@ export function redraw() {
       fontSize: present?.fontSize,
       colours,
       margins: labelRoom.get(key),
+      label,
     };
     let fig = main.querySelector<HTMLElement>(`figure[data-panel="${spec.id}"]`);
     if (!fig || fig.dataset.run !== view.run) {
@@ -288,19 +292,19 @@ export function redraw() {
     if (spec.kind === "series" && spec.animate) {
       ui.animating = true;
       const value = frameValue(rows, spec.animate, frame);
-      if (value !== undefined) caption.append(` · ${spec.animate} = ${value}`);
+      if (value !== undefined) caption.append(` · ${label(spec.animate)} = ${value}`);
     }
     if (spec.kind === "projection") {
       ui.animating = true;
       const value = frameValue(rows, spec.frame, frame, "ascending");
-      if (value !== undefined) caption.append(` · ${spec.frame} = ${value}`);
+      if (value !== undefined) caption.append(` · ${label(spec.frame)} = ${value}`);
     }
     let body: Element;
     if (spec.kind === "series") {
       const overlay = spec.overlay ? view.streams.get(spec.overlay.stream) ?? [] : [];
       const arrows = spec.arrows ? view.streams.get(spec.arrows.stream) ?? [] : [];
       body = seriesPanel(rows, spec, { ...size, overlay, arrows, frame });
-    } else if (spec.kind === "table") body = tablePanel(rows, spec);
+    } else if (spec.kind === "table") body = tablePanel(rows, spec, size);
     else if (spec.kind === "histogram") body = histogramPanel(rows, spec, size);
     else if (spec.kind === "projection") {
       // a turn every 40 s, read off the clock so every redraw continues it
@@ -310,7 +314,7 @@ export function redraw() {
       const fill = ui.heatFill.get(spec.id) ?? spec.fill[0];
       const choose = document.createElement("select");
       choose.className = "fill";
-      for (const f of spec.fill) choose.append(new Option(f, f, false, f === fill));
+      for (const f of spec.fill) choose.append(new Option(label(f), f, false, f === fill));
       choose.onchange = () => {
         ui.heatFill.set(spec.id, choose.value);
         redraw();

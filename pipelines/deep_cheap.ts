@@ -203,6 +203,7 @@ export default definePipeline({
   },
   streams: {
     gate: {
+      notation: { test_error: "test error" },
       doc: "One constructed or trained product net's error.",
       fields: {
         curve: "which net: the gate with an activation, or the n-input shallow/deep product",
@@ -217,6 +218,7 @@ export default definePipeline({
       },
     },
     "gate-lambda": {
+      notation: { lambda: "λ", max_rel_error: "max relative error" },
       doc:
         "The constructed nets' error against λ, measured and to leading order in λ (∝ λ²), for drawing.",
       fields: {
@@ -227,6 +229,7 @@ export default definePipeline({
       },
     },
     activations: {
+      notation: { sigma2: "σ″(0)", sigma4: "σ⁗(0)" },
       doc: "Each activation's even derivatives at 0: the gate needs σ''(0) ≠ 0.",
       fields: {
         activation: "σ",
@@ -258,6 +261,7 @@ export default definePipeline({
       },
     },
     "rg-map": {
+      notation: { K_next: "K′" },
       doc: "The decimation map K' = ½ ln cosh 2K and the diagonal, for the cobweb.",
       fields: { K: "K", K_next: "K'", diagonal: "K" },
     },
@@ -276,6 +280,7 @@ export default definePipeline({
       series: ["temperature"],
     },
     onsager: {
+      notation: { inverse_size: "1/L" },
       doc: "The sampler against Onsager at T_c: L = 16, 32, 64 and their 1/L extrapolation.",
       fields: {
         size: "L (null: extrapolated to L = ∞ from the two largest)",
@@ -288,6 +293,7 @@ export default definePipeline({
       },
     },
     rbm: {
+      notation: { reconstruction_error: "reconstruction error" },
       doc: "Reconstruction error of each layer's CD-1 training, every 10 batches.",
       fields: { layer: "1, 2, 3", step: "batch", reconstruction_error: "mean (v − p(v|h))²" },
       series: ["layer"],
@@ -303,6 +309,10 @@ export default definePipeline({
       },
     },
     fields: {
+      notation: {
+        uniform_radius: "radius, if spread evenly",
+        uniform_locality: "locality, if spread evenly",
+      },
       doc: "Each layer's receptive fields on average.",
       fields: {
         layer: "ℓ",

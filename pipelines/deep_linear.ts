@@ -120,6 +120,7 @@ export default definePipeline({
       series: [],
     },
     weights: {
+      notation: { update_norm: "‖ΔW_l‖" },
       doc: "Each layer's weight norm and the norm of its last update.",
       fields: { step: "t", layer: "l (1 = input side)", norm: "‖W_l‖_F", update_norm: "‖ΔW_l‖_F" },
       series: ["layer"],

@@ -68,6 +68,7 @@ export default definePipeline({
   },
   streams: {
     invariants: {
+      notation: { eta: "η", zeta: "ζ", zeta_over_eta: "ζ/η", phi: "φ = n0/m", psi: "ψ = n0/n1" },
       doc: "What decides the law: η, ζ of the centred f at σ = σw σx, and the shape ratios.",
       fields: {
         eta: "η = E f(σz)²",
@@ -78,6 +79,7 @@ export default definePipeline({
       },
     },
     spectrum: {
+      notation: { lambda: "λ" },
       doc:
         "Eigenvalues of M: the sampled histogram (pooled over draws) and the theoretical density on a grid.",
       fields: {
@@ -89,6 +91,7 @@ export default definePipeline({
       },
     },
     memorization: {
+      notation: { zeta_over_eta: "ζ/η", train_error: "training error", gamma: "γ (ridge)" },
       doc:
         "Ridge regression of random targets on the n1 features of m samples (Hermite family, η = 1, ζ/η swept): the training error against ζ/η for a few γ, from the theory (a functional of G) and simulated (solved by Cholesky, 64 target vectors). Smaller ζ/η, more nonlinear f, memorises better.",
       fields: {
@@ -99,6 +102,7 @@ export default definePipeline({
       },
     },
     fit: {
+      notation: { total_variation: "total variation" },
       doc: "How far the sampled histogram is from the theory: total variation between bin masses.",
       fields: {
         total_variation: "½ Σ |sampled − theoretical| over the bins",

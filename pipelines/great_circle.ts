@@ -84,6 +84,7 @@ export default definePipeline({
   },
   streams: {
     "fixed-point": {
+      notation: { q_star: "q*", chi1: "χ1", chi2: "χ2", kappa_star: "κ̄*" },
       doc: "Where the circle starts and the slopes that set its fate.",
       fields: {
         q_star: "q*, the squared radius per unit of the input circle",

@@ -129,6 +129,7 @@ export default definePipeline({
       series: ["config"],
     },
     "critical-point": {
+      notation: { q_star: "q*", sigma_w2: "σw²", sigma_b2: "σb²", mu1: "μ1", mu2: "μ2" },
       doc: "Where the network sits: σw², σb² for χ1 = 1 at the chosen q*, and the moments of φ'².",
       fields: {
         q_star: "q*",
@@ -154,6 +155,7 @@ export default definePipeline({
       series: ["weights", "source"],
     },
     spectrum: {
+      notation: { lambda: "λ" },
       doc:
         "The eigenvalues of JJᵀ at depths 1, 2, 4, …, L: sampled, pooled over draws, as a density on log-spaced bins from the 1st percentile to the largest (the first bin also holds all below it); and the free-probability density (S-transforms multiplied, src/isometry/free_density.ts) on a log grid over the same range.",
       fields: {

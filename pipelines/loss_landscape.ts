@@ -249,6 +249,7 @@ export default definePipeline({
       },
     },
     search: {
+      notation: { start_steps: "Adam steps first", grad_norm: "‖∇‖" },
       doc: "Every search, converged or not (discarded ones are counted here).",
       fields: {
         point: "search number",

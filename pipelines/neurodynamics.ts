@@ -125,6 +125,7 @@ export default definePipeline({
   },
   streams: {
     "fixed-point": {
+      notation: { q_star: "q*", chi1: "χ1", kappa4: "κ4", c_star: "c*" },
       doc: "Where the inputs sit and what the theory predicts for them.",
       fields: {
         q_star: "q*, the inputs' squared length per unit",
@@ -157,6 +158,7 @@ export default definePipeline({
       series: ["source"],
     },
     distance: {
+      notation: { d0: "d⁰ = |h¹ − h²|²/(N q*) at the input" },
       doc: "Distances between pairs of inputs started at several distances, at the widest net.",
       fields: {
         layer: "l",

@@ -184,6 +184,10 @@ export default definePipeline({
   },
   streams: {
     lattice: {
+      notation: {
+        max_error_pair: "max |E φφ − lattice|",
+        max_error_slope: "max |E φ′φ′ − lattice|",
+      },
       doc: "How exact the tabulated layer map is: its largest error against direct 2-D quadrature.",
       fields: {
         activation: "φ",
@@ -193,6 +197,7 @@ export default definePipeline({
       },
     },
     kernel: {
+      notation: { mean_correlation: "mean K^l(x, x′)/q" },
       doc: "The NNGP kernel layer by layer: the training pairs' correlations against the c-map.",
       fields: {
         layer: "l (0: the first layer's pre-activations)",
@@ -204,6 +209,7 @@ export default definePipeline({
       },
     },
     gp: {
+      notation: { n_train: "training digits" },
       doc: "Held-out accuracy against the number of training digits.",
       fields: {
         n_train: "training digits",
@@ -236,6 +242,7 @@ export default definePipeline({
       series: ["source"],
     },
     grid: {
+      notation: { sigma_w2: "σw²", sigma_b2: "σb²", xi_c: "ξ_c", chi1: "χ1" },
       doc:
         "The NNGP's held-out accuracy over (σw², σb²) at depth grid_depth (200 training, 300 held-out digits).",
       fields: {

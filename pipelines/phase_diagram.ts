@@ -73,6 +73,14 @@ export default definePipeline({
       fields: { sigma_b2: "σb²", sigma_w2: "σw² where χ1 = 1" },
     },
     cell: {
+      notation: {
+        sigma_w2: "σw²",
+        sigma_b2: "σb²",
+        xi_c: "ξ_c",
+        chi1: "χ1",
+        q_star: "q*",
+        c_star: "c*",
+      },
       doc:
         "One grid cell; ξ_c is null on the critical line, q*, c*, ξ_c null where q is unbounded (ReLU, linear).",
       fields: {

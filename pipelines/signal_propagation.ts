@@ -114,6 +114,7 @@ export default definePipeline({
       series: ["source"],
     },
     "fixed-point": {
+      notation: { q_star: "q*", c_star: "c*", chi1: "χ1", chi_c: "χ_c", xi_q: "ξ_q", xi_c: "ξ_c" },
       doc:
         "The fixed point and depth scales; ξ is null where it diverges (on the critical line) and q*, c* are null where q grows without bound.",
       fields: {

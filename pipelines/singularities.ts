@@ -123,6 +123,7 @@ export default definePipeline({
   },
   streams: {
     setup: {
+      notation: { v_star: "v*", plateau_error: "ε on the line", teacher_units: "teacher units" },
       doc: "The overlap line's critical point and its plateau.",
       fields: {
         v_star: "v* = v1 + v2 on the line",
@@ -135,10 +136,12 @@ export default definePipeline({
       fields: { z_lo: "segment start", z_hi: "segment end (clipped to the plane drawn)" },
     },
     "attractor-line": {
+      notation: { u_norm: "|u|" },
       doc: "The same segments as points on the z axis, for drawing.",
       fields: { segment: "1, 2, …", z: "z", u_norm: "0" },
     },
     field: {
+      notation: { u_norm: "|u|" },
       doc: "Gradient descent's velocity in the (z, |u|) plane through the line (v = v*, w = J*).",
       fields: { z: "z", u_norm: "|u|", dz: "dz/dt", du: "d|u|/dt" },
     },
@@ -149,6 +152,7 @@ export default definePipeline({
       series: ["method"],
     },
     trajectory: {
+      notation: { u_norm: "|u|" },
       doc:
         "The same runs in Amari's (z, |u|) plane, while inside the part drawn (|z| ≤ 4.5, |u| ≤ 0.8).",
       fields: { method: "as loss", t: "η·step", z: "z", u_norm: "|u|" },

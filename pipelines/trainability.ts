@@ -147,6 +147,7 @@ export default definePipeline({
   },
   streams: {
     "depth-scale": {
+      notation: { sigma_w2: "σw²" },
       doc:
         "The correlation depth scale across σw² at this σb² (src/signal), and the trainable depth it predicts.",
       fields: {
@@ -157,6 +158,7 @@ export default definePipeline({
       },
     },
     cell: {
+      notation: { sigma_w2: "σw²" },
       doc: "One trained network of the grid, as it finishes (coarse cells first).",
       fields: {
         sigma_w2: "σw²",

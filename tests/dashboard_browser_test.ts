@@ -95,7 +95,8 @@ browserTest(
     Deno.mkdirSync("tests/artifacts", { recursive: true });
     await page.screenshot({ path: "tests/artifacts/dashboard.png", fullPage: true });
     const table = await page.locator('figure[data-panel="fixed-point"] table').textContent();
-    assert(table?.includes("chi1") && table.includes("ordered"), `fixed-point table: ${table}`);
+    // keys in the stream's notation (χ1, not chi1: issue #29)
+    assert(table?.includes("χ1") && table.includes("ordered"), `fixed-point table: ${table}`);
 
     // A second viewer, opened after the run, sees the same run from the hub's history.
     const second = await browser.newPage();
@@ -124,8 +125,9 @@ browserTest(
       .count();
     assert(line >= 1, "critical line drawn");
     await page.selectOption('figure[data-panel="phase"] select.fill', "chi1");
+    // the legend now names χ1, in the stream's notation
     await page.waitForFunction(() =>
-      document.querySelector('figure[data-panel="phase"]')?.textContent?.includes("chi1")
+      document.querySelector('figure[data-panel="phase"] svg')?.textContent?.includes("χ1")
     );
     Deno.mkdirSync("tests/artifacts", { recursive: true });
     await page.screenshot({ path: "tests/artifacts/phase-diagram.png" });

@@ -9,7 +9,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Row } from "../store.ts";
-import { type HeatmapSpec, margins, type PanelOptions } from "./types.ts";
+import { type HeatmapSpec, margins, nameOf, type PanelOptions } from "./types.ts";
 
 /** Sorted distinct values and each one's extent: halfway to its neighbours, mirrored at the ends. */
 export function cellEdges(values: readonly number[]): { at: number[]; lo: number[]; hi: number[] } {
@@ -158,13 +158,13 @@ export function heatmapPanel(
       left: 56,
     }, opts),
     style: { fontSize: `${opts.fontSize ?? 14}px` },
-    x: { label: spec.x, domain: xDomain },
-    y: { label: spec.y, domain: yDomain },
-    color: { ...colour, legend: opts.legend ?? true, label: fill },
+    x: { label: nameOf(opts, spec.x), domain: xDomain },
+    y: { label: nameOf(opts, spec.y), domain: yDomain },
+    color: { ...colour, legend: opts.legend ?? true, label: nameOf(opts, fill) },
     ...(spec.facet
       ? {
-        fx: { label: spec.facet.x },
-        fy: spec.facet.y ? { label: spec.facet.y } : undefined,
+        fx: { label: nameOf(opts, spec.facet.x) },
+        fy: spec.facet.y ? { label: nameOf(opts, spec.facet.y) } : undefined,
         x: { axis: null },
         y: { axis: null, reverse: true },
       }

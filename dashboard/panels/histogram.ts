@@ -4,7 +4,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Row } from "../store.ts";
-import { type HistogramSpec, margins, type PanelOptions } from "./types.ts";
+import { type HistogramSpec, margins, nameOf, type PanelOptions } from "./types.ts";
 
 export function histogramPanel(
   rows: readonly Row[],
@@ -12,9 +12,11 @@ export function histogramPanel(
   opts: PanelOptions = {},
 ): Element {
   const label = (r: Row) => {
-    const g = `${spec.group} ${r[spec.group]}`;
+    const g = `${nameOf(opts, spec.group)} ${r[spec.group]}`;
     const extra = spec.label ? r[spec.label] : undefined;
-    return typeof extra === "number" ? `${g} · ${spec.label} ${extra.toPrecision(3)}` : g;
+    return typeof extra === "number"
+      ? `${g} · ${nameOf(opts, spec.label!)} ${extra.toPrecision(3)}`
+      : g;
   };
   const groups = [...new Set(rows.map(label))];
   return Plot.plot({
@@ -25,7 +27,7 @@ export function histogramPanel(
     grid: true,
     style: { fontSize: `${opts.fontSize ?? 13}px` },
     x: { label: spec.xLabel ?? "eigenvalue" },
-    y: { label: spec.count, insetTop: 6 },
+    y: { label: nameOf(opts, spec.count), insetTop: 6 },
     fy: { label: null, domain: groups },
     marks: [
       Plot.frame({ strokeOpacity: 0.2 }),

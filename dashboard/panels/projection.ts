@@ -9,7 +9,7 @@
 import * as Plot from "@observablehq/plot";
 import type { Row } from "../store.ts";
 import { frameValue } from "./series.ts";
-import type { PanelOptions, ProjectionSpec } from "./types.ts";
+import { nameOf, type PanelOptions, type ProjectionSpec } from "./types.ts";
 
 const TILT = (20 * Math.PI) / 180;
 
@@ -58,7 +58,7 @@ export function projectionPanel(
       Plot.frame({ strokeOpacity: 0.15 }),
       // z: null makes one line whose colour varies along it (not one series per colour)
       Plot.line(data, { x: "u", y: "v", z: null, stroke: "t", strokeWidth: 1.8 }),
-      Plot.text([`${spec.frame} ${value ?? "–"}`], {
+      Plot.text([`${nameOf(opts, spec.frame)} ${value ?? "–"}`], {
         frameAnchor: "top-left",
         dx: 8,
         dy: 8,

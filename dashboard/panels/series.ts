@@ -4,7 +4,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { type Row, thin } from "../store.ts";
-import { margins, type PanelOptions, type SeriesSpec } from "./types.ts";
+import { margins, nameOf, type PanelOptions, type SeriesSpec } from "./types.ts";
 
 const num = (r: Row, k: string) => (typeof r[k] === "number" ? (r[k] as number) : NaN);
 
@@ -59,22 +59,22 @@ function plotSeries(
     // of a decade's 2…9 ticks unlabelled): Plot's default crowds "20m 30m 40m" together
     x: spec.xLog
       ? {
-        label: spec.x,
+        label: nameOf(opts, spec.x),
         type: "log",
         domain: opts.xDomain,
         tickFormat: "~g",
         ticks: logTicks(opts.width ?? 560, 9 * (opts.fontSize ?? 14)),
       }
-      : { label: spec.x, type: "linear", domain: opts.xDomain },
+      : { label: nameOf(opts, spec.x), type: "linear", domain: opts.xDomain },
     // log axes: plain numbers (Plot's default SI prefixes would print a loss of 0.48 as "480m")
     y: spec.yLog
       ? {
-        label: spec.yLabel ?? spec.y,
+        label: spec.yLabel ?? nameOf(opts, spec.y),
         type: "log",
         tickFormat: "~g",
         ticks: logTicks(opts.height ?? 320, 3 * (opts.fontSize ?? 14)),
       }
-      : { label: spec.yLabel ?? spec.y, domain: opts.yDomain },
+      : { label: spec.yLabel ?? nameOf(opts, spec.y), domain: opts.yDomain },
     // facets are named by their tick labels; the field's name above them collides with one
     ...(spec.facet ? { fx: { label: null } } : {}),
     color,
@@ -203,7 +203,7 @@ function groupedPanel(
     domain: groups,
     ...(opts.colours ? { range: opts.colours.range(groups) } : { scheme: "tableau10" }),
     legend: groups.length > 0,
-    label: group,
+    label: nameOf(opts, group),
   }, marks);
 }
 

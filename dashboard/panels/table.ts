@@ -1,6 +1,6 @@
 /** A table panel: the latest row of a stream (a fixed point, a summary), field by field. */
 import type { Row } from "../store.ts";
-import type { PanelOptions, TableSpec } from "./types.ts";
+import { nameOf, type PanelOptions, type TableSpec } from "./types.ts";
 
 const ENVELOPE = new Set(["run", "pipeline", "stream", "seq"]);
 
@@ -24,7 +24,7 @@ export function tablePanel(
     if (ENVELOPE.has(k)) continue;
     const tr = doc.createElement("tr");
     const th = doc.createElement("th");
-    th.textContent = k;
+    th.textContent = nameOf(opts, k);
     const td = doc.createElement("td");
     td.textContent = formatValue(k, v);
     tr.append(th, td);

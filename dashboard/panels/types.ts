@@ -24,6 +24,8 @@ export interface PanelOptions {
   readonly fontSize?: number;
   /** the slide's (or run's) colour per series name, shared by its panels */
   readonly colours?: SeriesColours;
+  /** how an axis or legend writes a field (src/runtime/notation.ts's fieldLabel for the stream) */
+  readonly label?: (field: string) => string;
   /** px to add to the chart's margins: what its labels were found to need (layout.ts) */
   readonly margins?: Margins;
 }
@@ -33,6 +35,11 @@ export interface Margins {
   readonly right: number;
   readonly bottom: number;
   readonly left: number;
+}
+
+/** The label of `field`: the stream's notation where the layout gave it, else the name. */
+export function nameOf(opts: PanelOptions, field: string): string {
+  return opts.label?.(field) ?? field;
 }
 
 /** Plot's margins: `base` (the panel's own) plus what the layout measured its labels need. */

@@ -30,6 +30,11 @@ export interface StreamSpec {
    * which the SSE wire decimates to about 1,000 points (see src/server/decimate.ts).
    */
   readonly series?: readonly string[];
+  /**
+   * field → how an axis or a legend writes it (σw², ξ_c, |u|), where the name would read as an
+   * identifier (src/runtime/notation.ts)
+   */
+  readonly notation?: Readonly<Record<string, string>>;
 }
 
 /** How the dashboard draws streams (dashboard/panels/). */
