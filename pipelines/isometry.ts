@@ -20,7 +20,7 @@ import { sampleJacobianSpectra } from "../src/isometry/jacobian.ts";
 import { jacobianDensity, jacobianEdge } from "../src/isometry/free_density.ts";
 import { SPEED_CONFIGS, trainForSpeed } from "../src/isometry/training.ts";
 import { mnistDigits } from "../src/linear/mnist.ts";
-import { binEdges, countInBins, meanAndError } from "../src/stats/mod.ts";
+import { binEdges, countInBins, logspace, meanAndError } from "../src/stats/mod.ts";
 import { Rng } from "../src/random/rng.ts";
 
 const PSG = "Pennington, Schoenholz & Ganguli, NIPS 2017 (arXiv:1711.04735)";
@@ -270,10 +270,7 @@ export default definePipeline({
           const lo = Math.max(ev[Math.floor(0.01 * (ev.length - 1))], 1e-12 * top);
           if (!(top > lo)) continue;
           // the free-probability density over the same range
-          const grid = Array.from(
-            { length: THEORY_POINTS },
-            (_, i) => lo * (top / lo) ** (i / (THEORY_POINTS - 1)),
-          );
+          const grid = logspace(lo, top, THEORY_POINTS);
           // D²'s law enters as Gauss–Hermite atoms: at shallow depth the density would be their
           // comb unless smoothed on the scale of their spacing (ε = 2% of λ; the tests hold the
           // unsmoothed law to closed forms)

@@ -6,6 +6,7 @@ import {
   countInBins,
   histogram,
   integrate,
+  logspace,
   meanAndError,
   median,
   ticks,
@@ -93,4 +94,11 @@ Deno.test("ticks(): evenly spaced, the last step always included", () => {
   const odd = ticks(7, 3); // every 2: steps 2, 4, 6 and the last, 7
   assertEquals([1, 2, 3, 4, 5, 6, 7].filter((s) => odd.has(s)), [2, 4, 6, 7]);
   assertEquals(ticks(5, 100).every, 1);
+});
+
+Deno.test("logspace(): both ends exact, a constant ratio between neighbours", () => {
+  const g = logspace(0.01, 1, 13);
+  assertEquals(g.length, 13);
+  assertEquals([g[0], g[12]], [0.01, 1]);
+  for (let k = 1; k < 13; k++) assertAlmostEquals(g[k] / g[k - 1], 100 ** (1 / 12), 1e-12);
 });

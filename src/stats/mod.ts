@@ -16,3 +16,4 @@ export {
 export { batchMeans, meanAndError, type MeanError, median } from "./error_bars.ts";
 export { compareToDensity, type DensityBin, integrate } from "./density.ts";
 export { type Ticks, ticks } from "./progress.ts";
+export { logspace } from "./grid.ts";
