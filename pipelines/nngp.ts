@@ -2,49 +2,22 @@
  * nngp: infinitely wide networks as Gaussian processes (Lee et al. 2018) and the neural
  * tangent kernel (Jacot et al. 2018; Lee et al. 2019), against finite networks on MNIST.
  * The kernels' layer recursion is src/signal's covariance map applied to every pair of
- * inputs (src/gp); the phase diagram of generalisation reuses the critical line.
+ * inputs (src/gp); the phase diagram of generalisation reuses the critical line. The run's
+ * three parts are src/gp/kernel_part.ts, finite_part.ts and grid_part.ts.
  */
 import { definePipeline, type Emit } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
 import { ParamError } from "../src/params/schema.ts";
-import { RunError } from "../src/runtime/pipeline.ts";
-import { activation, type ActivationName } from "../src/signal/activations.ts";
-import { fixedPoint } from "../src/signal/fixed_point.ts";
-import { covarianceMap } from "../src/signal/maps.ts";
-import { criticalSigmaW2 } from "../src/signal/critical_line.ts";
+import { type ActivationName } from "../src/signal/activations.ts";
 import { gpDigits, MAX_TEST, MAX_TRAIN } from "../src/gp/data.ts";
 import { dotProducts } from "../src/gp/dots.ts";
-import { deepKernels, leadingBlock, leadingColumns } from "../src/gp/kernel.ts";
-import { fitKernel, nngpAccuracy } from "../src/gp/fit.ts";
-import { LATTICE_POINTS, latticeError } from "../src/gp/layer_map.ts";
-import { predictiveVariance, score, SingularKernelError, targets } from "../src/gp/regression.ts";
-import { calibration } from "../src/gp/uncertainty.ts";
-import {
-  largestNtkEigenvalue,
-  ntkAtStep,
-  relativeDistance,
-  trainFinite,
-} from "../src/gp/finite.ts";
-import { linspace } from "../src/trainability/grid.ts";
+import { kernelsAndFits } from "../src/gp/kernel_part.ts";
+import { finiteNets, finiteWork } from "../src/gp/finite_part.ts";
+import { generalisationGrid } from "../src/gp/grid_part.ts";
 
 const LEE = "Lee et al. 2018 (arXiv:1711.00165)";
 const LEE19 = "Lee et al. 2019 (arXiv:1902.06720)";
-/** held-out digits whose predictive variance is computed (n²/2 flops each) */
-const VARIANCE_POINTS = 1000;
-const BINS = 10;
-/** the finite nets' held-out digits */
-const FINITE_TEST = 500;
-/** the grid's training and held-out digits (every cell is a full GP fit) */
-const GRID_TRAIN = 200, GRID_TEST = 300;
 const ACTS = ["tanh", "relu", "erf", "linear"] as const;
-
-/** 100, 200, 400, … below n, then n: the nested training sets of the accuracy curve. */
-function trainSizes(n: number): number[] {
-  const out: number[] = [];
-  for (let k = 100; k < n; k *= 2) out.push(k);
-  out.push(n);
-  return out;
-}
 
 export default definePipeline({
   id: "nngp",
@@ -326,185 +299,17 @@ export default definePipeline({
   shardable: "the (σw², σb²) grid of GP fits (shard 0 also computes everything else)",
   run(p, ctx) {
     return fromAsync(async function* (): AsyncGenerator<Emit> {
-      const name = p.activation as ActivationName;
-      const act = activation(name);
-      const spec = { activation: name, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2, depth: p.depth };
-      const singular = (e: unknown, what: string): never => {
-        if (e instanceof SingularKernelError) {
-          throw new RunError(
-            `the ${what} kernel is numerically singular at --jitter ${e.jitter}` +
-              (e.works === null ? "" : `: rerun with --jitter ${e.works}`),
-            { jitter: e.jitter, works: e.works },
-          );
-        }
-        throw e;
-      };
       const data = gpDigits(p.n_train, p.n_test);
-      const n = p.n_train, m = p.n_test;
       const dots = dotProducts(ctx.tf, data.train.x, data.test.x);
       await ctx.tick();
-      const widths = Array.from({ length: p.widths }, (_, i) => 64 * 2 ** i);
-      const gridCells = p.grid_points * p.grid_points;
-      const total = widths.reduce((s, w) => s + w * w, 0) * p.steps / 4096 + gridCells;
-      let done = 0;
-      // split over workers (`shardable`), shard 0 (item 0) computes all but the grid
+      const inputs = { name: p.activation as ActivationName, data, dots };
+      const progress = { done: 0, total: finiteWork(p) + p.grid_points * p.grid_points };
+      // split over workers (`shardable`): shard 1 (item 0) computes all but the grid
       if (ctx.mine(0)) {
-        const q0 = p.sigma_b2 + p.sigma_w2;
-        const closed = name !== "tanh";
-        const err = closed ? { pair: 0, slope: 0 } : latticeError(act, q0);
-        yield {
-          stream: "lattice",
-          row: {
-            activation: name,
-            points: closed ? 0 : LATTICE_POINTS,
-            max_error_pair: err.pair,
-            max_error_slope: err.slope,
-          },
-        };
-        const k = deepKernels(spec, dots, n);
-        // the kernel's depth behaviour against the c-map from the same start
-        const field = { act, sigma_w2: p.sigma_w2, sigma_b2: p.sigma_b2 };
-        const fp = fixedPoint(field);
-        // src/signal's covariance map for one pair at the kernel's own q (not yet at q*)
-        let q = k.layers[0].q, q12 = k.layers[0].mean_correlation * q;
-        for (const s of k.layers) {
-          if (s.layer > 0) [q, , q12] = covarianceMap(field, q, q, q12);
-          yield { stream: "kernel", row: { ...s, c_map: q12 / q, c_star: fp.c_star } };
-        }
-        await ctx.tick();
-        let nngpFit;
-        for (const size of trainSizes(n)) {
-          for (const kind of ["nngp", "ntk"] as const) {
-            let fit;
-            try {
-              fit = fitKernel(k[kind]!, n, size, m, data.train.y, data.test.y, p.jitter);
-            } catch (e) {
-              singular(e, kind === "nngp" ? "NNGP" : "NTK");
-            }
-            if (kind === "nngp" && size === n) nngpFit = fit!;
-            yield {
-              stream: "gp",
-              row: {
-                n_train: size,
-                kernel: kind,
-                accuracy: fit!.accuracy,
-                mse: fit!.mse,
-                source: "theory",
-              },
-            };
-            await ctx.tick();
-          }
-        }
-        const count = Math.min(m, VARIANCE_POINTS);
-        const variance = predictiveVariance(nngpFit!.factor, k.nngp.cross, k.nngp.diag, n, count);
-        const cal = calibration(
-          variance,
-          nngpFit!.mean.subarray(0, count * 10),
-          data.test.y.slice(0, count),
-          BINS,
-        );
-        for (const row of cal) yield { stream: "uncertainty", row };
-        await ctx.tick();
-
-        // finite nets on the first n_finite digits, against their NTK's linear model
-        const nf = p.n_finite, mf = Math.min(m, FINITE_TEST);
-        if (widths.length) {
-          const ntkF = leadingBlock(k.ntk!.train, n, nf);
-          const crossF = leadingColumns(k.ntk!.cross, m, n, nf).subarray(0, mf * nf);
-          const kernelF = { train: ntkF, cross: crossF, diag: k.ntk!.diag };
-          const lr = nf / largestNtkEigenvalue(kernelF, nf);
-          const yF = targets(data.train.y.slice(0, nf));
-          const ref = ntkAtStep(kernelF, yF, nf, mf, lr, p.steps);
-          const testF = { x: data.test.x.slice(0, mf), y: data.test.y.slice(0, mf) };
-          const trainF = { x: data.train.x.slice(0, nf), y: data.train.y.slice(0, nf) };
-          const refScore = score(ref, testF.y);
-          let first: { width: number; distance: number } | null = null;
-          for (const width of widths) {
-            const out = await trainFinite(
-              { ...spec, width, steps: p.steps, lr },
-              trainF,
-              testF,
-              ctx.rng,
-              ctx.tick,
-              () => ctx.progress(Math.floor(done += (width * width) / 4096), total),
-            ).catch((e) => {
-              throw new RunError(String((e as Error).message ?? e), { width });
-            });
-            const s = score(out, testF.y);
-            const distance = relativeDistance(out, ref);
-            first ??= { width, distance };
-            yield {
-              stream: "finite",
-              row: {
-                width,
-                step: p.steps,
-                accuracy: s.accuracy,
-                distance_to_kernel: distance,
-                source: "simulation",
-              },
-            };
-            yield {
-              stream: "finite",
-              row: {
-                width,
-                step: p.steps,
-                accuracy: refScore.accuracy,
-                distance_to_kernel: first.distance * Math.sqrt(first.width / width),
-                source: "theory",
-              },
-            };
-            yield {
-              stream: "gp",
-              row: {
-                n_train: nf,
-                kernel: `width ${width} net`,
-                accuracy: s.accuracy,
-                mse: s.mse,
-                source: "simulation",
-              },
-            };
-          }
-        }
+        const kernels = yield* kernelsAndFits(p, ctx, inputs);
+        yield* finiteNets(p, ctx, inputs, kernels, progress);
       }
-
-      // the phase diagram of generalisation
-      {
-        const ws = linspace(0.5, p.grid_sigma_w2_max, p.grid_points);
-        const bs = linspace(0, p.grid_sigma_b2_max, p.grid_points);
-        for (const b of ctx.mine(0) ? bs : []) {
-          const w = criticalSigmaW2(act, b, 0.5, p.grid_sigma_w2_max);
-          if (w !== null) yield { stream: "critical-line", row: { sigma_b2: b, sigma_w2: w } };
-        }
-        // the first digits of the run's own sets (nested), fewer where those are smaller: their
-        // dot products are a leading block of the run's
-        const gn = Math.min(GRID_TRAIN, n), gm = Math.min(GRID_TEST, m);
-        const gTrain = data.train.y.slice(0, gn), gTest = data.test.y.slice(0, gm);
-        const gDots = {
-          train: leadingBlock(dots.train, n, gn),
-          cross: leadingColumns(dots.cross, m, n, gn).subarray(0, gm * gn),
-        };
-        let cellIndex = 0;
-        for (const b of bs) {
-          for (const w of ws) {
-            if (!ctx.mine(cellIndex++)) continue; // a shard's share of the grid
-            const cellSpec = { activation: name, sigma_w2: w, sigma_b2: b, depth: p.grid_depth };
-            let accuracy: number | null;
-            try {
-              accuracy = nngpAccuracy(cellSpec, gDots, gTrain, gTest, p.jitter);
-            } catch (e) {
-              if (!(e instanceof SingularKernelError)) throw e;
-              accuracy = null; // a kernel that forgot its inputs entirely: drawn grey
-            }
-            const cell = fixedPoint({ act, sigma_w2: w, sigma_b2: b });
-            yield {
-              stream: "grid",
-              row: { sigma_w2: w, sigma_b2: b, accuracy, chi1: cell.chi1, xi_c: cell.xi_c },
-            };
-            ctx.progress(++done, total);
-            await ctx.tick();
-          }
-        }
-      }
+      yield* generalisationGrid(p, ctx, inputs, progress);
     });
   },
 });
