@@ -5,6 +5,7 @@ import { Hub } from "../src/server/hub.ts";
 import type { Row } from "../src/runtime/run.ts";
 import { SseReader } from "./helpers/sse.ts";
 import { startServer, testApp } from "./helpers/server.ts";
+import { createApp } from "../src/server/app.ts";
 
 const appWith = (opts: { token?: string; heartbeatMs?: number; maxBacklogRows?: number } = {}) =>
   testApp({ backend: "cpu", logDir: null, ...opts });
@@ -302,4 +303,37 @@ Deno.test("Runs.loadRecorded() skips an unreadable log and says which, keeping t
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("an error inside any route group is a 500 with a JSON body, and the server keeps answering", async () => {
+  const hub = new Hub();
+  const runs = new Runs(hub, { backend: "cpu", logDir: null });
+  let broken = true;
+  const app = createApp({
+    hub,
+    runs,
+    pipelines: () => {
+      if (broken) throw new Error("a pipeline registry that fails");
+      return [];
+    },
+    token: null,
+    logDir: null,
+  });
+  const quiet = console.error;
+  console.error = () => {}; // the server logs the stack; the test needs only the answer
+  try {
+    for (const [method, path] of [["GET", "/api/pipelines"], ["POST", "/api/runs"]]) {
+      const res = await app.request(path, {
+        method,
+        body: method === "POST" ? '{"pipeline": "x"}' : undefined,
+      });
+      assertEquals(res.status, 500, `${method} ${path}`);
+      assertEquals(await res.json(), { error: "internal error" });
+    }
+  } finally {
+    console.error = quiet;
+  }
+  broken = false;
+  assertEquals((await app.request("/api/pipelines")).status, 200);
+  assertEquals((await app.request("/no/such/thing")).status, 404);
 });
