@@ -17,21 +17,19 @@ import {
 } from "../src/singular/dynamics.ts";
 import { milnorSegments, planeVelocity } from "../src/singular/attractor.ts";
 import { generalisationError, type Teacher } from "../src/singular/two_unit.ts";
-import { binEdges, countInBins } from "../src/stats/mod.ts";
+import { PLANE_Z_RANGE, plateauStatistics } from "../src/singular/plateaus.ts";
 import { linspace } from "../src/trainability/grid.ts";
 import { Rng } from "../src/random/rng.ts";
 
 const APO = "Amari, Park & Ozeki 2006 (Neural Computation 18)";
 /** the (z, |u|) plane drawn: z across, |u| up */
-const Z_RANGE = [-4, 4] as const, U_MAX = 0.6;
+const Z_RANGE = PLANE_Z_RANGE, U_MAX = 0.6;
 /** the learning curves' recorded steps: this many, log-spaced */
 const RECORDS = 160;
 /** the trajectories drawn: inside this box of the (z, |u|) plane */
 const PLANE_Z = 4.5, PLANE_U = 0.8;
 /** an error this small is converged (the curve below it would be rounding noise) */
 const CONVERGED = 1e-12;
-/** a plateau: the error within this fraction of the overlap line's */
-const BAND = 0.05;
 
 /** The teacher: v* = (1, 1), J*_1 = 1.5 e1, J*_2 = 1.5 e2 (n ≥ 2; for n = 1, J*_2 = 0.5). */
 export function makeTeacher(n: number, units: number): Teacher {
@@ -298,50 +296,8 @@ export default definePipeline({
         done += p.steps;
       }
       // plateau statistics: random starts near the line, GD against NGD
-      const durations: Record<string, number[]> = { gd: [], ngd: [] };
-      for (let i = 0; i < p.starts; i++) {
-        const u = Float64Array.from({ length: n }, () => 0.05 * ctx.rng.normal());
-        const th0 = fromAmari(
-          vStar * (0.6 + 0.4 * ctx.rng.uniform()),
-          Z_RANGE[0] + (Z_RANGE[1] - Z_RANGE[0]) * ctx.rng.uniform(),
-          jStar.map((x) => x * (0.5 + 0.5 * ctx.rng.uniform())),
-          u,
-        );
-        for (const method of ["gd", "ngd"] as const) {
-          const s = stepper(method, th0, teacher, n, options(method));
-          let on = 0;
-          for (let k = 0; k < p.steps; k++) {
-            if (Math.abs(generalisationError(s.theta, teacher, n) - plateau) < BAND * plateau) on++;
-            try {
-              s.step();
-            } catch (e) {
-              if (!(e instanceof RangeError)) throw e;
-              throw new RunError(
-                "ngd: the Fisher matrix is singular on the overlap line: use --damping > 0 (e.g. 1e-6)",
-                { method, start: i },
-              );
-            }
-          }
-          const duration = on * p.eta;
-          durations[method].push(duration);
-          yield { stream: "plateau", row: { method, start: i, duration } };
-          done += p.steps;
-          ctx.progress(done, total);
-          await ctx.tick();
-        }
-      }
-      // one set of bins for both, from 0 to the longest plateau, so the two can be compared
-      const edges = binEdges(0, Math.max(p.eta, ...durations.gd, ...durations.ngd) * 1.0001, {
-        bins: 10,
-      });
-      for (const method of ["gd", "ngd"] as const) {
-        for (const b of countInBins(durations[method], edges)) {
-          yield {
-            stream: "plateau-histogram",
-            row: { method, lo: b.lo, hi: b.hi, count: b.count },
-          };
-        }
-      }
+      const progress = { done, total };
+      yield* plateauStatistics(p, ctx, { teacher, n, vStar, jStar, plateau, options }, progress);
     });
   },
 });
