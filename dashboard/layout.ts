@@ -147,11 +147,18 @@ function fitLabels(fig: Element, key: string): boolean {
   return true;
 }
 
-/** Presentation mode: remember a figure's chrome; true if it changed enough to redraw for. */
+/**
+ * Presentation mode: remember a figure's chrome — what sits above its chart (caption, legend)
+ * and its padding below, not the figure's height less the chart's: a grid row stretches every
+ * figure to its tallest, and that slack would shrink the chart at every redraw. True if it
+ * changed enough to redraw for.
+ */
 function measureChrome(fig: HTMLElement, key: string): boolean {
   const svg = chartOf(fig);
   if (!svg) return false;
-  const chrome = Math.ceil(fig.getBoundingClientRect().height - svg.getBoundingClientRect().height);
+  const chrome = Math.ceil(
+    svg.getBoundingClientRect().top - fig.getBoundingClientRect().top + FIGURE_PAD / 2,
+  );
   const had = chromeOf.get(key);
   if (had !== undefined && Math.abs(had - chrome) <= 4) return false;
   chromeOf.set(key, chrome);
