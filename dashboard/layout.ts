@@ -359,4 +359,6 @@ export function redraw() {
     refits.set(budget, n + 1);
     scheduleRedraw();
   }
+  // whether this drawing is the one that stays (tests wait for it: tests/slides_browser_test.ts)
+  main.dataset.settled = again && n < MAX_REFITS ? "no" : "yes";
 }

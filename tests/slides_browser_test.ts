@@ -165,11 +165,18 @@ Deno.test({
               /· ok( ·|$)/.test(document.querySelector("#run-info")?.textContent ?? "") &&
               [...document.querySelectorAll("figure[data-panel]")].every((f) =>
                 f.querySelector("svg, table") !== null
-              ),
+              ) &&
+              // the layout measured its labels and chrome and needs no further redraw
+              document.querySelector<HTMLElement>("#panels")?.dataset.settled === "yes",
             talk.slides[i].title,
             { timeout: WAIT_MS },
           );
-          await page.waitForTimeout(300); // the last rows' redraw (at most ten a second)
+          await page.waitForTimeout(250); // a redraw already scheduled by the last rows lands
+          await page.waitForFunction(
+            () => document.querySelector<HTMLElement>("#panels")?.dataset.settled === "yes",
+            null,
+            { timeout: WAIT_MS },
+          );
           const problems = await page.evaluate(inspectSlide, MIN_CHART_PX);
           for (const p of problems) {
             failures.push(`${viewport.width} × ${viewport.height}, slide ${i + 1}: ${p}`);
