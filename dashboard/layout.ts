@@ -135,6 +135,10 @@ function fitLabels(fig: Element, key: string): boolean {
     top = Math.max(top, box.top - r.top);
     bottom = Math.max(bottom, r.bottom - box.bottom);
   }
+  // a label's box reaches below its baseline (descenders): Plot sets the x label at the
+  // svg's foot, and room added there would only move it down again, redraw after redraw
+  const descent = 0.35 * parseFloat(getComputedStyle(svg).fontSize || "14");
+  bottom = bottom > descent ? bottom : 0;
   if (Math.max(top, right, bottom, left) < 0.5) return false;
   const had = labelRoom.get(key) ?? { top: 0, right: 0, bottom: 0, left: 0 };
   const grow = (a: number, b: number) => Math.min(300, a + (b > 0.5 ? Math.ceil(b) + 4 : 0));

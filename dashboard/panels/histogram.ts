@@ -23,7 +23,13 @@ export function histogramPanel(
     document: opts.document,
     width: opts.width ?? 560,
     height: opts.height ?? Math.max(160, 110 * Math.max(1, groups.length)),
-    ...margins({ top: 20, right: 150, bottom: 30, left: 56 }, opts),
+    // large text (presentation mode): the x label needs its own line below the ticks
+    ...margins({
+      top: 20,
+      right: 150,
+      bottom: opts.fontSize && opts.fontSize > 16 ? 2 * opts.fontSize : 30,
+      left: 56,
+    }, opts),
     grid: true,
     style: { fontSize: `${opts.fontSize ?? 13}px` },
     x: { label: spec.xLabel ?? "eigenvalue" },

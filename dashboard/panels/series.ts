@@ -18,12 +18,12 @@ function extent(rows: readonly Row[], k: string): number[] | undefined {
 const MARGIN_LEFT = 56, MARGIN_RIGHT = 20, MARGIN_TOP = 40, MARGIN_BOTTOM = 30;
 
 /**
- * A log axis's tick count: one per `each` px, 2 to 6. d3 draws a decade's 2…9 only while the
+ * A log axis's tick count: one per `each` px, 2 to 4. d3 draws a decade's 2…9 only while the
  * count exceeds the decades shown, and then labels just some (1, 2, 3…): more labels than that
  * collide, on a wide axis (twelve decades at 1080 px tall) as on a narrow one.
  */
 function logTicks(px: number, each: number): number {
-  return Math.min(6, Math.max(2, Math.floor(px / each)));
+  return Math.min(4, Math.max(2, Math.floor(px / each)));
 }
 
 /** The frame every series panel shares: size, grid, axes; colour and marks vary. */
