@@ -34,6 +34,8 @@ interface Block {
   readonly v: Float64Array;
   /** b × b upper triangular: the block is I − V T Vᵀ */
   readonly t: Float64Array;
+  /** reflectors in the block */
+  readonly b: number;
 }
 
 /** A Haar-distributed n × n orthogonal matrix Q = H_0 ⋯ H_{n−2} Λ, as reflectors and signs. */
@@ -85,7 +87,7 @@ export class HaarOrthogonal {
         }
         t[i * b + i] = beta[i];
       }
-      this.#blocks.push({ j0, vt, v, t });
+      this.#blocks.push({ j0, vt, v, t, b });
     }
     this.signs[n - 1] = rng.normal() >= 0 ? 1 : -1;
   }
@@ -102,8 +104,7 @@ export class HaarOrthogonal {
     }
     // Q M = H_0 (⋯ (H_{n−2} Λ M)): the last block first
     for (let k = this.#blocks.length - 1; k >= 0; k--) {
-      const { j0, vt, v, t } = this.#blocks[k];
-      const b = t.length === 0 ? 0 : Math.round(Math.sqrt(t.length));
+      const { j0, vt, v, t, b } = this.#blocks[k];
       const len = n - j0;
       const rows = m.subarray(j0 * cols);
       const y = matmul(vt, rows, b, len, cols); // Vᵀ M
