@@ -71,8 +71,8 @@ function progressText(rows: readonly Row[] | undefined): string {
 
 /**
  * Presentation mode: the slide's panels tiled to fill the screen below its title (up to three
- * side by side, or a 2 × 2 / 3 × 2 grid; one column on a phone), chart text at 20 px — at 1280 × 720 that is
- * what the back of a room can read — and the grid's columns set on #panels. Each panel's
+ * side by side, or a 2 × 2 / 3 × 2 grid; one column on a phone), chart text at 20 px — at
+ * 1280 × 720 that is what the back of a room can read — and the grid's columns set on #panels. Each panel's
  * chart is its cell less what its figure holds besides the chart (caption, legend), as
  * measured when it was last drawn (`chrome`), so the slide fits the screen (issue #29).
  */
@@ -104,7 +104,7 @@ function presentSizes(n: number, main: HTMLElement) {
 const colours = new SeriesColours();
 /** Per run and panel: what its labels were measured to need beyond its margins (it only grows). */
 const labelRoom = new Map<string, Margins>();
-/** Per run and panel, presentation mode: its figure's height less its chart's. */
+/** Per run and panel, presentation mode: what its figure holds above its chart (measureChrome). */
 const chromeOf = new Map<string, number>();
 /** Redraws a scope may ask for to fit its labels and chrome (each a measured correction). */
 const MAX_REFITS = 4;
