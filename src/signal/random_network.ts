@@ -100,6 +100,17 @@ function stats(tf: Tf, h: Tensor2D, pairs: number, n: number): [number, number] 
   return [q, c];
 }
 
+/** Layer l's statistics, or the run's error where float32 overflowed. */
+function checked(layer: number, q: number, c: number): LayerStats {
+  if (!Number.isFinite(q) || !Number.isFinite(c)) {
+    throw new RunError(
+      `simulation diverged at layer ${layer}: q = ${q}, c = ${c} (float32 overflow)`,
+      { layer },
+    );
+  }
+  return { layer, q, c };
+}
+
 /** What multiplies by W: the float32 SIMD kernels, or tfjs on its backend. */
 export type NetworkKernels = "simd" | "tfjs";
 
@@ -183,13 +194,7 @@ async function* simulateSimd(
         c += ci / spec.draws;
         await tick();
       }
-      if (!Number.isFinite(q) || !Number.isFinite(c)) {
-        throw new RunError(
-          `simulation diverged at layer ${l}: q = ${q}, c = ${c} (float32 overflow)`,
-          { layer: l },
-        );
-      }
-      yield { layer: l, q, c };
+      yield checked(l, q, c);
     }
   } finally {
     weights.close();
@@ -232,13 +237,7 @@ async function* simulateTf(
         await tick();
       }
       hs = next;
-      if (!Number.isFinite(q) || !Number.isFinite(c)) {
-        throw new RunError(
-          `simulation diverged at layer ${l}: q = ${q}, c = ${c} (float32 overflow)`,
-          { layer: l },
-        );
-      }
-      yield { layer: l, q, c };
+      yield checked(l, q, c);
     }
   } finally {
     weights.close();

@@ -241,12 +241,13 @@ export class F64Pool {
    * One step of the tridiagonalisation's trailing pass (tridiagonal_wat.ts) over rows
    * from…n−1 of S, in `tasks` row ranges of equal area (tasks.ts's triangleSplit): S's
    * entries updated in place, y's rows written, task t's column sums left in z + 8·n·t.
-   * A job of one task runs here without waking the helpers (a short trailing block).
+   * (A job of one task, a short trailing block, wakes no helper: #dispatch notifies only for
+   * more.)
    */
   tridiagonalStep(job: TridiagonalJob): void {
     if (this.#closed) throw new Error("the float64 kernel pool is closed");
     const ctrl = this.#ctrl;
-    const write = () => {
+    this.#dispatch(job.tasks, () => {
       ctrl[CTRL.job] = 2;
       ctrl[CTRL.a] = job.s;
       ctrl[CTRL.lda] = job.ld;
@@ -257,17 +258,7 @@ export class F64Pool {
       ctrl[CTRL.uAt] = job.u;
       ctrl[CTRL.zAt] = job.z;
       ctrl[CTRL.yAt] = job.y;
-    };
-    if (job.tasks > 1 && this.#helpers.length) {
-      this.#dispatch(job.tasks, write);
-      return;
-    }
-    this.jobs++;
-    const gen = (genOf(Atomics.load(ctrl, CTRL.next)) + 1) & GEN_MASK;
-    Atomics.store(ctrl, CTRL.next, nextWord(gen, CLOSED)); // no helper takes these tasks
-    write();
-    Atomics.store(ctrl, CTRL.tasks, job.tasks);
-    for (let t = 0; t < job.tasks; t++) runTask(this.#env, t);
+    });
   }
 
   /**
