@@ -134,6 +134,47 @@ const WAT = `(module
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $nextI)))
   )
+
+  ;; act[e, j] = tanh(act[e, j] + b[j]) for rows e < rows, n (a multiple of 4) columns: the
+  ;; rational fit of tanh32.ts evaluated in float32, four lanes at a time (clamped at ±7.905…)
+  (func (export "bias_tanh")
+    (param $act i32) (param $rows i32) (param $n i32) (param $b i32)
+    (local $e i32) (local $j i32) (local $p i32) (local $rb i32) (local $x v128) (local $x2 v128)
+    (local.set $rb (i32.shl (local.get $n) (i32.const 2)))
+    (block $endE (loop $nextE
+      (br_if $endE (i32.ge_u (local.get $e) (local.get $rows)))
+      (local.set $p (i32.add (local.get $act) (i32.mul (local.get $e) (local.get $rb))))
+      (local.set $j (i32.const 0))
+      (block $endJ (loop $nextJ
+        (br_if $endJ (i32.ge_u (local.get $j) (local.get $rb)))
+        (local.set $x (f32x4.add (v128.load (i32.add (local.get $p) (local.get $j)))
+          (v128.load (i32.add (local.get $b) (local.get $j)))))
+        (local.set $x (f32x4.min (f32x4.max (local.get $x) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)))
+        (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
+        (v128.store (i32.add (local.get $p) (local.get $j)) (f32x4.div (f32x4.mul (local.get $x) (f32x4.add (v128.const f32x4 4.89352455891786e-3 4.89352455891786e-3 4.89352455891786e-3 4.89352455891786e-3) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 6.37261928875436e-4 6.37261928875436e-4 6.37261928875436e-4 6.37261928875436e-4) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 1.48572235717979e-5 1.48572235717979e-5 1.48572235717979e-5 1.48572235717979e-5) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 5.12229709037114e-8 5.12229709037114e-8 5.12229709037114e-8 5.12229709037114e-8) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13) (f32x4.mul (local.get $x2) (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16)))))))))))))) (f32x4.add (v128.const f32x4 4.89352518554385e-3 4.89352518554385e-3 4.89352518554385e-3 4.89352518554385e-3) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 2.268434632439e-3 2.268434632439e-3 2.268434632439e-3 2.268434632439e-3) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 1.18534705686654e-4 1.18534705686654e-4 1.18534705686654e-4 1.18534705686654e-4) (f32x4.mul (local.get $x2) (v128.const f32x4 1.19825839466702e-6 1.19825839466702e-6 1.19825839466702e-6 1.19825839466702e-6)))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $nextJ)))
+      (local.set $e (i32.add (local.get $e) (i32.const 1)))
+      (br $nextE)))
+  )
+
+  ;; Back through tanh: dz = dh · (1 − act²) on the first rows rows of n columns, 0 on the
+  ;; rows after them up to rowsP (the pads, which must not reach a gradient)
+  (func (export "tanh_grad")
+    (param $dz i32) (param $dh i32) (param $act i32) (param $rows i32) (param $rowsP i32) (param $n i32)
+    (local $i i32) (local $end i32) (local $a v128)
+    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $n)) (i32.const 2)))
+    (block $endI (loop $nextI
+      (br_if $endI (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $a (v128.load (i32.add (local.get $act) (local.get $i))))
+      (v128.store (i32.add (local.get $dz) (local.get $i))
+        (f32x4.mul (v128.load (i32.add (local.get $dh) (local.get $i)))
+          (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $a) (local.get $a)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $nextI)))
+    (memory.fill (i32.add (local.get $dz) (local.get $end)) (i32.const 0)
+      (i32.shl (i32.mul (i32.sub (local.get $rowsP) (local.get $rows)) (local.get $n)) (i32.const 2)))
+  )
 )`;
 
 export interface Kernels {
@@ -151,6 +192,10 @@ export interface Kernels {
     cNext: number,
     lr: number,
   ): void;
+  /** act[e, j] = tanh(act[e, j] + b[j]), e < rows, j < n (a multiple of 4); float32 rational */
+  bias_tanh(act: number, rows: number, n: number, b: number): void;
+  /** dz = dh · (1 − act²) on rows < rows, 0 on the rows after up to rowsP; n columns */
+  tanh_grad(dz: number, dh: number, act: number, rows: number, rowsP: number, n: number): void;
 }
 
 import { countSimdInstance } from "./usage.ts";
@@ -184,5 +229,11 @@ export async function instantiateKernels(bytes: number): Promise<Kernels> {
   countSimdInstance();
   const instance = await WebAssembly.instantiate(await compiled, { env: { memory } });
   const ex = instance.exports as unknown as Omit<Kernels, "memory">;
-  return { memory, rowmat: ex.rowmat, update: ex.update };
+  return {
+    memory,
+    rowmat: ex.rowmat,
+    update: ex.update,
+    bias_tanh: ex.bias_tanh,
+    tanh_grad: ex.tanh_grad,
+  };
 }

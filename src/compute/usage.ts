@@ -28,16 +28,24 @@ function tensorsCreated(tf: Tf): number {
 export interface UsageMark {
   readonly simd: number;
   readonly f64: number;
+  readonly ts: number;
   readonly tensors: number;
 }
 
 export function markUsage(tf: Tf): UsageMark {
-  return { simd: simdInstances, f64: f64Pool()?.jobs ?? 0, tensors: tensorsCreated(tf) };
+  const pool = f64Pool();
+  return {
+    simd: simdInstances,
+    f64: pool?.jobs ?? 0,
+    ts: pool?.tsJobs ?? 0,
+    tensors: tensorsCreated(tf),
+  };
 }
 
 /**
  * The parts that computed since `from`, in words: e.g. "float32 wasm-simd (3 nets);
- * float64 wasm-simd f64x2 × 2 threads (41 jobs); tfjs wasm (1,204 tensors)". Plain
+ * float64 wasm-simd f64x2 × 2 threads (41 jobs); data-parallel × 2 threads (6,000 jobs);
+ * tfjs wasm (1,204 tensors)". Plain
  * TypeScript (the theory, small float64 work) always runs and is not named.
  */
 export function usageSince(from: UsageMark, tf: Tf, backend: string): string {
@@ -47,6 +55,9 @@ export function usageSince(from: UsageMark, tf: Tf, backend: string): string {
   const simd = now.simd - from.simd, f64 = now.f64 - from.f64, tensors = now.tensors - from.tensors;
   if (simd > 0) parts.push(`float32 wasm-simd (${n(simd)} net${simd > 1 ? "s" : ""})`);
   if (f64 > 0) parts.push(`float64 ${f64Backend()} (${n(f64)} jobs)`);
+  const ts = now.ts - from.ts, threads = f64Pool()?.threads ?? 1;
+  // shards of a step or rows of a sweep, spread as TypeScript over the pool's threads
+  if (ts > 0) parts.push(`data-parallel × ${threads} threads (${n(ts)} jobs)`);
   if (tensors > 0) parts.push(`tfjs ${backend} (${n(tensors)} tensors)`);
   return parts.length ? parts.join("; ") : "TypeScript only";
 }

@@ -23,6 +23,7 @@ import { edgeTerms, forwardSample } from "./bound.ts";
 import { alphaBar, gaussianPosterior } from "./schedule.ts";
 import { SWISS_ROLL } from "./data.ts";
 import { curveLength } from "./limit.ts";
+import { f64Pool } from "../compute/f64/mod.ts";
 
 type Posterior = ReturnType<typeof gaussianPosterior>;
 
@@ -98,9 +99,14 @@ function reverseMoments(
   }
 }
 
+/** Rows of x^t per task when the moments are spread over the kernel pool (≈ 1 ms each). */
+const MOMENT_ROWS = 16;
+
 /**
- * `reverseMoments` at every row e of `xt`, handed to `visit(e, mean, variance)` (the two
- * arrays are reused between rows): the one loop every use of the ideal kernels runs.
+ * `reverseMoments` at every row e of `xt`, handed to `visit(e, mean, variance)` in row
+ * order: the one loop every use of the ideal kernels runs. The rows are independent, so
+ * with a kernel pool of several threads they are computed there first (`momentsTask`),
+ * then visited here; each row's numbers are the same either way.
  */
 function eachReverseMoments(
   post: Posterior,
@@ -110,12 +116,97 @@ function eachReverseMoments(
   d: number,
   visit: (e: number, mean: Float64Array, variance: Float64Array) => void,
 ): void {
+  const rows = xt.length / d;
+  const pool = f64Pool();
+  if (pool && pool.threads > 1 && rows > MOMENT_ROWS) {
+    pool.reset();
+    const at = (count: number) => pool.alloc(8 * count) / 8;
+    const argsAt = at(MOMENT_ARGS), trainAt = at(train.length), xtAt = at(xt.length);
+    const meanAt = at(xt.length), varAt = at(xt.length);
+    const mem = pool.f64();
+    mem.set(train, trainAt);
+    mem.set(xt, xtAt);
+    mem.set(
+      [train.length / d, d, rows, trainAt, xtAt, meanAt, varAt, post.a, post.b, post.variance, abT],
+      argsAt,
+    );
+    const tasks = Math.ceil(rows / MOMENT_ROWS);
+    pool.moduleJob(
+      import.meta.url,
+      "momentsTask",
+      8 * argsAt,
+      tasks,
+      (t) => momentsTask(pool.memory, 8 * argsAt, t),
+    );
+    const out = pool.f64();
+    for (let e = 0; e < rows; e++) {
+      visit(
+        e,
+        out.subarray(meanAt + e * d, meanAt + (e + 1) * d),
+        out.subarray(varAt + e * d, varAt + (e + 1) * d),
+      );
+    }
+    return;
+  }
   const logw = new Float64Array(train.length / d);
   const mean = new Float64Array(d), variance = new Float64Array(d);
-  for (let e = 0; e < xt.length / d; e++) {
+  for (let e = 0; e < rows; e++) {
     reverseMoments(post, abT, train, xt, e * d, d, logw, mean, variance);
     visit(e, mean, variance);
   }
+}
+
+/** `momentsTask`'s arguments, doubles at argsAt: n, d, rows, five element offsets, a, b, variance, ᾱ_t. */
+const MOMENT_ARGS = 11;
+/** this thread's copies: the points, the task's rows, its moments and the weights */
+let local = {
+  train: new Float64Array(0),
+  xt: new Float64Array(0),
+  mean: new Float64Array(0),
+  variance: new Float64Array(0),
+  logw: new Float64Array(0),
+};
+
+/**
+ * Task t of `eachReverseMoments` on the kernel pool: the moments of rows
+ * t·MOMENT_ROWS… of x^t, written to their own rows of the mean and variance arrays.
+ * The inputs are copied out of the shared memory first: V8 reads a typed array over
+ * WebAssembly's growable shared buffer ≈ 1.4× slower in this loop than a plain one.
+ */
+export function momentsTask(memory: WebAssembly.Memory, argsAt: number, t: number): void {
+  const mem = new Float64Array(memory.buffer);
+  const a = mem.slice(argsAt / 8, argsAt / 8 + MOMENT_ARGS);
+  // as small integers: indices computed from doubles keep the loops in float arithmetic
+  const [n, d, rows, trainAt, xtAt, meanAt, varAt] = Array.from(a.subarray(0, 7), (x) => x | 0);
+  const post: Posterior = { a: a[7], b: a[8], variance: a[9] };
+  const from = t * MOMENT_ROWS, to = Math.min(rows, (t + 1) * MOMENT_ROWS);
+  if (local.train.length !== n * d) {
+    local = {
+      train: new Float64Array(n * d),
+      xt: new Float64Array(MOMENT_ROWS * d),
+      mean: new Float64Array(MOMENT_ROWS * d),
+      variance: new Float64Array(MOMENT_ROWS * d),
+      logw: new Float64Array(n),
+    };
+  }
+  const { train, xt, mean, variance, logw } = local;
+  train.set(mem.subarray(trainAt, trainAt + n * d));
+  xt.set(mem.subarray(xtAt + from * d, xtAt + to * d));
+  for (let e = 0; e < to - from; e++) {
+    reverseMoments(
+      post,
+      a[10],
+      train,
+      xt,
+      e * d,
+      d,
+      logw,
+      mean.subarray(e * d, (e + 1) * d),
+      variance.subarray(e * d, (e + 1) * d),
+    );
+  }
+  mem.set(mean.subarray(0, (to - from) * d), meanAt + from * d);
+  mem.set(variance.subarray(0, (to - from) * d), varAt + from * d);
 }
 
 /** The ceiling: K with the moment-matched kernels, and what each step's KL term costs. */

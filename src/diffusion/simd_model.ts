@@ -11,8 +11,9 @@
  * Why not tfjs: on 200 × 64 tensors its wasm backend pays ≈ 0.1–1 ms an op (a transposed
  * matMul against a changing weight repacks it, tanh runs scalar), ≈ 300 ops a step: 28 ms
  * a step for 8 × 64, against ≈ 20 ms for the float64 loops and ≈ 3 ms here
- * (docs/benchmarks.md). The loops between the products (bias and tanh, transposes, the readout's
- * mix over the temporal basis) are plain TypeScript.
+ * (docs/benchmarks.md). Bias and tanh, and tanh's derivative, are f32x4 kernels too (they took
+ * a quarter of a step as TypeScript); the transposes and the readout's mix over the temporal
+ * basis are plain TypeScript.
  *
  * Layout: row-major float32, every row padded to a multiple of 4 with zeros (pads of W,
  * R and the biases are zero, so pad units stay 0 and get zero gradient).
@@ -20,7 +21,6 @@
  * @module
  */
 import { instantiateKernels, type Kernels } from "../compute/simd_kernels.ts";
-import { tanh32 } from "../compute/tanh32.ts";
 import type { Batch, ModelSpec, ReverseKernel, ReverseModel } from "./model.ts";
 
 /** Rows per pass through the kernels: evaluation batches (1,000 held-out points) go in chunks. */
@@ -112,7 +112,7 @@ export class SimdReverseModel implements ReverseKernel {
         w: take(nOut * nIn),
         wT: take(nIn * nOut),
         dW: take(nOut * nIn),
-        b: new Float32Array(nOut),
+        b: take(nOut),
         act: take(CHUNK * nOut),
       };
     });
@@ -138,7 +138,7 @@ export class SimdReverseModel implements ReverseKernel {
     const widest = Math.max(...widths, bo);
     let n = CHUNK * widths[0];
     for (let l = 1; l < widths.length; l++) {
-      n += 3 * widths[l] * widths[l - 1] + CHUNK * widths[l];
+      n += 3 * widths[l] * widths[l - 1] + CHUNK * widths[l] + widths[l];
     }
     n += 3 * bo * h + 3 * CHUNK * bo + 3 * CHUNK * widest;
     return 4 * n;
@@ -190,9 +190,7 @@ export class SimdReverseModel implements ReverseKernel {
     for (const layer of this.#layers) {
       const { act, b, nIn, nOut } = layer;
       k.rowmat(ptr(prev), rowsP, ptr(layer.wT), nIn, nOut, ptr(act));
-      for (let e = 0; e < rowsP; e++) {
-        for (let j = 0; j < nOut; j++) act[e * nOut + j] = tanh32(act[e * nOut + j] + b[j]);
-      }
+      k.bias_tanh(ptr(act), rowsP, nOut, ptr(b));
       prev = act;
     }
     const h = this.#layers[this.#layers.length - 1].nOut;
@@ -252,12 +250,7 @@ export class SimdReverseModel implements ReverseKernel {
       const { act, nIn, nOut, out } = this.#layers[l];
       const spec = layers[l];
       const dZ = this.#dZ;
-      for (let e = 0; e < rowsP; e++) {
-        for (let j = 0; j < nOut; j++) {
-          const a = act[e * nOut + j];
-          dZ[e * nOut + j] = e < rows ? this.#dH[e * nOut + j] * (1 - a * a) : 0;
-        }
-      }
+      k.tanh_grad(ptr(dZ), ptr(this.#dH), ptr(act), rows, rowsP, nOut);
       for (let j = 0; j < out; j++) {
         let s = 0;
         for (let e = 0; e < rows; e++) s += dZ[e * nOut + j];
@@ -279,16 +272,32 @@ export class SimdReverseModel implements ReverseKernel {
   #klChunks(batch: Batch, grad?: Float64Array): Float64Array {
     const count = batch.t.length;
     const kl = new Float64Array(count);
-    const O = this.#ref.outputs;
     for (let from = 0; from < count; from += CHUNK) {
-      const rows = Math.min(CHUNK, count - from);
-      this.#forward(batch.xt, from, rows, batch.t);
-      for (let e = 0; e < rows; e++) {
-        kl[from + e] = this.#ref.head(this.#out, e * O, batch, from + e, this.#dOut, e * O);
-      }
-      if (grad) this.#backward(rows, batch.t, from, 1 / count, grad);
+      this.klRows(batch, from, Math.min(CHUNK, count - from), kl, grad, 1 / count);
     }
     return kl;
+  }
+
+  /**
+   * Rows from…from + rows (at most 256) of the batch: their KL into kl[from…]; with `grad`,
+   * adds scale × d(their summed KL)/dθ to it. A data-parallel step (shards.ts) runs one
+   * shard of rows per call, on this model or on a replica in another thread.
+   */
+  klRows(
+    batch: Batch,
+    from: number,
+    rows: number,
+    kl: Float64Array,
+    grad: Float64Array | undefined,
+    scale: number,
+  ): void {
+    if (rows > CHUNK) throw new RangeError(`at most ${CHUNK} rows a call, got ${rows}`);
+    const O = this.#ref.outputs;
+    this.#forward(batch.xt, from, rows, batch.t);
+    for (let e = 0; e < rows; e++) {
+      kl[from + e] = this.#ref.head(this.#out, e * O, batch, from + e, this.#dOut, e * O);
+    }
+    if (grad) this.#backward(rows, batch.t, from, scale, grad);
   }
 
   kl(batch: Batch): Float64Array {

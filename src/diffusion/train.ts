@@ -1,8 +1,9 @@
 /**
  * Training the reverse model (Sohl-Dickstein et al. 2015, §2.3): Adam on the bound's KL
  * terms, each example of a batch at its own t uniform on 2…T, x^t drawn from q(x^t|x^0) in
- * closed form. The batched float32 model computes loss and gradient; θ stays float64 (the
- * reference's layout) and is loaded back each step. The learning rate drops tenfold for
+ * closed form. The batched float32 model computes loss and gradient, shard by shard over the
+ * kernel pool's threads (shards.ts); θ stays float64 (the reference's layout) and is loaded
+ * back each step. The learning rate drops tenfold for
  * the last 30% of steps (K jumps by ≈ 1.5 bits there at a small β_1: docs/pipelines/diffusion.md).
  *
  * @module
@@ -14,6 +15,7 @@ import { ticks } from "../stats/progress.ts";
 import { forwardSample } from "./bound.ts";
 import type { ReverseModel } from "./model.ts";
 import type { SimdReverseModel } from "./simd_model.ts";
+import { ShardedGradient } from "./shards.ts";
 
 export interface TrainOptions {
   readonly steps: number;
@@ -46,6 +48,7 @@ export async function* trainReverse(
   const evals = ticks(o.steps, o.evals);
   const losses = ticks(o.steps, 500);
   const grad = new Float64Array(model.n);
+  const sharded = new ShardedGradient(model, net);
   for (let step = 1; step <= o.steps; step++) {
     const x0 = new Float64Array(o.batch * d);
     for (let e = 0; e < o.batch; e++) {
@@ -54,8 +57,7 @@ export async function* trainReverse(
     }
     const t = new Int32Array(o.batch).map(() => 2 + Math.floor(rng.uniform() * (T - 1)));
     const xt = forwardSample(x0, t, model.ab, binomial, d, rng);
-    grad.fill(0);
-    const loss = net.lossAndGrad({ x0, xt, t }, grad);
+    const loss = sharded.lossAndGrad(theta, { x0, xt, t }, grad);
     if (!Number.isFinite(loss) || !grad.every(Number.isFinite)) {
       throw new RunError(`training diverged at step ${step} (loss ${loss}); lower lr`, {
         step,

@@ -26,6 +26,7 @@ import {
   MAP_CHUNK,
   MAX_TASKS,
   MC,
+  NAME_BYTES,
   nextWord,
   runTask,
   taskCount,
@@ -109,17 +110,21 @@ export class F64Pool {
   readonly #env: TaskEnv;
   readonly #ctrl: Int32Array;
   readonly #fargs: Float64Array;
+  readonly #names: Uint8Array;
   readonly #helpers: Worker[];
   #top = 0;
   #closed = false;
   /** jobs run so far, products and maps (the runtime reports a run's: what really computed) */
   jobs = 0;
+  /** TypeScript jobs (`moduleJob`) run so far, counted apart: they are not float64 kernels */
+  tsJobs = 0;
 
   private constructor(env: TaskEnv, helpers: Worker[]) {
     this.#memory = env.memory;
     this.#env = env;
     this.#ctrl = env.ctrl;
     this.#fargs = env.fargs;
+    this.#names = env.names;
     this.#helpers = helpers;
   }
 
@@ -138,6 +143,7 @@ export class F64Pool {
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const fargs = new Float64Array(new SharedArrayBuffer(8 * FARGS.length));
+    const names = new Uint8Array(new SharedArrayBuffer(NAME_BYTES));
     const helpers = await Promise.all(
       Array.from({ length: threads - 1 }, () =>
         new Promise<Worker>((resolve, reject) => {
@@ -147,10 +153,10 @@ export class F64Pool {
             e.preventDefault();
             reject(new Error(`a kernel thread failed to start: ${e.message}`));
           };
-          w.postMessage({ module, memory, ctrl, fargs });
+          w.postMessage({ module, memory, ctrl, fargs, names });
         })),
     );
-    return new F64Pool({ ...kernelsOf(instance), ctrl, fargs, memory }, helpers);
+    return new F64Pool({ ...kernelsOf(instance), ctrl, fargs, names, memory }, helpers);
   }
 
   /** Threads that compute a job: the caller and its helpers. */
@@ -262,12 +268,50 @@ export class F64Pool {
   }
 
   /**
+   * `tasks` tasks of TypeScript code (DESIGN.md "Compute": for loops too branchy to be a
+   * kernel, and small models trained data-parallel): task t runs as `local(t)` here and as
+   * `url#name`(memory, argsAt, t) on a helper, which imports the module at first use. Both
+   * must compute the same thing from the arguments at `argsAt` in the memory (alloc'd and
+   * written by the caller); a task writes only its own outputs there, so the results (and
+   * their bits) do not depend on which thread ran which task. Throws if a helper's task threw.
+   */
+  moduleJob(
+    url: string,
+    name: string,
+    argsAt: number,
+    tasks: number,
+    local: (t: number) => void,
+  ): void {
+    if (this.#closed) throw new Error("the float64 kernel pool is closed");
+    if (tasks === 0) return;
+    const ctrl = this.#ctrl;
+    const encoded = new TextEncoder().encode(`${url}#${name}`);
+    if (encoded.length > NAME_BYTES) throw new RangeError(`a task name past ${NAME_BYTES} bytes`);
+    Atomics.store(ctrl, CTRL.failed, 0);
+    this.tsJobs++;
+    this.#dispatch(tasks, () => {
+      ctrl[CTRL.job] = 3;
+      this.#names.set(encoded);
+      ctrl[CTRL.nameLength] = encoded.length;
+      ctrl[CTRL.argsAt] = argsAt;
+    }, local);
+    if (Atomics.load(ctrl, CTRL.failed)) {
+      throw new Error(`${name} failed on a kernel thread (its error is on stderr)`);
+    }
+  }
+
+  /** The memory itself (a TypeScript task's views are taken over its buffer). */
+  get memory(): WebAssembly.Memory {
+    return this.#memory;
+  }
+
+  /**
    * Run `tasks` tasks of the job that `write` describes: close the last job's claims before
    * its arguments change, write, open this one, take tasks here too, wait for the rest.
    */
-  #dispatch(tasks: number, write: () => void): void {
+  #dispatch(tasks: number, write: () => void, local?: (t: number) => void): void {
     if (tasks > MAX_TASKS) throw new RangeError(`${tasks} tasks in one job, past ${MAX_TASKS}`);
-    this.jobs++;
+    if (!local) this.jobs++;
     const ctrl = this.#ctrl;
     const gen = (genOf(Atomics.load(ctrl, CTRL.next)) + 1) & GEN_MASK;
     Atomics.store(ctrl, CTRL.next, nextWord(gen, CLOSED));
@@ -276,8 +320,18 @@ export class F64Pool {
     Atomics.store(ctrl, CTRL.tasks, tasks);
     Atomics.store(ctrl, CTRL.next, nextWord(gen, 0));
     if (this.#helpers.length && tasks > 1) Atomics.notify(ctrl, CTRL.next);
+    let failure: unknown = null;
     for (let t = claim(ctrl, gen); t >= 0; t = claim(ctrl, gen)) {
-      runTask(this.#env, t);
+      // after a throw the rest are claimed and counted, not run: the next job may not open
+      // while any of this one's tasks is still out
+      if (failure === null) {
+        try {
+          if (local) local(t);
+          else runTask(this.#env, t);
+        } catch (e) {
+          failure = e;
+        }
+      }
       Atomics.add(ctrl, CTRL.done, 1);
     }
     for (;;) {
@@ -286,6 +340,7 @@ export class F64Pool {
       // the last helper notifies; the timeout only guards against a wake-up lost to a bug
       Atomics.wait(ctrl, CTRL.done, done, 100);
     }
+    if (failure !== null) throw failure;
   }
 
   /** End the helpers. */

@@ -73,8 +73,18 @@ export const CTRL = {
   uAt: 27,
   zAt: 28,
   yAt: 29,
-  length: 30,
+  /**
+   * job 3, a TypeScript task (modules.ts): the byte offset in the memory of the job's
+   * arguments, the length of its "url#export" name in `names`, and 1 once a task has thrown
+   */
+  argsAt: 30,
+  nameLength: 31,
+  failed: 32,
+  length: 33,
 } as const;
+
+/** Bytes for a TypeScript job's "url#export" name (a file URL and a function name). */
+export const NAME_BYTES = 4096;
 
 /** Float arguments of a map job, in their own shared Float64Array: q, σb², σw². */
 export const FARGS = { q: 0, b: 1, w: 2, length: 3 } as const;
@@ -161,6 +171,8 @@ export interface TaskEnv {
   readonly tridiagRows: TridiagonalKernel;
   readonly ctrl: Int32Array;
   readonly fargs: Float64Array;
+  /** a TypeScript job's "url#export" (job 3), UTF-8 */
+  readonly names: Uint8Array;
   readonly memory: WebAssembly.Memory;
 }
 
@@ -175,12 +187,44 @@ export function kernelsOf(
   return { tile: exports.tile, tridiagRows: exports.tridiag_rows };
 }
 
-/** Task t of the job in `ctrl`. */
-export function runTask(env: TaskEnv, t: number): void {
+/**
+ * Task t of the job in `ctrl`. Only a TypeScript task (job 3) on a helper may return a
+ * promise: its module is imported at first use, and it may set up per-thread state.
+ */
+export function runTask(env: TaskEnv, t: number): void | Promise<void> {
   const job = env.ctrl[CTRL.job];
   if (job === 1) mapTask(env, t);
   else if (job === 2) tridiagonalTask(env, t);
+  else if (job === 3) return moduleTask(env, t);
   else productTask(env.tile, env.ctrl, t);
+}
+
+/**
+ * A TypeScript task: `fn(memory, argsAt, t)`, exported by the module the job names. The
+ * helpers import it once each (this thread's cache); the caller runs its own tasks
+ * through the function it passed (pool.ts's `moduleJob`), so it never waits on an import.
+ */
+export type ModuleTask = (
+  memory: WebAssembly.Memory,
+  argsAt: number,
+  t: number,
+) => void | Promise<void>;
+
+const imported = new Map<string, ModuleTask>();
+
+function moduleTask(env: TaskEnv, t: number): void | Promise<void> {
+  const { ctrl, names, memory } = env;
+  const name = new TextDecoder().decode(names.slice(0, ctrl[CTRL.nameLength]));
+  const argsAt = ctrl[CTRL.argsAt];
+  const fn = imported.get(name);
+  if (fn) return fn(memory, argsAt, t);
+  const hash = name.lastIndexOf("#");
+  return import(name.slice(0, hash)).then((m) => {
+    const f = m[name.slice(hash + 1)] as ModuleTask | undefined;
+    if (typeof f !== "function") throw new Error(`${name} is not an exported function`);
+    imported.set(name, f);
+    return f(memory, argsAt, t);
+  });
 }
 
 /** Task t of a tridiagonalisation step: its own column sums zeroed, then its rows. */
