@@ -115,8 +115,12 @@ Deno.test("ShardedGradient: the same bits with no pool and on 1, 2, 3 threads; t
     try {
       const sharded = new ShardedGradient(model, net);
       const grad = new Float64Array(model.n);
-      // twice: the second call finds the helpers' replicas built and loads θ again
-      sharded.lossAndGrad(theta, batch, grad);
+      // first at another θ: the second call finds the helpers' replicas built, and they
+      // must load the new θ (as train.ts, the caller's net is loaded before each call)
+      const other = theta.map((x) => 0.9 * x);
+      net.load(other);
+      sharded.lossAndGrad(other, batch, grad);
+      net.load(theta);
       const loss = sharded.lossAndGrad(theta, batch, grad);
       results.push({ threads, loss, grad, used: sharded.threads });
     } finally {
