@@ -23,6 +23,7 @@ import {
 } from "../src/diffusion/ceiling.ts";
 import { swissRollLimit } from "../src/diffusion/limit.ts";
 import { trainReverse } from "../src/diffusion/train.ts";
+import { ParallelReverseModel } from "../src/diffusion/shards.ts";
 import { marginals } from "../src/diffusion/marginals.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
@@ -371,7 +372,12 @@ export default definePipeline({
       const kind = binomial ? "binomial" : "gaussian";
       const model = new ReverseModel({ kind, d, hidden, basis }, beta);
       const theta = model.init(ctx.rng);
-      const net = await SimdReverseModel.create(model, theta);
+      // every batch of the run (training shards, the bound's KLs) spread over the kernel pool
+      const net = new ParallelReverseModel(
+        model,
+        await SimdReverseModel.create(model, theta),
+        theta,
+      );
       yield {
         stream: "setup",
         row: {

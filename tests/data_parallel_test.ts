@@ -15,7 +15,7 @@ import { instantiateKernels } from "../src/compute/simd_kernels.ts";
 import { makeSchedule } from "../src/diffusion/schedule.ts";
 import { ReverseModel } from "../src/diffusion/model.ts";
 import { SimdReverseModel } from "../src/diffusion/simd_model.ts";
-import { SHARD_ROWS, ShardedGradient, shardRows } from "../src/diffusion/shards.ts";
+import { KL_ROWS, ParallelReverseModel, SHARD_ROWS, shardRows } from "../src/diffusion/shards.ts";
 import { gaussianCeiling } from "../src/diffusion/ceiling.ts";
 import { forwardSample } from "../src/diffusion/bound.ts";
 import { swissRoll } from "../src/diffusion/data.ts";
@@ -52,7 +52,9 @@ Deno.test("moduleJob(): every task runs once, on the caller or a helper that imp
       const mem = pool.f64();
       for (let t = 0; t < tasks; t++) assertEquals(mem[job.outAt + t], (t + 0.5) ** 2, `task ${t}`);
       if (tasks > 1) {
-        const byHelpers = Array.from(mem.subarray(job.byAt, job.byAt + tasks)).filter((x) => x === 1);
+        const byHelpers = Array.from(mem.subarray(job.byAt, job.byAt + tasks)).filter((x) =>
+          x === 1
+        );
         assert(byHelpers.length > 0, `${tasks} tasks: none ran on a helper`);
       }
     }
@@ -101,28 +103,34 @@ function diffusionSetup(count: number) {
   return { model, theta, batch: { x0, t, xt: forwardSample(x0, t, model.ab, false, 2, rng) } };
 }
 
-Deno.test("ShardedGradient: the same bits with no pool and on 1, 2, 3 threads; the unsharded gradient to float32 rounding", async () => {
+Deno.test("ParallelReverseModel: gradient and KL with the same bits with no pool and on 1, 2, 3 threads; the unsharded gradient to float32 rounding", async () => {
   const count = 201; // four shards, 50 and 51 rows, none a multiple of 4
   assertEquals(Math.ceil(count / SHARD_ROWS), 4);
-  assertEquals([0, 1, 2, 3].map((s) => shardRows(count, 4, s)), [[0, 50], [50, 50], [100, 50], [150, 51]]);
+  assertEquals([0, 1, 2, 3].map((s) => shardRows(count, 4, s)), [[0, 50], [50, 50], [100, 50], [
+    150,
+    51,
+  ]]);
+  assert(count > KL_ROWS); // the KL is split too
   const { model, theta, batch } = diffusionSetup(count);
   const net = await SimdReverseModel.create(model, theta);
   const whole = new Float64Array(model.n);
   const wholeLoss = net.lossAndGrad(batch, whole);
-  const results: { threads: number; loss: number; grad: Float64Array; used: number }[] = [];
+  const wholeKl = net.kl(batch);
+  const results: { threads: number; loss: number; grad: number[]; kl: number[]; used: number }[] =
+    [];
   for (const threads of [0, 1, 2, 3]) {
     if (threads) await startF64Pool(threads);
     try {
-      const sharded = new ShardedGradient(model, net);
-      const grad = new Float64Array(model.n);
       // first at another θ: the second call finds the helpers' replicas built, and they
-      // must load the new θ (as train.ts, the caller's net is loaded before each call)
-      const other = theta.map((x) => 0.9 * x);
-      net.load(other);
-      sharded.lossAndGrad(other, batch, grad);
-      net.load(theta);
-      const loss = sharded.lossAndGrad(theta, batch, grad);
-      results.push({ threads, loss, grad, used: sharded.threads });
+      // must load the new θ
+      const parallel = new ParallelReverseModel(model, net, theta);
+      const grad = new Float64Array(model.n);
+      parallel.load(theta.map((x) => 0.9 * x));
+      parallel.lossAndGrad(batch, grad);
+      parallel.load(theta);
+      const loss = parallel.lossAndGrad(batch, grad);
+      const kl = Array.from(parallel.kl(batch));
+      results.push({ threads, loss, grad: Array.from(grad), kl, used: parallel.threads });
     } finally {
       stopF64Pool();
     }
@@ -130,8 +138,11 @@ Deno.test("ShardedGradient: the same bits with no pool and on 1, 2, 3 threads; t
   assertEquals(results.map((r) => r.used), [1, 1, 2, 3]);
   for (const r of results.slice(1)) {
     assertEquals(r.loss, results[0].loss, `${r.threads} threads`);
-    assertEquals(Array.from(r.grad), Array.from(results[0].grad), `${r.threads} threads`);
+    assertEquals(r.grad, results[0].grad, `${r.threads} threads`);
+    assertEquals(r.kl, results[0].kl, `${r.threads} threads`);
   }
+  // a row's KL does not depend on the rows computed beside it
+  assertEquals(results[0].kl, Array.from(wholeKl));
   const scale = whole.reduce((m, g) => Math.max(m, Math.abs(g)), 0);
   assertAlmostEquals(results[0].loss, wholeLoss, 1e-6 * wholeLoss);
   for (let i = 0; i < model.n; i++) {
@@ -165,7 +176,10 @@ Deno.test("bias_tanh and tanh_grad kernels: tanh(x + b) to float32 precision, dz
   const act = f(0, rowsP * n), b = f(4096, n), dh = f(8192, rowsP * n), dz = f(12288, rowsP * n);
   const rng = new Rng(1);
   // x from −12 to 12 (both clamps), and values near 0 (relative accuracy)
-  const x = Float32Array.from({ length: rowsP * n }, (_, i) => i < 8 ? 1e-4 * (i - 4) : -12 + (24 * i) / (rowsP * n));
+  const x = Float32Array.from(
+    { length: rowsP * n },
+    (_, i) => i < 8 ? 1e-4 * (i - 4) : -12 + (24 * i) / (rowsP * n),
+  );
   for (let j = 0; j < n; j++) b[j] = 0.1 * rng.normal();
   act.set(x);
   k.bias_tanh(0, rows, n, 4096);
@@ -187,7 +201,9 @@ Deno.test("bias_tanh and tanh_grad kernels: tanh(x + b) to float32 precision, dz
   for (let i = 0; i < rowsP * n; i++) dh[i] = rng.normal();
   k.tanh_grad(12288, 8192, 0, rows, rowsP, n);
   for (let i = 0; i < rowsP * n; i++) {
-    const want = i < rows * n ? Math.fround(dh[i] * Math.fround(1 - Math.fround(act[i] * act[i]))) : 0;
+    const want = i < rows * n
+      ? Math.fround(dh[i] * Math.fround(1 - Math.fround(act[i] * act[i])))
+      : 0;
     assertEquals(dz[i], want, `entry ${i}`);
   }
 });

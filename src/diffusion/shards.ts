@@ -1,5 +1,6 @@
 /**
- * The reverse model's training step, data-parallel (issue #28): a batch is cut into shards of
+ * The reverse model's batch work on every core (issue #28). Its training step is
+ * data-parallel: a batch is cut into shards of
  * at most SHARD_ROWS rows, fixed by the batch size alone; each shard's loss and gradient
  * is computed on its own (here, or by a replica of the float32 model on a helper thread of
  * the kernel pool), and the shards' gradients are summed in shard order. The products of
@@ -11,8 +12,14 @@
  *
  * @module
  */
-import { f64Pool } from "../compute/f64/mod.ts";
-import { type Batch, type Kind, ReverseModel } from "./model.ts";
+import { type F64Pool, f64Pool } from "../compute/f64/mod.ts";
+import {
+  type Batch,
+  type Kind,
+  type ModelSpec,
+  type ReverseKernel,
+  ReverseModel,
+} from "./model.ts";
 import { SimdReverseModel } from "./simd_model.ts";
 
 /** Rows a shard holds at most: a batch of 200 is 4 shards of 50. */
@@ -23,6 +30,9 @@ export function shardRows(count: number, shards: number, s: number): [number, nu
   const from = Math.floor((s * count) / shards);
   return [from, Math.floor(((s + 1) * count) / shards) - from];
 }
+
+/** Rows per task when only KL values are wanted (evaluation: no gradient to sum). */
+export const KL_ROWS = 128;
 
 /** `shardTask`'s header, doubles at argsAt (element offsets into the memory as doubles). */
 const H = {
@@ -43,34 +53,56 @@ const H = {
   x0At: 13,
   xtAt: 14,
   tAt: 15,
-  /** shards × n gradients, then count KL values */
+  /** shards × n gradients (none when `gradient` is 0), then count KL values */
   gradAt: 16,
   klAt: 17,
-  length: 18,
+  /** 1: shards of the gradient step; 0: KL only, in tasks of KL_ROWS rows */
+  gradient: 18,
+  length: 19,
 } as const;
 
 let nextKey = 1;
 
-/** The batch's mean KL and its gradient, shard by shard (on the kernel pool when it has threads). */
-export class ShardedGradient {
+/**
+ * The float32 reverse model with its batch work spread over the kernel pool: the training
+ * step's loss and gradient in shards, and evaluation's per-example KL (the bound takes
+ * T − 1 batches of the held-out set each time) in row blocks. The reverse chain's calls
+ * (`reverseAll`) stay on the model itself. Without a pool of several threads, every call
+ * runs here, with the same bits.
+ */
+export class ParallelReverseModel implements ReverseKernel {
+  readonly spec: ModelSpec;
+  readonly beta: Float64Array;
+  readonly ab: Float64Array;
   readonly #model: ReverseModel;
   readonly #net: SimdReverseModel;
   readonly #key = nextKey++;
-  #version = 0;
+  #theta: Float64Array;
+  #version = 1;
   #shardGrad: Float64Array;
+  /** How many threads computed the last gradient's shards (for tests and the bench). */
+  threads = 1;
 
-  /** `net` must hold the θ each call is given (train.ts loads it after every step). */
-  constructor(model: ReverseModel, net: SimdReverseModel) {
+  /** `net` at θ (the float64 model's layout). */
+  constructor(model: ReverseModel, net: SimdReverseModel, theta: Float64Array) {
     this.#model = model;
     this.#net = net;
+    this.spec = net.spec;
+    this.beta = net.beta;
+    this.ab = net.ab;
+    this.#theta = theta;
     this.#shardGrad = new Float64Array(model.n);
   }
 
-  /** How many threads computed the last call's shards (for the run's meta). */
-  threads = 1;
+  /** Takes θ as the weights (θ is kept, not copied: load again after changing it). */
+  load(theta: Float64Array): void {
+    this.#net.load(theta);
+    this.#theta = theta;
+    this.#version++;
+  }
 
-  /** Writes d(mean KL)/dθ at θ into grad; returns the mean KL. */
-  lossAndGrad(theta: Float64Array, batch: Batch, grad: Float64Array): number {
+  /** Writes d(mean KL)/dθ into grad; returns the batch's mean KL. */
+  lossAndGrad(batch: Batch, grad: Float64Array): number {
     const count = batch.t.length;
     const shards = Math.ceil(count / SHARD_ROWS);
     const kl = new Float64Array(count);
@@ -87,40 +119,8 @@ export class ShardedGradient {
       return kl.reduce((a, b) => a + b, 0) / count;
     }
     this.threads = Math.min(pool.threads, shards);
-    const { spec, beta, n } = this.#model;
-    pool.reset();
-    const at = (doubles: number) => pool.alloc(8 * doubles) / 8;
-    const argsAt = at(H.length), sizesAt = at(spec.hidden.length), betaAt = at(beta.length);
-    const thetaAt = at(n), x0At = at(batch.x0.length), xtAt = at(batch.xt.length);
-    const tAt = at(count), gradAt = at(shards * n), klAt = at(count);
-    const mem = pool.f64();
-    const header = new Float64Array(H.length);
-    header[H.key] = this.#key;
-    header[H.version] = ++this.#version;
-    header[H.kind] = spec.kind === "gaussian" ? 0 : 1;
-    header[H.d] = spec.d;
-    header[H.basis] = spec.basis;
-    header[H.T] = beta.length;
-    header[H.layers] = spec.hidden.length;
-    header[H.sizesAt] = sizesAt;
-    header[H.betaAt] = betaAt;
-    header[H.thetaAt] = thetaAt;
-    header[H.n] = n;
-    header[H.count] = count;
-    header[H.shards] = shards;
-    header[H.x0At] = x0At;
-    header[H.xtAt] = xtAt;
-    header[H.tAt] = tAt;
-    header[H.gradAt] = gradAt;
-    header[H.klAt] = klAt;
-    mem.set(header, argsAt);
-    mem.set(spec.hidden, sizesAt);
-    mem.set(beta, betaAt);
-    mem.set(theta, thetaAt);
-    mem.set(batch.x0, x0At);
-    mem.set(batch.xt, xtAt);
-    mem.set(batch.t, tAt);
-    pool.moduleJob(import.meta.url, "shardTask", 8 * argsAt, shards, (s) => {
+    const n = this.#model.n;
+    const { gradAt, klAt } = this.#job(pool, batch, shards, true, (s, { gradAt, klAt }) => {
       const [from, rows] = shardRows(count, shards, s);
       this.#shardGrad.fill(0);
       this.#net.klRows(batch, from, rows, kl, this.#shardGrad, 1 / count);
@@ -137,6 +137,74 @@ export class ShardedGradient {
     for (let e = 0; e < count; e++) sum += out[klAt + e];
     return sum / count;
   }
+
+  /** Each example's KL (ReverseKernel.kl), in blocks of KL_ROWS rows over the pool. */
+  kl(batch: Batch): Float64Array {
+    const count = batch.t.length;
+    const pool = f64Pool();
+    if (!pool || pool.threads === 1 || count <= KL_ROWS) return this.#net.kl(batch);
+    const kl = new Float64Array(count);
+    const tasks = Math.ceil(count / KL_ROWS);
+    const { klAt } = this.#job(pool, batch, tasks, false, (s, { klAt }) => {
+      const from = s * KL_ROWS, rows = Math.min(KL_ROWS, count - from);
+      this.#net.klRows(batch, from, rows, kl, undefined, 0);
+      pool.f64().set(kl.subarray(from, from + rows), klAt + from);
+    });
+    kl.set(pool.f64().subarray(klAt, klAt + count));
+    return kl;
+  }
+
+  reverseAll(xt: Float64Array, t: number): { mean: Float64Array; variance: Float64Array } {
+    return this.#net.reverseAll(xt, t);
+  }
+
+  /** Writes the job's header, θ and batch into the pool's memory and runs its tasks. */
+  #job(
+    pool: F64Pool,
+    batch: Batch,
+    tasks: number,
+    gradient: boolean,
+    local: (s: number, at: { gradAt: number; klAt: number }) => void,
+  ): { gradAt: number; klAt: number } {
+    const { spec, beta, n } = this.#model;
+    const count = batch.t.length;
+    pool.reset();
+    const at = (doubles: number) => pool.alloc(8 * doubles) / 8;
+    const argsAt = at(H.length), sizesAt = at(spec.hidden.length), betaAt = at(beta.length);
+    const thetaAt = at(n), x0At = at(batch.x0.length), xtAt = at(batch.xt.length);
+    const tAt = at(count), gradAt = at(gradient ? tasks * n : 0), klAt = at(count);
+    const header = new Float64Array(H.length);
+    header[H.key] = this.#key;
+    header[H.version] = this.#version;
+    header[H.kind] = spec.kind === "gaussian" ? 0 : 1;
+    header[H.d] = spec.d;
+    header[H.basis] = spec.basis;
+    header[H.T] = beta.length;
+    header[H.layers] = spec.hidden.length;
+    header[H.sizesAt] = sizesAt;
+    header[H.betaAt] = betaAt;
+    header[H.thetaAt] = thetaAt;
+    header[H.n] = n;
+    header[H.count] = count;
+    header[H.shards] = tasks;
+    header[H.x0At] = x0At;
+    header[H.xtAt] = xtAt;
+    header[H.tAt] = tAt;
+    header[H.gradAt] = gradAt;
+    header[H.klAt] = klAt;
+    header[H.gradient] = gradient ? 1 : 0;
+    const mem = pool.f64();
+    mem.set(header, argsAt);
+    mem.set(spec.hidden, sizesAt);
+    mem.set(beta, betaAt);
+    mem.set(this.#theta, thetaAt);
+    mem.set(batch.x0, x0At);
+    mem.set(batch.xt, xtAt);
+    mem.set(batch.t, tAt);
+    const outputs = { gradAt, klAt };
+    pool.moduleJob(import.meta.url, "shardTask", 8 * argsAt, tasks, (s) => local(s, outputs));
+    return outputs;
+  }
 }
 
 /** A helper thread's replica: the model its key names, at the θ of its version. */
@@ -152,7 +220,7 @@ interface Replica {
 let replica: Replica | null = null;
 
 /**
- * Shard s of a `ShardedGradient` call, on a helper thread: the replica is built at the
+ * Task s of a `ParallelReverseModel` job, on a helper thread: the replica is built at the
  * model's first call here (async: its kernels are instantiated) and loads θ once a call.
  * Reads are copied out of the shared memory into plain arrays first (V8 reads typed arrays
  * over WebAssembly's growable shared buffer more slowly).
@@ -193,6 +261,12 @@ export async function shardTask(
     xt: out.slice(h[H.xtAt], h[H.xtAt] + count * d),
     t: Int32Array.from(out.subarray(h[H.tAt], h[H.tAt] + count)),
   };
+  if (h[H.gradient] === 0) {
+    const from = s * KL_ROWS, rows = Math.min(KL_ROWS, count - from);
+    r.net.klRows(batch, from, rows, r.kl, undefined, 0);
+    out.set(r.kl.subarray(from, from + rows), h[H.klAt] + from);
+    return;
+  }
   const [from, rows] = shardRows(count, h[H.shards], s);
   r.grad.fill(0);
   r.net.klRows(batch, from, rows, r.kl, r.grad, 1 / count);

@@ -14,8 +14,7 @@ import { Adam } from "../optim/adam.ts";
 import { ticks } from "../stats/progress.ts";
 import { forwardSample } from "./bound.ts";
 import type { ReverseModel } from "./model.ts";
-import type { SimdReverseModel } from "./simd_model.ts";
-import { ShardedGradient } from "./shards.ts";
+import type { ParallelReverseModel } from "./shards.ts";
 
 export interface TrainOptions {
   readonly steps: number;
@@ -33,7 +32,7 @@ export type TrainEvent =
 /** Trains θ in place; throws a RunError naming lr when loss or gradient stop being finite. */
 export async function* trainReverse(
   model: ReverseModel,
-  net: SimdReverseModel,
+  net: ParallelReverseModel,
   theta: Float64Array,
   train: Float64Array,
   o: TrainOptions,
@@ -48,7 +47,6 @@ export async function* trainReverse(
   const evals = ticks(o.steps, o.evals);
   const losses = ticks(o.steps, 500);
   const grad = new Float64Array(model.n);
-  const sharded = new ShardedGradient(model, net);
   for (let step = 1; step <= o.steps; step++) {
     const x0 = new Float64Array(o.batch * d);
     for (let e = 0; e < o.batch; e++) {
@@ -57,7 +55,7 @@ export async function* trainReverse(
     }
     const t = new Int32Array(o.batch).map(() => 2 + Math.floor(rng.uniform() * (T - 1)));
     const xt = forwardSample(x0, t, model.ab, binomial, d, rng);
-    const loss = sharded.lossAndGrad(theta, { x0, xt, t }, grad);
+    const loss = net.lossAndGrad({ x0, xt, t }, grad);
     if (!Number.isFinite(loss) || !grad.every(Number.isFinite)) {
       throw new RunError(`training diverged at step ${step} (loss ${loss}); lower lr`, {
         step,
