@@ -30,6 +30,7 @@ import {
 } from "./trained.ts";
 import { logspace } from "../stats/mod.ts";
 import { Rng } from "../random/rng.ts";
+import { dealByCost } from "../runtime/deal.ts";
 
 /** λ points of the gate sweep */
 const LAMBDA_POINTS = 13;
@@ -176,8 +177,16 @@ async function* trainedGates(
     test_error: productLoss(net, test),
   });
   const seeds = [...BLOCK_SIZES, ...widths].map(() => ctx.rng.int32());
+  // split over workers, the nets are dealt out by cost: a step costs about a softplus per
+  // neuron and a tenth of one per weight (the tree of blocks and the block's own training
+  // on pairs: n blocks of k neurons, two inputs each; a shallow net: n inputs a neuron)
+  const costs = [
+    ...BLOCK_SIZES.map((k) => n * k * 1.2),
+    ...widths.map((w) => w * (1 + 0.1 * n)),
+  ];
+  const owner = dealByCost(costs, ctx.shards);
   for (const [i, k] of BLOCK_SIZES.entries()) {
-    if (!ctx.mine(i)) continue;
+    if (!ctx.mine(owner[i])) continue;
     // every weight learned: one block first learns xy (from a random start), is copied into
     // every node of the tree, and the whole tree is then trained on x1⋯xn. From a random
     // start the tree sits on a plateau (its output is uncorrelated with Πx to first order).
@@ -190,7 +199,7 @@ async function* trainedGates(
   }
   for (const [j, width] of widths.entries()) {
     const i = BLOCK_SIZES.length + j;
-    if (!ctx.mine(i)) continue;
+    if (!ctx.mine(owner[i])) continue;
     const net = shallowNet(n, width, new Rng(seeds[i]));
     yield* fit(net, train, `shallow-${width}`);
     yield { stream: "gate", row: trainedRow(net) };

@@ -190,6 +190,8 @@ export interface RunContext {
    * declare `shardable` are split.
    */
   mine(k: number): boolean;
+  /** How many shards the run's sweep is split into (1: not split); `dealByCost` uses it. */
+  readonly shards: number;
 }
 
 /** A failure inside a run, with the fields that locate it (layer, step, param…). */

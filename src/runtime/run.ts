@@ -186,6 +186,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
           last = performance.now();
         },
         mine: (k) => !shard || k % shard.count === shard.index,
+        shards: shard?.count ?? 1,
         progress: (done, total) => {
           // a shard does 1/count of the sweep's `total`: shard 0 speaks for all (they keep pace)
           const share = shard ? shard.count : 1;
