@@ -1,7 +1,8 @@
 /**
  * TypeScript tasks on the kernel pool (issue #28: small models and row-wise sweeps on every
  * core): the pool's `moduleJob`, the diffusion model's sharded training step and the ideal
- * reverse kernels' moments, and the float32 tanh kernels the step now runs.
+ * reverse kernels' moments, the RBM's sharded CD-1 step, and the float32 tanh kernels the
+ * diffusion step now runs.
  *
  * Tolerances. Across thread counts and against no pool: 0 — a shard or a row is the same
  * computation wherever it runs, and sums are taken in shard order. Against the unsharded
@@ -20,6 +21,8 @@ import { gaussianCeiling } from "../src/diffusion/ceiling.ts";
 import { forwardSample } from "../src/diffusion/bound.ts";
 import { swissRoll } from "../src/diffusion/data.ts";
 import { Rng } from "../src/random/rng.ts";
+import { cdGradient, type RbmParams, SimdRbm } from "../src/cheap/rbm.ts";
+import { RBM_SHARD_ROWS } from "../src/cheap/rbm_shards.ts";
 
 const TASKS_URL = new URL("./helpers/module_tasks.ts", import.meta.url).href;
 
@@ -229,4 +232,44 @@ Deno.test("moduleJob(): a module without the named export fails the job, not the
   } finally {
     pool.close();
   }
+});
+
+Deno.test("SimdRbm.step(): CD-1 in shards, the same bits with no pool and on 1, 2, 3 threads, and the float64 CD-1 step", async () => {
+  const nv = 8, nh = 4, batch = 50; // two shards of 25 rows
+  assertEquals(Math.ceil(batch / RBM_SHARD_ROWS), 2);
+  const data = (rng: Rng) =>
+    Array.from(
+      { length: batch },
+      () => Array.from({ length: nv }, () => (rng.uniform() < 0.4 ? 1 : 0)),
+    );
+  const runs: number[][] = [];
+  for (const threads of [0, 1, 2, 3]) {
+    if (threads) await startF64Pool(threads);
+    try {
+      const rng = new Rng(13);
+      const rbm = await SimdRbm.create(nv, nh, batch, rng);
+      for (let q = 0; q < nv * nh; q++) rbm.W[q] = 0.5 * rng.normal();
+      const first = data(rng), second = data(rng);
+      rbm.step(first.flat(), 0.1, 0, 0, new Rng(99));
+      // the second step against the float64 CD-1 gradient at the weights after the first
+      // (the helpers' replicas must have taken them)
+      const ref: RbmParams = {
+        nv,
+        nh,
+        W: Float64Array.from(rbm.W),
+        b: Float64Array.from(rbm.b),
+        c: Float64Array.from(rbm.c),
+      };
+      const before = Float64Array.from(rbm.W);
+      const err = rbm.step(second.flat(), 0.1, 0, 0, new Rng(7));
+      const [dW] = cdGradient(ref, second, 1, new Rng(7), "probability");
+      for (let q = 0; q < nv * nh; q++) {
+        assertAlmostEquals(rbm.W[q] - before[q], 0.1 * dW[q], 1e-6, `${threads} threads, W${q}`);
+      }
+      runs.push([...rbm.W, ...rbm.b, ...rbm.c, err]);
+    } finally {
+      stopF64Pool();
+    }
+  }
+  for (const r of runs.slice(1)) assertEquals(r, runs[0]);
 });

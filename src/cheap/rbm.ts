@@ -13,6 +13,7 @@
 import { instantiateKernels, type Kernels } from "../compute/simd_kernels.ts";
 import type { Rng } from "../random/rng.ts";
 import { sigmoid } from "./activations.ts";
+import { cdStatistics } from "./rbm_shards.ts";
 
 export interface RbmParams {
   readonly nv: number;
@@ -132,7 +133,7 @@ const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /**
  * The CD-1 step of `cdGradient` (k = 1) in float32 on the SIMD kernels, a batch of `batch`
- * (even) visible vectors at a time, with momentum and L1 weight decay (which Mehta & Schwab
+ * visible vectors at a time (in shards over the kernel pool's threads: rbm_shards.ts), with momentum and L1 weight decay (which Mehta & Schwab
  * use to make the receptive fields sparse). nv and nh must be multiples of 4.
  *
  * Every product is the kernels' plain `rowmat` (A·W): h0 = v0·W, v1 = h0·Wᵀ with Wᵀ copied
@@ -179,9 +180,9 @@ export class SimdRbm {
   }
 
   static async create(nv: number, nh: number, batch: number, rng: Rng): Promise<SimdRbm> {
-    if (nv !== pad4(nv) || nh !== pad4(nh) || batch % 2 !== 0) {
+    if (nv !== pad4(nv) || nh !== pad4(nh) || !(batch >= 1)) {
       throw new RangeError(
-        `SimdRbm needs nv, nh multiples of 4 and an even batch (got ${nv}, ${nh}, ${batch})`,
+        `SimdRbm needs nv, nh multiples of 4 and a batch ≥ 1 (got ${nv}, ${nh}, ${batch})`,
       );
     }
     const r = new SimdRbm(await instantiateKernels(SimdRbm.bytes(nv, nh, batch)), nv, nh, batch);
@@ -203,27 +204,55 @@ export class SimdRbm {
   }
 
   /**
-   * One CD-1 step on `v0` (batch × nv, 0/1). Returns the mean squared reconstruction error
-   * Σ(v0 − p(v|h0))²/(batch·nv). `lr` is per example; `l1` shrinks each weight by lr·l1 a step.
+   * One CD-1 step on `v0` (batch × nv, 0/1), here or, with a kernel pool of several threads,
+   * shard by shard on replicas (rbm_shards.ts; the same bits either way). Returns the mean
+   * squared reconstruction error Σ(v0 − p(v|h0))²/(batch·nv). `lr` is per example; `l1`
+   * shrinks each weight by lr·l1 a step.
    */
   step(v0: ArrayLike<number>, lr: number, l1: number, momentum: number, rng: Rng): number {
-    const { nv, nh, batch } = this, k = this.#k, B = this.#buf;
+    const { nv, nh, batch } = this;
+    // h0's draws, in the order one pass over the batch takes them
+    const uniforms = new Float64Array(batch * nh);
+    for (let q = 0; q < uniforms.length; q++) uniforms[q] = rng.uniform();
+    const sums = cdStatistics(this, v0, uniforms);
+    this.applyUpdate(sums.G, sums.db, sums.dc, lr, l1, momentum);
+    return sums.err / (batch * nv);
+  }
+
+  /**
+   * CD-1's statistics of rows from…from + rows of `v0` (each row nv 0/1 values), with h0
+   * drawn against `uniforms` (rows × nh, the same rows): into G (nv × nh) v0ᵀp(h|v0) −
+   * v1ᵀp(h|v1), into db and dc their bias parts (overwritten, not added); returns the summed
+   * squared reconstruction error. At most `batch` rows a call.
+   */
+  statistics(
+    v0: ArrayLike<number>,
+    from: number,
+    rows: number,
+    uniforms: ArrayLike<number>,
+    G: Float32Array,
+    db: Float64Array,
+    dc: Float64Array,
+  ): number {
+    const { nv, nh } = this, k = this.#k, B = this.#buf;
+    if (rows > this.batch) throw new RangeError(`at most ${this.batch} rows, got ${rows}`);
     const [W, wP] = B.W, [WT, wtP] = B.WT, [V0, v0P] = B.v0, [H0, h0P] = B.h0;
-    const [V1, v1P] = B.v1, [PH1, ph1P] = B.ph1, [AT, atP] = B.AT, [C, cP] = B.C, [G, gP] = B.G;
-    V0.set(v0);
-    k.rowmat(v0P, batch, wP, nv, nh, h0P);
+    const [V1, v1P] = B.v1, [PH1, ph1P] = B.ph1, [AT, atP] = B.AT, [C, cP] = B.C, [Gk, gP] = B.G;
+    for (let q = 0; q < rows * nv; q++) V0[q] = v0[from * nv + q];
+    k.rowmat(v0P, rows, wP, nv, nh, h0P);
     const ph0 = this.#ph0;
-    for (let m = 0; m < batch; m++) {
+    for (let m = 0; m < rows; m++) {
       for (let j = 0; j < nh; j++) {
         const p = ph0[m * nh + j] = sigmoid(H0[m * nh + j] + this.c[j]);
-        H0[m * nh + j] = rng.uniform() < p ? 1 : 0;
+        H0[m * nh + j] = uniforms[m * nh + j] < p ? 1 : 0;
       }
     }
     for (let i = 0; i < nv; i++) for (let j = 0; j < nh; j++) WT[j * nv + i] = W[i * nh + j];
-    k.rowmat(h0P, batch, wtP, nh, nv, v1P);
-    const db = new Float64Array(nv), dc = new Float64Array(nh);
+    k.rowmat(h0P, rows, wtP, nh, nv, v1P);
+    db.fill(0);
+    dc.fill(0);
     let err = 0;
-    for (let m = 0; m < batch; m++) {
+    for (let m = 0; m < rows; m++) {
       for (let i = 0; i < nv; i++) {
         const p = sigmoid(V1[m * nv + i] + this.b[i]);
         const d = V0[m * nv + i] - p;
@@ -232,22 +261,37 @@ export class SimdRbm {
         V1[m * nv + i] = p; // the reconstruction's probabilities drive the negative phase
       }
     }
-    k.rowmat(v1P, batch, wP, nv, nh, ph1P);
-    for (let m = 0; m < batch; m++) {
+    k.rowmat(v1P, rows, wP, nv, nh, ph1P);
+    for (let m = 0; m < rows; m++) {
       for (let j = 0; j < nh; j++) {
         const p = sigmoid(PH1[m * nh + j] + this.c[j]);
         C[m * nh + j] = ph0[m * nh + j]; // p(h|v0): the positive statistics' expectation
-        C[(batch + m) * nh + j] = -p;
+        C[(rows + m) * nh + j] = -p;
         dc[j] += ph0[m * nh + j] - p;
       }
     }
     for (let i = 0; i < nv; i++) {
-      for (let m = 0; m < batch; m++) {
-        AT[i * 2 * batch + m] = V0[m * nv + i];
-        AT[i * 2 * batch + batch + m] = V1[m * nv + i];
+      for (let m = 0; m < rows; m++) {
+        AT[i * 2 * rows + m] = V0[m * nv + i];
+        AT[i * 2 * rows + rows + m] = V1[m * nv + i];
       }
     }
-    k.rowmat(atP, nv, cP, 2 * batch, nh, gP); // G = v0ᵀh0 − v1ᵀph1
+    k.rowmat(atP, nv, cP, 2 * rows, nh, gP); // G = v0ᵀh0 − v1ᵀph1
+    G.set(Gk);
+    return err;
+  }
+
+  /** The step from the batch's summed statistics: momentum, L1 decay, then W, b, c. */
+  applyUpdate(
+    G: ArrayLike<number>,
+    db: ArrayLike<number>,
+    dc: ArrayLike<number>,
+    lr: number,
+    l1: number,
+    momentum: number,
+  ): void {
+    const { nv, nh, batch } = this;
+    const W = this.#buf.W[0];
     const rate = lr / batch, vel = this.#velocity;
     for (let q = 0; q < nv * nh; q++) {
       vel[q] = momentum * vel[q] + rate * G[q] - lr * l1 * Math.sign(W[q]);
@@ -255,6 +299,5 @@ export class SimdRbm {
     }
     for (let i = 0; i < nv; i++) this.b[i] += rate * db[i];
     for (let j = 0; j < nh; j++) this.c[j] += rate * dc[j];
-    return err / (batch * nv);
   }
 }
