@@ -134,6 +134,8 @@ export default definePipeline({
   params: PARAMS,
   shardable:
     "part gates' trained nets, one item per block size and per shallow width (shard 1 also computes the constructed gates; the other parts run whole on shard 1)",
+  // only the gates part has a sweep: the rbm part runs whole, on every kernel thread
+  splits: (p) => p.part === "gates",
   check(p) {
     if (p.lambda_min >= p.lambda_max) {
       throw new ParamError("lambda_min", `must be below lambda_max (${p.lambda_max})`);

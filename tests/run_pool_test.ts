@@ -232,3 +232,20 @@ Deno.test("a warmed worker's run has the pool's kernel threads, a split sweep's 
     pool.close();
   }
 });
+
+// deep-cheap is shardable for its gates part only (`splits`): an rbm run goes whole to one
+// worker, which keeps every kernel thread for the sharded CD-1 step (src/cheap/rbm_shards.ts)
+Deno.test("a shardable pipeline whose params have no sweep (deep-cheap's rbm part) runs whole, on all kernel threads", async () => {
+  const pool = new RunPool(2, "cpu");
+  try {
+    const dc = findPipeline("deep-cheap")!;
+    const params = resolveRunParams(dc, { part: "rbm", size: 16, samples: 100, epochs: 1 });
+    const rows = await firstValueFrom(pool.run(dc, opts("r-rbm", params)).pipe(toArray()));
+    assertEquals(rows.at(-1)!.status, "ok");
+    const computed = String(rows.at(-1)!.computed);
+    assert(/data-parallel × 2 threads/.test(computed), computed);
+    assert(!/workers$/.test(computed), computed);
+  } finally {
+    pool.close();
+  }
+});

@@ -166,8 +166,8 @@ export class SimdRbm {
     take("h0", batch * nh);
     take("v1", batch * nv);
     take("ph1", batch * nh);
-    take("AT", nv * 2 * batch);
-    take("C", 2 * batch * nh);
+    take("AT", nv * pad4(2 * batch));
+    take("C", pad4(2 * batch) * nh);
     take("G", nv * nh);
     this.b = new Float64Array(nv);
     this.c = new Float64Array(nh);
@@ -176,7 +176,7 @@ export class SimdRbm {
   }
 
   static bytes(nv: number, nh: number, batch: number): number {
-    return 4 * (3 * nv * nh + 4 * batch * (nv + nh));
+    return 4 * (3 * nv * nh + 2 * batch * (nv + nh) + pad4(2 * batch) * (nv + nh));
   }
 
   static async create(nv: number, nh: number, batch: number, rng: Rng): Promise<SimdRbm> {
@@ -270,13 +270,17 @@ export class SimdRbm {
         dc[j] += ph0[m * nh + j] - p;
       }
     }
+    // the stacked batch's inner dimension padded to a multiple of 4 (the kernel's), pads 0
+    const inner = pad4(2 * rows);
+    C.fill(0, 2 * rows * nh, inner * nh);
     for (let i = 0; i < nv; i++) {
       for (let m = 0; m < rows; m++) {
-        AT[i * 2 * rows + m] = V0[m * nv + i];
-        AT[i * 2 * rows + rows + m] = V1[m * nv + i];
+        AT[i * inner + m] = V0[m * nv + i];
+        AT[i * inner + rows + m] = V1[m * nv + i];
       }
+      for (let m = 2 * rows; m < inner; m++) AT[i * inner + m] = 0;
     }
-    k.rowmat(atP, nv, cP, 2 * rows, nh, gP); // G = v0ᵀh0 − v1ᵀph1
+    k.rowmat(atP, nv, cP, inner, nh, gP); // G = v0ᵀh0 − v1ᵀph1
     G.set(Gk);
     return err;
   }

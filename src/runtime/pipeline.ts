@@ -219,6 +219,12 @@ export interface Pipeline<S extends ParamsSchema = ParamsSchema> {
    */
   readonly shardable?: string;
   /**
+   * Whether a run with these params has that sweep to split (default: it has). A run
+   * without one is not split: its one worker keeps every kernel thread (deep-cheap's rbm
+   * part trains on all of them; as a shard it would get one).
+   */
+  readonly splits?: (params: Readonly<Record<string, number | string>>) => boolean;
+  /**
    * The params that set how much memory a run takes, the largest lever first: a run that
    * cannot allocate ends with an error row naming them and their values (the param to lower).
    */

@@ -128,7 +128,7 @@ export class RunPool {
     const url = sourceOf(def);
     if (!url) throw new Error(`pipeline ${def.id} has no registered module to run in a worker`);
     if (opts.shard) throw new Error("a shard of a sweep runs on a Redis worker, not in the pool");
-    const count = def.shardable ? this.#size : 1;
+    const count = def.shardable && (def.splits?.(opts.params) ?? true) ? this.#size : 1;
     return new Observable<Row>((subscriber) => {
       const log = opts.logDir ? new RunLog(opts.logDir, opts.runId) : null;
       const workers: Worker[] = [];

@@ -152,7 +152,8 @@ export class Runs {
     const queue = this.opts.queue;
     if (queue?.available && !split.shard) {
       // a sweep is split over the workers up (or as asked); anything else goes whole
-      const shards = def.shardable ? split.shards ?? Math.min(queue.workers, MAX_SHARDS) : 1;
+      const whole = !def.shardable || !(def.splits?.(params) ?? true);
+      const shards = whole ? 1 : split.shards ?? Math.min(queue.workers, MAX_SHARDS);
       return this.#enqueue(queue, run, def.id, params, Math.max(1, shards));
     }
     const stop = new AbortController();
