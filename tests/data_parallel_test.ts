@@ -273,3 +273,18 @@ Deno.test("SimdRbm.step(): CD-1 in shards, the same bits with no pool and on 1, 
   }
   for (const r of runs.slice(1)) assertEquals(r, runs[0]);
 });
+
+Deno.test("transpose kernel: dst = srcᵀ at odd sizes and past a 16-row block", async () => {
+  const k = await instantiateKernels(1 << 20);
+  for (const [rows, cols] of [[1, 1], [7, 3], [37, 21], [16, 64]]) {
+    const src = new Float32Array(k.memory.buffer, 0, rows * cols);
+    for (let q = 0; q < src.length; q++) src[q] = q + 0.5;
+    k.transpose(0, rows, cols, 1 << 19);
+    const dst = new Float32Array(k.memory.buffer, 1 << 19, rows * cols);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        assertEquals(dst[j * rows + i], src[i * cols + j], `${rows} × ${cols}`);
+      }
+    }
+  }
+});

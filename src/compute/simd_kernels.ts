@@ -175,6 +175,37 @@ const WAT = `(module
     (memory.fill (i32.add (local.get $dz) (local.get $end)) (i32.const 0)
       (i32.shl (i32.mul (i32.sub (local.get $rowsP) (local.get $rows)) (local.get $n)) (i32.const 2)))
   )
+
+  ;; dst (cols × rows) = srcᵀ, src rows × cols (float32, row-major, no padding): 16 rows of
+  ;; src at a time, so each of dst's rows is written 16 floats at a stretch and src's cache
+  ;; lines are reused across 16 columns
+  (func (export "transpose")
+    (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+    (local $i i32) (local $j i32) (local $ii i32) (local $end i32) (local $s i32) (local $d i32)
+    (block $endI (loop $nextI
+      (br_if $endI (i32.ge_u (local.get $i) (local.get $rows)))
+      (local.set $end (i32.add (local.get $i) (i32.const 16)))
+      (if (i32.gt_u (local.get $end) (local.get $rows)) (then (local.set $end (local.get $rows))))
+      (local.set $j (i32.const 0))
+      (block $endJ (loop $nextJ
+        (br_if $endJ (i32.ge_u (local.get $j) (local.get $cols)))
+        (local.set $s (i32.add (local.get $src)
+          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2))))
+        (local.set $d (i32.add (local.get $dst)
+          (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2))))
+        (local.set $ii (local.get $i))
+        (block $endII (loop $nextII
+          (br_if $endII (i32.ge_u (local.get $ii) (local.get $end)))
+          (f32.store (local.get $d) (f32.load (local.get $s)))
+          (local.set $s (i32.add (local.get $s) (i32.shl (local.get $cols) (i32.const 2))))
+          (local.set $d (i32.add (local.get $d) (i32.const 4)))
+          (local.set $ii (i32.add (local.get $ii) (i32.const 1)))
+          (br $nextII)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $nextJ)))
+      (local.set $i (local.get $end))
+      (br $nextI)))
+  )
 )`;
 
 export interface Kernels {
@@ -196,6 +227,8 @@ export interface Kernels {
   bias_tanh(act: number, rows: number, n: number, b: number): void;
   /** dz = dh · (1 − act²) on rows < rows, 0 on the rows after up to rowsP; n columns */
   tanh_grad(dz: number, dh: number, act: number, rows: number, rowsP: number, n: number): void;
+  /** dst (cols × rows) = srcᵀ for src rows × cols, float32, unpadded */
+  transpose(src: number, rows: number, cols: number, dst: number): void;
 }
 
 import { countSimdInstance } from "./usage.ts";
@@ -235,5 +268,6 @@ export async function instantiateKernels(bytes: number): Promise<Kernels> {
     update: ex.update,
     bias_tanh: ex.bias_tanh,
     tanh_grad: ex.tanh_grad,
+    transpose: ex.transpose,
   };
 }
