@@ -4,7 +4,7 @@
  * thread (the main thread, a one-thread float64 pool: the old shape of the computation, with
  * today's kernels), and whether the pool's rows still show the slide's claim.
  *
- *   deno run -A bench/pool_slides_bench.ts [slide numbers…]   (default: 1 3 6 12 14 15)
+ *   deno run -A bench/pool_slides_bench.ts [slide numbers…]   (default: 1 3 6 11 12 14 15 18 19)
  */
 import { firstValueFrom, toArray } from "rxjs";
 import { loadTalk } from "../src/talk/talk.ts";
@@ -17,7 +17,7 @@ import { stopF64Pool } from "../src/compute/f64/mod.ts";
 import { SLIDE_CLAIMS } from "../tests/helpers/slide_claims.ts";
 
 const talk = await loadTalk("data/talks/default.json", PIPELINES);
-const wanted = Deno.args.length ? Deno.args.map(Number) : [1, 3, 6, 12, 14, 15];
+const wanted = Deno.args.length ? Deno.args.map(Number) : [1, 3, 6, 11, 12, 14, 15, 18, 19];
 const pool = new RunPool(CORES, "wasm");
 pool.warm(); // as `watch` does at start: the first slide's worker is warm
 await new Promise((r) => setTimeout(r, 5000));
@@ -33,6 +33,7 @@ for (const n of wanted) {
   };
   const one = await time(runPipeline(def, { ...opts, threads: 1 }));
   const all = await time(pool.run(def, opts));
+  const split = def.shardable && (def.splits?.(params) ?? true);
   let shows = "shows its claim";
   try {
     SLIDE_CLAIMS[slide.title]?.check(all.rows);
@@ -40,7 +41,7 @@ for (const n of wanted) {
     shows = `claim NOT shown: ${(e as Error).message}`;
   }
   console.log(
-    `slide ${n} (${def.id}${def.shardable ? ", a sweep split over the workers" : ""}): one thread ${
+    `slide ${n} (${def.id}${split ? ", a sweep split over the workers" : ""}): one thread ${
       one.seconds.toFixed(1)
     } s, ${CORES} threads in the pool ${all.seconds.toFixed(1)} s (×${
       (one.seconds / all.seconds).toFixed(2)
