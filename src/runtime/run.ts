@@ -12,7 +12,6 @@ import { Observable, type Subscription } from "rxjs";
 import { type BackendChoice, type Tf, useBackend } from "../compute/backend.ts";
 import { f64Backend, startF64Pool } from "../compute/f64/mod.ts";
 import { markUsage, type UsageMark, usageSince } from "../compute/usage.ts";
-import { yieldToEventLoop } from "./yield.ts";
 import { ParamError } from "../params/schema.ts";
 import { Rng } from "../random/rng.ts";
 import {
@@ -182,7 +181,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
         signal,
         tick: async () => {
           if (performance.now() - last < SLICE_MS) return;
-          await yieldToEventLoop();
+          await new Promise((r) => setTimeout(r, 0));
           last = performance.now();
         },
         mine: (k) => !shard || k % shard.count === shard.index,
