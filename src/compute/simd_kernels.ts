@@ -18,6 +18,16 @@
  * @module
  */
 
+/** A float32 constant in all four lanes. */
+const splat = (x: number) => `(v128.const f32x4 ${x} ${x} ${x} ${x})`;
+
+/** c_0 + x²(c_1 + x²(c_2 + …)) over four lanes, x² in the local $x2 (tanh32.ts's fit). */
+const horner = (c: readonly number[]): string =>
+  c.slice(0, -1).reduceRight(
+    (inner, ci) => `(f32x4.add ${splat(ci)} (f32x4.mul (local.get $x2) ${inner}))`,
+    splat(c[c.length - 1]),
+  );
+
 const WAT = `(module
   (import "env" "memory" (memory 1 65536))
 
@@ -149,9 +159,12 @@ const WAT = `(module
         (br_if $endJ (i32.ge_u (local.get $j) (local.get $rb)))
         (local.set $x (f32x4.add (v128.load (i32.add (local.get $p) (local.get $j)))
           (v128.load (i32.add (local.get $b) (local.get $j)))))
-        (local.set $x (f32x4.min (f32x4.max (local.get $x) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)))
+        (local.set $x (f32x4.min (f32x4.max (local.get $x) ${splat(-TANH32_CLAMP)}) ${
+  splat(TANH32_CLAMP)
+}))
         (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
-        (v128.store (i32.add (local.get $p) (local.get $j)) (f32x4.div (f32x4.mul (local.get $x) (f32x4.add (v128.const f32x4 4.89352455891786e-3 4.89352455891786e-3 4.89352455891786e-3 4.89352455891786e-3) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 6.37261928875436e-4 6.37261928875436e-4 6.37261928875436e-4 6.37261928875436e-4) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 1.48572235717979e-5 1.48572235717979e-5 1.48572235717979e-5 1.48572235717979e-5) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 5.12229709037114e-8 5.12229709037114e-8 5.12229709037114e-8 5.12229709037114e-8) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13) (f32x4.mul (local.get $x2) (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16)))))))))))))) (f32x4.add (v128.const f32x4 4.89352518554385e-3 4.89352518554385e-3 4.89352518554385e-3 4.89352518554385e-3) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 2.268434632439e-3 2.268434632439e-3 2.268434632439e-3 2.268434632439e-3) (f32x4.mul (local.get $x2) (f32x4.add (v128.const f32x4 1.18534705686654e-4 1.18534705686654e-4 1.18534705686654e-4 1.18534705686654e-4) (f32x4.mul (local.get $x2) (v128.const f32x4 1.19825839466702e-6 1.19825839466702e-6 1.19825839466702e-6 1.19825839466702e-6)))))))))
+        (v128.store (i32.add (local.get $p) (local.get $j))
+          (f32x4.div (f32x4.mul (local.get $x) ${horner(TANH32_P)}) ${horner(TANH32_Q)}))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $nextJ)))
       (local.set $e (i32.add (local.get $e) (i32.const 1)))
@@ -232,6 +245,7 @@ export interface Kernels {
 }
 
 import { countSimdInstance } from "./usage.ts";
+import { TANH32_CLAMP, TANH32_P, TANH32_Q } from "./tanh32.ts";
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
