@@ -11,12 +11,12 @@
  * 2.7e-7 (tanh32.ts); evaluated in float32 its ≈ 10 roundings add ≲ 6e-7.
  */
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
-import { F64Pool, gemm, startF64Pool, stopF64Pool } from "../src/compute/f64/mod.ts";
+import { F64Pool, gemm, shardRows, startF64Pool, stopF64Pool } from "../src/compute/f64/mod.ts";
 import { instantiateKernels } from "../src/compute/simd_kernels.ts";
 import { makeSchedule } from "../src/diffusion/schedule.ts";
 import { ReverseModel } from "../src/diffusion/model.ts";
 import { SimdReverseModel } from "../src/diffusion/simd_model.ts";
-import { KL_ROWS, ParallelReverseModel, SHARD_ROWS, shardRows } from "../src/diffusion/shards.ts";
+import { KL_ROWS, ParallelReverseModel, SHARD_ROWS } from "../src/diffusion/shards.ts";
 import { gaussianCeiling } from "../src/diffusion/ceiling.ts";
 import { forwardSample } from "../src/diffusion/bound.ts";
 import { swissRoll } from "../src/diffusion/data.ts";

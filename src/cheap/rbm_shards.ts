@@ -12,18 +12,12 @@
  *
  * @module
  */
-import { type F64Pool, f64Pool } from "../compute/f64/mod.ts";
+import { type F64Pool, f64Pool, shardRows } from "../compute/f64/mod.ts";
 import { Rng } from "../random/rng.ts";
 import { SimdRbm } from "./rbm.ts";
 
 /** Rows a shard holds at most: a batch of 50 is 2 shards of 25. */
 export const RBM_SHARD_ROWS = 32;
-
-/** Shard s of `count` rows (of `shards`): its first row and its row count, split evenly. */
-export function rbmShardRows(count: number, shards: number, s: number): [number, number] {
-  const from = Math.floor((s * count) / shards);
-  return [from, Math.floor(((s + 1) * count) / shards) - from];
-}
 
 /** The batch's CD-1 statistics, summed over its shards. */
 export interface CdSums {
@@ -104,7 +98,7 @@ export function cdStatistics(
     for (let j = 0; j < nh; j++) dc[j] += dcs[j];
   };
   const shardOf = (s: number) => {
-    const [from, rows] = rbmShardRows(batch, shards, s);
+    const [from, rows] = shardRows(batch, shards, s);
     const e = rbm.statistics(
       v0,
       from,
@@ -247,7 +241,7 @@ export async function rbmShardTask(
     r.rbm.c.set(new Float64Array(buf, h.cAt, nh));
     r.version = h.version;
   }
-  const [from, rows] = rbmShardRows(batch, shards, s);
+  const [from, rows] = shardRows(batch, shards, s);
   const v0 = new Float32Array(buf, h.vAt + 4 * from * nv, rows * nv).slice();
   const u = new Float64Array(buf, h.uAt + 8 * from * nh, rows * nh).slice();
   const err = r.rbm.statistics(v0, 0, rows, u, r.g, r.db, r.dc);

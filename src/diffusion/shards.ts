@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { type F64Pool, f64Pool } from "../compute/f64/mod.ts";
+import { type F64Pool, f64Pool, shardRows } from "../compute/f64/mod.ts";
 import {
   type Batch,
   type Kind,
@@ -24,12 +24,6 @@ import { SimdReverseModel } from "./simd_model.ts";
 
 /** Rows a shard holds at most: a batch of 200 is 4 shards of 50. */
 export const SHARD_ROWS = 64;
-
-/** Shard s of `count` rows (of `shards`): its first row and its row count, split evenly. */
-export function shardRows(count: number, shards: number, s: number): [number, number] {
-  const from = Math.floor((s * count) / shards);
-  return [from, Math.floor(((s + 1) * count) / shards) - from];
-}
 
 /** Rows per task when only KL values are wanted (evaluation: no gradient to sum). */
 export const KL_ROWS = 128;
@@ -62,6 +56,38 @@ const H = {
 } as const;
 
 let nextKey = 1;
+
+/**
+ * Shard s of a training batch on `net` (any thread's): its gradient into `grad` (zeroed
+ * first, scaled for the whole batch's mean) and its rows' KL into kl[from…]. Returns the
+ * shard's [from, rows].
+ */
+function shardGradient(
+  net: SimdReverseModel,
+  batch: Batch,
+  shards: number,
+  s: number,
+  grad: Float64Array,
+  kl: Float64Array,
+): [number, number] {
+  const count = batch.t.length;
+  const [from, rows] = shardRows(count, shards, s);
+  grad.fill(0);
+  net.klRows(batch, from, rows, kl, grad, 1 / count);
+  return [from, rows];
+}
+
+/** Block s of KL_ROWS rows of an evaluation batch on `net`: their KL into kl[from…]. */
+function klBlock(
+  net: SimdReverseModel,
+  batch: Batch,
+  s: number,
+  kl: Float64Array,
+): [number, number] {
+  const from = s * KL_ROWS, rows = Math.min(KL_ROWS, batch.t.length - from);
+  net.klRows(batch, from, rows, kl, undefined, 0);
+  return [from, rows];
+}
 
 /**
  * The float32 reverse model with its batch work spread over the kernel pool: the training
@@ -111,9 +137,7 @@ export class ParallelReverseModel implements ReverseKernel {
     if (!pool || pool.threads === 1 || shards === 1) {
       this.threads = 1;
       for (let s = 0; s < shards; s++) {
-        const [from, rows] = shardRows(count, shards, s);
-        this.#shardGrad.fill(0);
-        this.#net.klRows(batch, from, rows, kl, this.#shardGrad, 1 / count);
+        shardGradient(this.#net, batch, shards, s, this.#shardGrad, kl);
         for (let i = 0; i < grad.length; i++) grad[i] += this.#shardGrad[i];
       }
       return kl.reduce((a, b) => a + b, 0) / count;
@@ -121,9 +145,7 @@ export class ParallelReverseModel implements ReverseKernel {
     this.threads = Math.min(pool.threads, shards);
     const n = this.#model.n;
     const { gradAt, klAt } = this.#job(pool, batch, shards, true, (s, { gradAt, klAt }) => {
-      const [from, rows] = shardRows(count, shards, s);
-      this.#shardGrad.fill(0);
-      this.#net.klRows(batch, from, rows, kl, this.#shardGrad, 1 / count);
+      const [from, rows] = shardGradient(this.#net, batch, shards, s, this.#shardGrad, kl);
       const out = pool.f64();
       out.set(this.#shardGrad, gradAt + s * n);
       out.set(kl.subarray(from, from + rows), klAt + from);
@@ -146,8 +168,7 @@ export class ParallelReverseModel implements ReverseKernel {
     const kl = new Float64Array(count);
     const tasks = Math.ceil(count / KL_ROWS);
     const { klAt } = this.#job(pool, batch, tasks, false, (s, { klAt }) => {
-      const from = s * KL_ROWS, rows = Math.min(KL_ROWS, count - from);
-      this.#net.klRows(batch, from, rows, kl, undefined, 0);
+      const [from, rows] = klBlock(this.#net, batch, s, kl);
       pool.f64().set(kl.subarray(from, from + rows), klAt + from);
     });
     kl.set(pool.f64().subarray(klAt, klAt + count));
@@ -262,14 +283,11 @@ export async function shardTask(
     t: Int32Array.from(out.subarray(h[H.tAt], h[H.tAt] + count)),
   };
   if (h[H.gradient] === 0) {
-    const from = s * KL_ROWS, rows = Math.min(KL_ROWS, count - from);
-    r.net.klRows(batch, from, rows, r.kl, undefined, 0);
+    const [from, rows] = klBlock(r.net, batch, s, r.kl);
     out.set(r.kl.subarray(from, from + rows), h[H.klAt] + from);
     return;
   }
-  const [from, rows] = shardRows(count, h[H.shards], s);
-  r.grad.fill(0);
-  r.net.klRows(batch, from, rows, r.kl, r.grad, 1 / count);
+  const [from, rows] = shardGradient(r.net, batch, h[H.shards], s, r.grad, r.kl);
   out.set(r.grad, h[H.gradAt] + s * n);
   out.set(r.kl.subarray(from, from + rows), h[H.klAt] + from);
 }

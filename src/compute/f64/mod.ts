@@ -12,7 +12,7 @@ export { closeKernelControl, F64Pool, MAX_POOL_THREADS, newKernelControl } from 
 export { gemm, type GemmOptions } from "./gemm.ts";
 export { choleskyPool } from "./cholesky.ts";
 export { solveLowerRows } from "./triangular.ts";
-export type { ModuleTask } from "./tasks.ts";
+export { type ModuleTask, shardRows } from "./tasks.ts";
 
 let pool: F64Pool | null = null;
 let starting: Promise<F64Pool> | null = null;

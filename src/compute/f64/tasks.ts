@@ -125,6 +125,16 @@ export function claim(ctrl: Int32Array, gen: number): number {
 /** The largest task count a job may have (below CLOSED, so that a closed word takes none). */
 export const MAX_TASKS = CLOSED - 1;
 
+/**
+ * Shard s of `count` rows cut into `shards` near-equal shards: its first row and row count.
+ * A data-parallel job's shards are fixed by its batch, not by the threads (the bits then do
+ * not depend on them): the diffusion model's and the RBM's training steps use this cut.
+ */
+export function shardRows(count: number, shards: number, s: number): [number, number] {
+  const from = Math.floor((s * count) / shards);
+  return [from, Math.floor(((s + 1) * count) / shards) - from];
+}
+
 /** tridiagonal_wat.ts's tridiag_rows. */
 export type TridiagonalKernel = (
   s: number,
