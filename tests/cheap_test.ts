@@ -37,6 +37,7 @@ import {
   T_CRITICAL,
 } from "../src/cheap/ising.ts";
 import { cdGradient, exactGradient, type RbmParams, SimdRbm } from "../src/cheap/rbm.ts";
+import { checkCdStep } from "./helpers/cd_step.ts";
 import { blockSpins, fieldShape, order, uniformShape } from "../src/cheap/rg.ts";
 import { Rng } from "../src/random/rng.ts";
 import { batchMeans, meanAndError } from "../src/stats/mod.ts";
@@ -337,21 +338,7 @@ Deno.test("SimdRbm: one float32 CD-1 step is the float64 CD-1 gradient times the
     { length: batch },
     () => Array.from({ length: nv }, () => (rng.uniform() < 0.4 ? 1 : 0)),
   );
-  const ref: RbmParams = {
-    nv,
-    nh,
-    W: Float64Array.from(rbm.W),
-    b: Float64Array.from(rbm.b),
-    c: Float64Array.from(rbm.c),
-  };
-  const before = Float64Array.from(rbm.W);
-  const lr = 0.1;
-  rbm.step(data.flat(), lr, 0, 0, new Rng(99));
-  const [dW] = cdGradient(ref, data, 1, new Rng(99), "probability"); // the same draws of h0
-  // float32 products of O(1) numbers over 6 examples: ~1e-7 relative
-  for (let q = 0; q < nv * nh; q++) {
-    assertAlmostEquals(rbm.W[q] - before[q], lr * dW[q], 1e-6, `W${q}`);
-  }
+  checkCdStep(rbm, data, 0.1, 99);
 });
 
 Deno.test("receptive fields: a block field's shape, and block spins of an ordered lattice", () => {

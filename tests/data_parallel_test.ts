@@ -21,7 +21,8 @@ import { gaussianCeiling } from "../src/diffusion/ceiling.ts";
 import { forwardSample } from "../src/diffusion/bound.ts";
 import { swissRoll } from "../src/diffusion/data.ts";
 import { Rng } from "../src/random/rng.ts";
-import { cdGradient, type RbmParams, SimdRbm } from "../src/cheap/rbm.ts";
+import { SimdRbm } from "../src/cheap/rbm.ts";
+import { checkCdStep } from "./helpers/cd_step.ts";
 import { RBM_SHARD_ROWS } from "../src/cheap/rbm_shards.ts";
 
 const TASKS_URL = new URL("./helpers/module_tasks.ts", import.meta.url).href;
@@ -253,19 +254,7 @@ Deno.test("SimdRbm.step(): CD-1 in shards, the same bits with no pool and on 1, 
       rbm.step(first.flat(), 0.1, 0, 0, new Rng(99));
       // the second step against the float64 CD-1 gradient at the weights after the first
       // (the helpers' replicas must have taken them)
-      const ref: RbmParams = {
-        nv,
-        nh,
-        W: Float64Array.from(rbm.W),
-        b: Float64Array.from(rbm.b),
-        c: Float64Array.from(rbm.c),
-      };
-      const before = Float64Array.from(rbm.W);
-      const err = rbm.step(second.flat(), 0.1, 0, 0, new Rng(7));
-      const [dW] = cdGradient(ref, second, 1, new Rng(7), "probability");
-      for (let q = 0; q < nv * nh; q++) {
-        assertAlmostEquals(rbm.W[q] - before[q], 0.1 * dW[q], 1e-6, `${threads} threads, W${q}`);
-      }
+      const err = checkCdStep(rbm, second, 0.1, 7, `${threads} threads`);
       runs.push([...rbm.W, ...rbm.b, ...rbm.c, err]);
     } finally {
       stopF64Pool();

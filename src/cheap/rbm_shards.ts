@@ -99,16 +99,8 @@ export function cdStatistics(
   };
   const shardOf = (s: number) => {
     const [from, rows] = shardRows(batch, shards, s);
-    const e = rbm.statistics(
-      v0,
-      from,
-      rows,
-      uniforms.subarray(from * nh, (from + rows) * nh),
-      g,
-      dbShard,
-      dcShard,
-    );
-    return e;
+    const u = uniforms.subarray(from * nh, (from + rows) * nh);
+    return rbm.statistics(v0, from, rows, u, g, dbShard, dcShard);
   };
   const pool = f64Pool();
   if (!pool || pool.threads === 1 || shards === 1) {

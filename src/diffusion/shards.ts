@@ -106,7 +106,7 @@ export class ParallelReverseModel implements ReverseKernel {
   #theta: Float64Array;
   #version = 1;
   #shardGrad: Float64Array;
-  /** How many threads computed the last gradient's shards (for tests and the bench). */
+  /** How many threads computed the last gradient's shards (tests read it). */
   threads = 1;
 
   /** `net` at θ (the float64 model's layout). */
