@@ -277,3 +277,34 @@ Deno.test("transpose kernel: dst = srcᵀ at odd sizes and past a 16-row block",
     }
   }
 });
+
+Deno.test("momentum_l1 kernel: the RBM's update from its shards, against the float64 rule", async () => {
+  // vel ← m·vel + rate·Σ_s g_s − decay·sign(w), w ← w + vel. Inputs are float32 numbers of
+  // O(1); the kernel works in float32, so each result is good to a few ulps of O(1): 1e-6.
+  // w holds exact zeros, where sign(w) = 0 (a decay there would push every dead weight off 0).
+  const k = await instantiateKernels(1 << 20);
+  const rng = new Rng(5);
+  for (const [n, shards] of [[4, 1], [12, 2], [1028, 3]]) {
+    const at = { w: 0, vel: 1 << 16, g: 1 << 17 };
+    const w = new Float32Array(k.memory.buffer, at.w, n);
+    const vel = new Float32Array(k.memory.buffer, at.vel, n);
+    const g = new Float32Array(k.memory.buffer, at.g, shards * n);
+    for (let q = 0; q < n; q++) {
+      w[q] = q % 5 === 0 ? 0 : rng.normal();
+      vel[q] = rng.normal();
+    }
+    for (let q = 0; q < shards * n; q++) g[q] = rng.normal();
+    const [m, rate, decay] = [0.9, 0.25, 0.125];
+    const want = Array.from({ length: n }, (_, q) => {
+      let G = 0;
+      for (let s = 0; s < shards; s++) G += g[s * n + q];
+      const v = m * vel[q] + rate * G - decay * Math.sign(w[q]);
+      return { v, w: w[q] + v };
+    });
+    k.momentum_l1(at.w, at.vel, at.g, shards, n, m, rate, decay);
+    for (let q = 0; q < n; q++) {
+      assertAlmostEquals(vel[q], want[q].v, 1e-6, `n ${n}, ${shards} shards: vel ${q}`);
+      assertAlmostEquals(w[q], want[q].w, 1e-6, `n ${n}, ${shards} shards: w ${q}`);
+    }
+  }
+});

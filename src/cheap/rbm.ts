@@ -13,7 +13,7 @@
 import { instantiateKernels, type Kernels } from "../compute/simd_kernels.ts";
 import type { Rng } from "../random/rng.ts";
 import { sigmoid } from "./activations.ts";
-import { cdStatistics } from "./rbm_shards.ts";
+import { cdStatistics, RBM_SHARD_ROWS } from "./rbm_shards.ts";
 
 export interface RbmParams {
   readonly nv: number;
@@ -137,15 +137,18 @@ const pad4 = (n: number) => Math.ceil(n / 4) * 4;
  * use to make the receptive fields sparse). nv and nh must be multiples of 4.
  *
  * Every product is the kernels' plain `rowmat` (A·W): h0 = v0·W, v1 = h0·Wᵀ with Wᵀ copied
- * each step (the kernels' transpose: 4.4 ms a step as a TypeScript loop), and the gradient [v0; v1]ᵀ·[h0; −ph1] as
- * one product of the stacked batch's transpose. The update itself is a float64-rate loop.
+ * each step (the kernels' transpose: 4.4 ms a step as a TypeScript loop), and the gradient
+ * [v0; v1]ᵀ·[h0; −ph1] as one product of the stacked batch's transpose, one per shard. The
+ * update sums the shards' gradients in shard order and steps W in one kernel pass
+ * (`momentum_l1`, float32).
  */
 export class SimdRbm {
   readonly #k: Kernels;
   readonly #buf: Record<string, [Float32Array, number]> = {};
   readonly b: Float64Array;
   readonly c: Float64Array;
-  readonly #velocity: Float32Array;
+  /** the shards a batch is cut into (rbm_shards.ts), fixed by the batch */
+  readonly shards: number;
   readonly #ph0: Float32Array;
 
   private constructor(
@@ -155,6 +158,7 @@ export class SimdRbm {
     readonly batch: number,
   ) {
     this.#k = k;
+    this.shards = Math.ceil(batch / RBM_SHARD_ROWS);
     let at = 0;
     const take = (name: string, n: number) => {
       this.#buf[name] = [new Float32Array(k.memory.buffer, at, n), at];
@@ -169,14 +173,16 @@ export class SimdRbm {
     take("AT", nv * pad4(2 * batch));
     take("C", pad4(2 * batch) * nh);
     take("G", nv * nh);
+    take("velocity", nv * nh);
+    take("shardG", this.shards * nv * nh);
     this.b = new Float64Array(nv);
     this.c = new Float64Array(nh);
-    this.#velocity = new Float32Array(nv * nh);
     this.#ph0 = new Float32Array(batch * nh);
   }
 
   static bytes(nv: number, nh: number, batch: number): number {
-    return 4 * (3 * nv * nh + 2 * batch * (nv + nh) + pad4(2 * batch) * (nv + nh));
+    const shards = Math.ceil(batch / RBM_SHARD_ROWS);
+    return 4 * ((4 + shards) * nv * nh + 2 * batch * (nv + nh) + pad4(2 * batch) * (nv + nh));
   }
 
   static async create(nv: number, nh: number, batch: number, rng: Rng): Promise<SimdRbm> {
@@ -193,6 +199,12 @@ export class SimdRbm {
   /** the weights, visible-major (a view: read, do not keep across steps) */
   get W(): Float32Array {
     return this.#buf.W[0];
+  }
+
+  /** Shard s's CD statistics G (nv × nh), which `applyUpdate` sums: a view into the kernels' memory. */
+  shardGradient(s: number): Float32Array {
+    const n = this.nv * this.nh, [all] = this.#buf.shardG;
+    return all.subarray(s * n, (s + 1) * n);
   }
 
   /** visible biases from the data's means, ln(p/(1 − p)) (Hinton's guide, §8) */
@@ -215,7 +227,7 @@ export class SimdRbm {
     const uniforms = new Float64Array(batch * nh);
     for (let q = 0; q < uniforms.length; q++) uniforms[q] = rng.uniform();
     const sums = cdStatistics(this, v0, uniforms);
-    this.applyUpdate(sums.G, sums.db, sums.dc, lr, l1, momentum);
+    this.applyUpdate(sums.db, sums.dc, lr, l1, momentum);
     return sums.err / (batch * nv);
   }
 
@@ -285,24 +297,23 @@ export class SimdRbm {
     return err;
   }
 
-  /** The step from the batch's summed statistics: momentum, L1 decay, then W, b, c. */
-  applyUpdate(
-    G: Float64Array,
-    db: Float64Array,
-    dc: Float64Array,
-    lr: number,
-    l1: number,
-    momentum: number,
-  ): void {
-    const { nv, nh, batch } = this;
-    const W = this.#buf.W[0];
-    const rate = lr / batch, vel = this.#velocity;
-    const decay = lr * l1;
-    for (let q = 0; q < nv * nh; q++) {
-      const w = W[q];
-      vel[q] = momentum * vel[q] + rate * G[q] - (w > 0 ? decay : w < 0 ? -decay : 0);
-      W[q] = w + vel[q];
-    }
+  /**
+   * The step from the shards' statistics (every `shardGradient`, summed in shard order) and
+   * the batch's bias sums: momentum and L1 decay on W, then W, b, c.
+   */
+  applyUpdate(db: Float64Array, dc: Float64Array, lr: number, l1: number, momentum: number): void {
+    const { nv, nh, batch } = this, B = this.#buf;
+    const rate = lr / batch;
+    this.#k.momentum_l1(
+      B.W[1],
+      B.velocity[1],
+      B.shardG[1],
+      this.shards,
+      nv * nh,
+      momentum,
+      rate,
+      lr * l1,
+    );
     for (let i = 0; i < nv; i++) this.b[i] += rate * db[i];
     for (let j = 0; j < nh; j++) this.c[j] += rate * dc[j];
   }

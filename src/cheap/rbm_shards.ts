@@ -19,9 +19,8 @@ import { SimdRbm } from "./rbm.ts";
 /** Rows a shard holds at most: a batch of 50 is 2 shards of 25. */
 export const RBM_SHARD_ROWS = 32;
 
-/** The batch's CD-1 statistics, summed over its shards. */
+/** The batch's CD-1 bias statistics, summed over its shards; G's stay per shard in the machine. */
 export interface CdSums {
-  readonly G: Float64Array;
   readonly db: Float64Array;
   readonly dc: Float64Array;
   readonly err: number;
@@ -53,8 +52,6 @@ const H = {
 interface Scratch {
   readonly key: number;
   version: number;
-  readonly G: Float64Array;
-  readonly g: Float32Array;
   readonly db: Float64Array;
   readonly dc: Float64Array;
   readonly dbShard: Float64Array;
@@ -64,20 +61,21 @@ interface Scratch {
 let nextKey = 1;
 const scratch = new WeakMap<SimdRbm, Scratch>();
 
-/** CD-1's statistics of the whole batch v0 (batch × nv), h0 drawn against `uniforms`. */
+/**
+ * CD-1's statistics of the whole batch v0 (batch × nv), h0 drawn against `uniforms`: each
+ * shard's G into `rbm.shardGradient(s)` (applyUpdate sums them), the bias sums returned.
+ */
 export function cdStatistics(
   rbm: SimdRbm,
   v0: ArrayLike<number>,
   uniforms: Float64Array,
 ): CdSums {
-  const { nv, nh, batch } = rbm;
+  const { nv, nh, batch, shards } = rbm;
   let z = scratch.get(rbm);
   if (!z) {
     z = {
       key: nextKey++,
       version: 0,
-      G: new Float64Array(nv * nh),
-      g: new Float32Array(nv * nh),
       db: new Float64Array(nv),
       dc: new Float64Array(nh),
       dbShard: new Float64Array(nv),
@@ -86,45 +84,46 @@ export function cdStatistics(
     scratch.set(rbm, z);
   }
   z.version++; // W, b and c change every step
-  const shards = Math.ceil(batch / RBM_SHARD_ROWS);
-  const { G, g, db, dc, dbShard, dcShard } = z;
-  G.fill(0);
+  const { db, dc, dbShard, dcShard } = z;
   db.fill(0);
   dc.fill(0);
   let err = 0;
-  const add = (gs: ArrayLike<number>, dbs: ArrayLike<number>, dcs: ArrayLike<number>) => {
-    for (let q = 0; q < G.length; q++) G[q] += gs[q];
+  const add = (dbs: ArrayLike<number>, dcs: ArrayLike<number>) => {
     for (let i = 0; i < nv; i++) db[i] += dbs[i];
     for (let j = 0; j < nh; j++) dc[j] += dcs[j];
   };
   const shardOf = (s: number) => {
     const [from, rows] = shardRows(batch, shards, s);
     const u = uniforms.subarray(from * nh, (from + rows) * nh);
-    return rbm.statistics(v0, from, rows, u, g, dbShard, dcShard);
+    return rbm.statistics(v0, from, rows, u, rbm.shardGradient(s), dbShard, dcShard);
   };
   const pool = f64Pool();
   if (!pool || pool.threads === 1 || shards === 1) {
     for (let s = 0; s < shards; s++) {
       err += shardOf(s);
-      add(g, dbShard, dcShard);
+      add(dbShard, dcShard);
     }
-    return { G, db, dc, err };
+    return { db, dc, err };
   }
-  const h = writeJob(pool, rbm, z, v0, uniforms, shards);
+  const h = writeJob(pool, rbm, z, v0, uniforms);
+  const here = new Set<number>(); // the shards this thread ran: their G is in place already
   pool.moduleJob(import.meta.url, "rbmShardTask", h.argsAt, shards, (s) => {
     const e = shardOf(s);
-    writeShard(pool.memory, h, s, g, dbShard, dcShard, e);
+    writeBiases(pool.memory, h, s, dbShard, dcShard, e);
+    here.add(s);
   });
   const buf = pool.memory.buffer;
   for (let s = 0; s < shards; s++) {
+    if (!here.has(s)) {
+      rbm.shardGradient(s).set(new Float32Array(buf, h.gAt + 4 * s * nv * nh, nv * nh));
+    }
     add(
-      new Float32Array(buf, h.gAt + 4 * s * nv * nh, nv * nh),
       new Float64Array(buf, h.dbAt + 8 * s * nv, nv),
       new Float64Array(buf, h.dcAt + 8 * s * nh, nh),
     );
     err += new Float64Array(buf, h.errAt + 8 * s, 1)[0];
   }
-  return { G, db, dc, err };
+  return { db, dc, err };
 }
 
 type Header = { argsAt: number } & Record<Exclude<keyof typeof H, "length">, number>;
@@ -135,9 +134,8 @@ function writeJob(
   z: Scratch,
   v0: ArrayLike<number>,
   uniforms: Float64Array,
-  shards: number,
 ): Header {
-  const { nv, nh, batch } = rbm;
+  const { nv, nh, batch, shards } = rbm;
   pool.reset();
   const h: Header = {
     argsAt: pool.alloc(8 * H.length),
@@ -166,22 +164,22 @@ function writeJob(
   new Float64Array(buf, h.bAt, nv).set(rbm.b);
   new Float64Array(buf, h.cAt, nh).set(rbm.c);
   const v = new Float32Array(buf, h.vAt, batch * nv);
-  for (let q = 0; q < batch * nv; q++) v[q] = v0[q];
+  if (v0 instanceof Float32Array) v.set(v0.subarray(0, batch * nv));
+  else for (let q = 0; q < batch * nv; q++) v[q] = v0[q];
   new Float64Array(buf, h.uAt, batch * nh).set(uniforms);
   return h;
 }
 
-function writeShard(
+/** A shard's bias sums and error into the job's memory (its G is written in place). */
+function writeBiases(
   memory: WebAssembly.Memory,
   h: Header,
   s: number,
-  g: Float32Array,
   db: Float64Array,
   dc: Float64Array,
   err: number,
 ): void {
   const { nv, nh } = h, buf = memory.buffer;
-  new Float32Array(buf, h.gAt + 4 * s * nv * nh, nv * nh).set(g);
   new Float64Array(buf, h.dbAt + 8 * s * nv, nv).set(db);
   new Float64Array(buf, h.dcAt + 8 * s * nh, nh).set(dc);
   new Float64Array(buf, h.errAt + 8 * s, 1)[0] = err;
@@ -192,7 +190,6 @@ let replica: {
   key: number;
   version: number;
   rbm: SimdRbm;
-  g: Float32Array;
   db: Float64Array;
   dc: Float64Array;
 } | null = null;
@@ -220,7 +217,6 @@ export async function rbmShardTask(
       key: h.key,
       version: -1,
       rbm,
-      g: new Float32Array(nv * nh),
       db: new Float64Array(nv),
       dc: new Float64Array(nh),
     };
@@ -236,6 +232,7 @@ export async function rbmShardTask(
   const [from, rows] = shardRows(batch, shards, s);
   const v0 = new Float32Array(buf, h.vAt + 4 * from * nv, rows * nv).slice();
   const u = new Float64Array(buf, h.uAt + 8 * from * nh, rows * nh).slice();
-  const err = r.rbm.statistics(v0, 0, rows, u, r.g, r.db, r.dc);
-  writeShard(memory, h, s, r.g, r.db, r.dc, err);
+  const g = new Float32Array(buf, h.gAt + 4 * s * nv * nh, nv * nh); // G straight into the job's memory
+  const err = r.rbm.statistics(v0, 0, rows, u, g, r.db, r.dc);
+  writeBiases(memory, h, s, r.db, r.dc, err);
 }
