@@ -15,6 +15,7 @@ import greatCircle from "./great_circle.ts";
 import neurodynamics from "./neurodynamics.ts";
 import trainability from "./trainability.ts";
 import deepCheap from "./deep_cheap.ts";
+import semanticCognition from "./semantic_cognition.ts";
 
 // deno-lint-ignore no-explicit-any
 export const PIPELINES: readonly Pipeline<any>[] = [
@@ -32,6 +33,7 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   nngp,
   singularities,
   deepCheap,
+  semanticCognition,
 ];
 
 // each file is named after its pipeline (signal-propagation: signal_propagation.ts), so a run's

@@ -17,3 +17,4 @@ export { batchMeans, meanAndError, type MeanError, median } from "./error_bars.t
 export { compareToDensity, type DensityBin, integrate } from "./density.ts";
 export { type Ticks, ticks } from "./progress.ts";
 export { logspace } from "./grid.ts";
+export { ranks, spearman } from "./rank.ts";

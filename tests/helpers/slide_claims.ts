@@ -7,6 +7,7 @@
  * @module
  */
 import type { Row } from "../../src/runtime/run.ts";
+import { spearman } from "../../src/stats/mod.ts";
 
 export interface SlideClaim {
   /** the seconds the slide's run may take before the audience waits too long */
@@ -434,6 +435,40 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
       claim(gap(1) > gap(0) + 0.05, `the gap between T = 2 and 2.6: ${gap(0)} → ${gap(1)}`);
       const inf = of(rows, "onsager").find((r) => r.size === null)!;
       claim(num(inf, "relative_error") < 0.01, `extrapolated energy ${inf.energy}`);
+    },
+  },
+  "Semantic development from the SVD: illusions, induction, typicality, coherence": {
+    budget: 20,
+    check(rows) {
+      const sim = (stream: string) => of(rows, stream).filter((r) => r.source === "simulation");
+      // the illusion: pine "has leaves" (false) is believed with the plants, then unlearned
+      const pine = sim("prediction").filter((r) => r.pair === "pine: has leaves");
+      const peak = Math.max(...pine.map((r) => num(r, "value"))), end = num(pine.at(-1)!, "value");
+      claim(peak >= 0.3 && end <= 0.1, `pine "has leaves" peaks at ${peak}, ends at ${end}`);
+      // induction: told only "has feathers", the trained net says it flies and does not swim
+      const novel = sim("induction").filter((r) => r.kind === "novel-item");
+      const last = Math.max(...novel.map((r) => num(r, "step")));
+      const answer = (t: string) =>
+        num(novel.find((r) => r.step === last && r.target === t)!, "value");
+      claim(
+        answer("can fly") >= 0.4 && answer("can swim") <= 0.2,
+        `fly ${answer("can fly")}, swim ${answer("can swim")}`,
+      );
+      // typical members are verified sooner
+      const typ = sim("typicality");
+      const rt = spearman(
+        typ.map((r) => num(r, "typicality")),
+        typ.map((r) => num(r, "verification_step")),
+      );
+      claim(rt <= -0.6, `Spearman(typicality, verification step) = ${rt}`);
+      // coherent categories are learned sooner, and their singular value is their coherence
+      const coh = sim("coherence"), c = coh.map((r) => num(r, "coherence"));
+      const rl = spearman(c, coh.map((r) => num(r, "learn_step")));
+      const rs = spearman(c, coh.map((r) => num(r, "singular_value")));
+      claim(
+        rl <= -0.8 && rs >= 0.9,
+        `Spearman(coherence, learn step) = ${rl}, (coherence, s) = ${rs}`,
+      );
     },
   },
 };
