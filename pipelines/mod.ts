@@ -16,6 +16,7 @@ import neurodynamics from "./neurodynamics.ts";
 import trainability from "./trainability.ts";
 import deepCheap from "./deep_cheap.ts";
 import semanticCognition from "./semantic_cognition.ts";
+import criticalGain from "./critical_gain.ts";
 
 // deno-lint-ignore no-explicit-any
 export const PIPELINES: readonly Pipeline<any>[] = [
@@ -34,6 +35,7 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   singularities,
   deepCheap,
   semanticCognition,
+  criticalGain,
 ];
 
 // each file is named after its pipeline (signal-propagation: signal_propagation.ts), so a run's

@@ -267,7 +267,9 @@ function scatterPanel(
     }),
   );
   return plotSeries(spec, opts, {
-    legend: true,
+    // a key only where there is a theory curve to tell the points from: a scatter of
+    // measurements alone (steps against g) has nothing to key, and "theory" would mislead
+    legend: Boolean(o && overlay.length > 0),
     domain: ["theory", "simulation"],
     range: ["#1f5fa8", "#e0662b"],
   }, marks);

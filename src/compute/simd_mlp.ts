@@ -23,6 +23,7 @@ import { instantiateKernels, type Kernels } from "./simd_kernels.ts";
 import { tanh32 } from "./tanh32.ts";
 import { erf } from "../numerics/erf.ts";
 import type { Rng } from "../random/rng.ts";
+import { randomOrthogonal } from "../linear/init.ts";
 
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 
@@ -45,6 +46,12 @@ export interface MlpSpec {
    * default 1 everywhere is plain SGD in the standard parametrisation
    */
   readonly rates?: { readonly weights: readonly number[]; readonly biases: number };
+  /**
+   * weights g·Q instead of Gaussian, Q with orthonormal rows or columns (whichever are fewer)
+   * drawn Haar (Saxe, McClelland & Ganguli 2014 §5: "orthogonal initialisation with gain g");
+   * σw² is then unused, and g² plays its part in the mean-field maps
+   */
+  readonly orthogonalGain?: number;
 }
 
 /** The NTK parametrisation's rates (the module note): σw²/fan-in a layer, σb² for biases. */
@@ -107,11 +114,21 @@ export class SimdMlp {
       const nIn = widths[l], nOut = widths[l + 1];
       const [w, wPtr] = take(nIn * nOut);
       const [out, outPtr] = take(spec.batch * nOut);
-      const std = Math.sqrt(spec.sigma_w2 / real[l]);
-      const col = new Float32Array(real[l + 1]);
-      for (let i = 0; i < real[l]; i++) {
-        rng.fillNormal(col, std);
-        w.set(col, i * nOut);
+      if (spec.orthogonalGain !== undefined) {
+        // W (fan-out × fan-in) = g·Q, stored as B = Wᵀ
+        const q = randomOrthogonal(real[l + 1], real[l], rng);
+        for (let i = 0; i < real[l]; i++) {
+          for (let j = 0; j < real[l + 1]; j++) {
+            w[i * nOut + j] = spec.orthogonalGain * q[j * real[l] + i];
+          }
+        }
+      } else {
+        const std = Math.sqrt(spec.sigma_w2 / real[l]);
+        const col = new Float32Array(real[l + 1]);
+        for (let i = 0; i < real[l]; i++) {
+          rng.fillNormal(col, std);
+          w.set(col, i * nOut);
+        }
       }
       const b = new Float32Array(nOut);
       const bias = new Float32Array(real[l + 1]);

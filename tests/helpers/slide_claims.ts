@@ -471,4 +471,28 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
       );
     },
   },
+  "Deep tanh nets from orthogonal weights train fastest just past the critical gain g = 1": {
+    budget: 60,
+    check(rows) {
+      const nets = of(rows, "gain");
+      const steps = (
+        r: Row,
+      ) => (r.steps_to_threshold === null ? Infinity : num(r, "steps_to_threshold"));
+      const atOrBelow = nets.filter((r) => num(r, "g") <= 1),
+        past = nets.filter((r) => num(r, "g") > 1 && num(r, "g") <= 1.6);
+      const slowest = Math.min(...atOrBelow.map(steps));
+      claim(atOrBelow.length > 0 && past.length > 0, `gains ${nets.map((r) => r.g)}`);
+      // "g > 1 speeds up 30 layer nonlinear nets": every gain just past 1 beats every g ≤ 1
+      for (const r of past) {
+        claim(steps(r) < slowest, `g = ${r.g}: ${steps(r)} steps against ${slowest} at g ≤ 1`);
+      }
+      // "large g incurs heavy cost in generalization"
+      const best = Math.min(...nets.map((r) => num(r, "test_error")));
+      const largest = nets.reduce((a, b) => (num(b, "g") > num(a, "g") ? b : a));
+      claim(
+        num(largest, "test_error") >= best + 0.01,
+        `held-out error at g = ${largest.g}: ${largest.test_error}, best ${best}`,
+      );
+    },
+  },
 };
