@@ -53,10 +53,10 @@ export interface GainSpec {
 export interface GainResult {
   /** the first step at which the last WINDOW minibatch losses average ≤ threshold; null if never */
   readonly steps_to_threshold: number | null;
-  /** cross-entropy on the whole training set after the run */
-  readonly train_loss: number;
-  /** 1 − accuracy on the held-out digits */
-  readonly test_error: number;
+  /** cross-entropy on the whole training set after the run (null where it diverged) */
+  readonly train_loss: number | null;
+  /** 1 − accuracy on the held-out digits (null where it diverged) */
+  readonly test_error: number | null;
   /** the loss stopped being finite (the run's rows so far stand) */
   readonly diverged: boolean;
 }
@@ -98,7 +98,7 @@ export async function* trainGain(
     }
     const loss = net.step(bx, by, spec.lr);
     if (!Number.isFinite(loss)) {
-      return { steps_to_threshold: reached, train_loss: NaN, test_error: NaN, diverged: true };
+      return { steps_to_threshold: reached, train_loss: null, test_error: null, diverged: true };
     }
     windowSum += loss - window[s % WINDOW];
     window[s % WINDOW] = loss;
@@ -111,6 +111,9 @@ export async function* trainGain(
     await tick();
   }
   const train = net.evaluate(x, y), test = net.evaluate(data.test.x, data.test.y);
+  if (!Number.isFinite(train.loss) || !Number.isFinite(test.loss)) {
+    return { steps_to_threshold: reached, train_loss: null, test_error: null, diverged: true };
+  }
   return {
     steps_to_threshold: reached,
     train_loss: train.loss,

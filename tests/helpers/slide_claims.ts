@@ -487,7 +487,9 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
         claim(steps(r) < slowest, `g = ${r.g}: ${steps(r)} steps against ${slowest} at g ≤ 1`);
       }
       // "large g incurs heavy cost in generalization"
-      const best = Math.min(...nets.map((r) => num(r, "test_error")));
+      const best = Math.min(
+        ...nets.filter((r) => r.test_error !== null).map((r) => num(r, "test_error")),
+      );
       const largest = nets.reduce((a, b) => (num(b, "g") > num(a, "g") ? b : a));
       claim(
         num(largest, "test_error") >= best + 0.01,
