@@ -205,6 +205,8 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
     "nngp",
     "singularities",
     "deep-cheap",
+    "semantic-cognition",
+    "critical-gain",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });

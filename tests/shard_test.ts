@@ -15,6 +15,7 @@ const SMALL: Record<string, Record<string, number | string>> = {
   trainability: { sigma_w2_points: 3, depth_points: 2, depth_max: 20, steps: 20, width: 16 },
   nngp: { n_train: 40, n_test: 40, widths: 0, grid_points: 3, grid_depth: 5, depth: 3 },
   "deep-cheap": { part: "gates", n: 3, steps: 20, train_size: 64 },
+  "critical-gain": { gains: 3, depth: 3, width: 16, steps: 60, batch: 8 },
 };
 /** rows that differ by construction between a whole run and its shards */
 const RUNTIME = new Set(["meta", "progress", "done", SHARD_STREAM]);
