@@ -130,6 +130,8 @@ export function cdGradient(
 }
 
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
+/** the shards a batch is cut into (rbm_shards.ts) */
+const shardsOf = (batch: number) => Math.ceil(batch / RBM_SHARD_ROWS);
 
 /**
  * The CD-1 step of `cdGradient` (k = 1) in float32 on the SIMD kernels, a batch of `batch`
@@ -158,7 +160,7 @@ export class SimdRbm {
     readonly batch: number,
   ) {
     this.#k = k;
-    this.shards = Math.ceil(batch / RBM_SHARD_ROWS);
+    this.shards = shardsOf(batch);
     let at = 0;
     const take = (name: string, n: number) => {
       this.#buf[name] = [new Float32Array(k.memory.buffer, at, n), at];
@@ -181,8 +183,8 @@ export class SimdRbm {
   }
 
   static bytes(nv: number, nh: number, batch: number): number {
-    const shards = Math.ceil(batch / RBM_SHARD_ROWS);
-    return 4 * ((4 + shards) * nv * nh + 2 * batch * (nv + nh) + pad4(2 * batch) * (nv + nh));
+    return 4 *
+      ((4 + shardsOf(batch)) * nv * nh + 2 * batch * (nv + nh) + pad4(2 * batch) * (nv + nh));
   }
 
   static async create(nv: number, nh: number, batch: number, rng: Rng): Promise<SimdRbm> {

@@ -8,7 +8,7 @@
  * @module
  */
 import { SimdMlp } from "../compute/simd_mlp.ts";
-import type { Labelled } from "../linear/mnist.ts";
+import { drawBatch, type Labelled } from "../linear/mnist.ts";
 import type { Rng } from "../random/rng.ts";
 import { activation } from "../signal/activations.ts";
 import { fixedPoint } from "../signal/fixed_point.ts";
@@ -91,11 +91,7 @@ export async function* trainGain(
   const window = new Float64Array(WINDOW);
   let windowSum = 0, curveSum = 0, reached: number | null = null;
   for (let s = 1; s <= spec.steps; s++) {
-    for (let k = 0; k < spec.batch; k++) {
-      const i = Math.floor(rng.uniform() * x.length);
-      bx[k] = x[i];
-      by[k] = y[i];
-    }
+    drawBatch(data.train, rng, bx, by);
     const loss = net.step(bx, by, spec.lr);
     if (!Number.isFinite(loss)) {
       return { steps_to_threshold: reached, train_loss: null, test_error: null, diverged: true };

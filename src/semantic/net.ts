@@ -79,14 +79,6 @@ export class DeepLinearNet {
     return this.#prefixes()[this.depth - 1];
   }
 
-  /** ½ ‖y − W_tot‖²_F */
-  loss(y: Float64Array): number {
-    const w = this.total();
-    let l = 0;
-    for (let q = 0; q < y.length; q++) l += (y[q] - w[q]) ** 2 / 2;
-    return l;
-  }
-
   /** One step at rate lr on the targets y (features × items); returns the loss before it. */
   step(y: Float64Array, lr: number): number {
     const D = this.depth, dims = this.dims, p = dims[0];

@@ -43,7 +43,7 @@ export function recordedSteps(p: SemanticParams): number[] {
 }
 
 /** One recorded step of a training: W_tot before that step's update, and the net for probes. */
-export interface Record {
+export interface TrainingRecord {
   readonly step: number;
   readonly prediction: Float64Array;
   readonly net: DeepLinearNet;
@@ -60,13 +60,15 @@ export async function* train(
   rng: Rng,
   ctx: RunContext,
   progress: { done: number; total: number },
-): AsyncGenerator<Record> {
+): AsyncGenerator<TrainingRecord> {
   const dims = [env.items.length, ...Array(p.depth - 1).fill(p.hidden), env.features.length];
   const net = new DeepLinearNet(dims, p.init_std, rng);
   const recorded = new Set(recordedSteps(p));
   let first = NaN;
   for (let t = 0; t <= p.steps; t++) {
-    const loss = t < p.steps ? net.loss(env.y) : 0;
+    const prediction = net.total(); // W_tot before step t: its loss, and the record
+    let loss = 0;
+    for (let q = 0; q < env.y.length; q++) loss += (env.y[q] - prediction[q]) ** 2 / 2;
     if (Number.isNaN(first)) first = loss;
     if (!Number.isFinite(loss) || loss > 1e6 * Math.max(first, 1)) {
       throw new RunError(
@@ -74,7 +76,7 @@ export async function* train(
         { step: t, param: "lr" },
       );
     }
-    if (recorded.has(t)) yield { step: t, prediction: net.total(), net };
+    if (recorded.has(t)) yield { step: t, prediction, net };
     if (t === p.steps) break;
     net.step(env.y, p.lr);
     ctx.progress(++progress.done, progress.total);

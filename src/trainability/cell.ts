@@ -8,6 +8,7 @@
  */
 import type { Rng } from "../random/rng.ts";
 import type { Labelled } from "./data.ts";
+import { drawBatch } from "../linear/mnist.ts";
 import { SimdMlp } from "../compute/simd_mlp.ts";
 
 export interface CellSpec {
@@ -52,15 +53,10 @@ export async function trainCell(
   onStep?: (step: number) => void,
 ): Promise<CellResult> {
   const net = await SimdMlp.create({ inputs: 784, outputs: 10, ...spec }, rng);
-  const { x, y } = data.train;
   const bx: Float32Array[] = new Array(spec.batch);
   const by: number[] = new Array(spec.batch);
   for (let s = 1; s <= spec.steps; s++) {
-    for (let k = 0; k < spec.batch; k++) {
-      const i = Math.floor(rng.uniform() * x.length);
-      bx[k] = x[i];
-      by[k] = y[i];
-    }
+    drawBatch(data.train, rng, bx, by);
     const loss = net.step(bx, by, spec.lr);
     if (!Number.isFinite(loss)) return { accuracy: CHANCE, loss: null, steps: s, diverged: true };
     onStep?.(s);
