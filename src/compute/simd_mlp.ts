@@ -60,6 +60,41 @@ export function ntkRates(spec: Omit<MlpSpec, "rates">): MlpSpec["rates"] {
   return { weights: fanIn.map((f) => spec.sigma_w2 / f), biases: spec.sigma_b2 };
 }
 
+/**
+ * The initial weights B = Wᵀ (fan-in × fan-out, unpadded) and biases of every layer, drawn
+ * in one order from `rng`: the WebAssembly and the WebGPU nets (webgpu/mlp.ts) start from
+ * the same numbers for the same seed.
+ */
+export function initialLayers(
+  spec: MlpSpec,
+  rng: Rng,
+): { nIn: number; nOut: number; w: Float32Array; b: Float32Array }[] {
+  const real = [spec.inputs, ...Array(spec.depth).fill(spec.width), spec.outputs];
+  const layers = [];
+  for (let l = 0; l + 1 < real.length; l++) {
+    const nIn = real[l], nOut = real[l + 1];
+    const w = new Float32Array(nIn * nOut);
+    if (spec.orthogonalGain !== undefined) {
+      // W (fan-out × fan-in) = g·Q, stored as B = Wᵀ
+      const q = randomOrthogonal(nOut, nIn, rng);
+      for (let i = 0; i < nIn; i++) {
+        for (let j = 0; j < nOut; j++) w[i * nOut + j] = spec.orthogonalGain * q[j * nIn + i];
+      }
+    } else {
+      const std = Math.sqrt(spec.sigma_w2 / nIn);
+      const col = new Float32Array(nOut);
+      for (let i = 0; i < nIn; i++) {
+        rng.fillNormal(col, std);
+        w.set(col, i * nOut);
+      }
+    }
+    const b = new Float32Array(nOut);
+    if (spec.sigma_b2 > 0) rng.fillNormal(b, Math.sqrt(spec.sigma_b2));
+    layers.push({ nIn, nOut, w, b });
+  }
+  return layers;
+}
+
 interface Layer {
   readonly nIn: number;
   readonly nOut: number;
@@ -105,6 +140,7 @@ export class SimdMlp {
       return [new Float32Array(k.memory.buffer, ptr, n), ptr];
     };
     const widest = Math.max(...widths);
+    const initial = initialLayers(spec, rng);
     [this.#x, this.#xPtr] = take(spec.batch * widths[0]);
     const g0 = take(spec.batch * widest), g1 = take(spec.batch * widest);
     this.#grad = [g0[0], g1[0]];
@@ -114,26 +150,12 @@ export class SimdMlp {
       const nIn = widths[l], nOut = widths[l + 1];
       const [w, wPtr] = take(nIn * nOut);
       const [out, outPtr] = take(spec.batch * nOut);
-      if (spec.orthogonalGain !== undefined) {
-        // W (fan-out × fan-in) = g·Q, stored as B = Wᵀ
-        const q = randomOrthogonal(real[l + 1], real[l], rng);
-        for (let i = 0; i < real[l]; i++) {
-          for (let j = 0; j < real[l + 1]; j++) {
-            w[i * nOut + j] = spec.orthogonalGain * q[j * real[l] + i];
-          }
-        }
-      } else {
-        const std = Math.sqrt(spec.sigma_w2 / real[l]);
-        const col = new Float32Array(real[l + 1]);
-        for (let i = 0; i < real[l]; i++) {
-          rng.fillNormal(col, std);
-          w.set(col, i * nOut);
-        }
+      const init = initial[l];
+      for (let i = 0; i < real[l]; i++) {
+        w.set(init.w.subarray(i * real[l + 1], (i + 1) * real[l + 1]), i * nOut);
       }
       const b = new Float32Array(nOut);
-      const bias = new Float32Array(real[l + 1]);
-      if (spec.sigma_b2 > 0) rng.fillNormal(bias, Math.sqrt(spec.sigma_b2));
-      b.set(bias);
+      b.set(init.b);
       this.#layers.push({
         nIn,
         nOut,
@@ -308,15 +330,23 @@ export class SimdMlp {
 
   /** Accuracy and mean cross-entropy on a labelled set, in chunks of `batch`. */
   evaluate(x: readonly Float32Array[], y: readonly number[]): { accuracy: number; loss: number } {
-    let right = 0, loss = 0;
-    this.outputs(x).forEach((o, i) => {
-      let best = 0, max = -Infinity;
-      for (let j = 0; j < o.length; j++) if (o[j] > max) [max, best] = [o[j], j];
-      let sum = 0;
-      for (let j = 0; j < o.length; j++) sum += Math.exp(o[j] - max);
-      loss += Math.log(sum) + max - o[y[i]];
-      if (best === y[i]) right++;
-    });
-    return { accuracy: right / x.length, loss: loss / x.length };
+    return score(this.outputs(x), y);
   }
+}
+
+/** Accuracy and mean cross-entropy of output rows against labels (every trainer's score). */
+export function score(
+  outputs: readonly Float32Array[],
+  y: readonly number[],
+): { accuracy: number; loss: number } {
+  let right = 0, loss = 0;
+  outputs.forEach((o, i) => {
+    let best = 0, max = -Infinity;
+    for (let j = 0; j < o.length; j++) if (o[j] > max) [max, best] = [o[j], j];
+    let sum = 0;
+    for (let j = 0; j < o.length; j++) sum += Math.exp(o[j] - max);
+    loss += Math.log(sum) + max - o[y[i]];
+    if (best === y[i]) right++;
+  });
+  return { accuracy: right / outputs.length, loss: loss / outputs.length };
 }

@@ -13,10 +13,19 @@ import type { Tf } from "./backend.ts";
 import { f64Backend, f64Pool } from "./f64/mod.ts";
 
 let simdInstances = 0;
+let gpuDispatches = 0;
+/** the adapter that the dispatches ran on (one a thread) */
+let gpuAdapter = "";
 
 /** Called by src/compute/simd_kernels.ts for each instance: a net on the float32 kernels. */
 export function countSimdInstance(): void {
   simdInstances++;
+}
+
+/** Called by src/compute/webgpu/device.ts for each compute dispatch it encodes. */
+export function countGpuDispatches(n: number, adapter?: string): void {
+  gpuDispatches += n;
+  if (adapter) gpuAdapter = adapter;
 }
 
 /** tfjs's running count of tensors created (a static of its Engine; absent: not counted). */
@@ -27,6 +36,7 @@ function tensorsCreated(tf: Tf): number {
 
 export interface UsageMark {
   readonly simd: number;
+  readonly gpu: number;
   readonly f64: number;
   readonly ts: number;
   readonly tensors: number;
@@ -36,6 +46,7 @@ export function markUsage(tf: Tf): UsageMark {
   const pool = f64Pool();
   return {
     simd: simdInstances,
+    gpu: gpuDispatches,
     f64: pool?.jobs ?? 0,
     ts: pool?.tsJobs ?? 0,
     tensors: tensorsCreated(tf),
@@ -54,6 +65,9 @@ export function usageSince(from: UsageMark, tf: Tf, backend: string): string {
   const n = (x: number) => x.toLocaleString("en-US");
   const simd = now.simd - from.simd, f64 = now.f64 - from.f64, tensors = now.tensors - from.tensors;
   if (simd > 0) parts.push(`float32 wasm-simd (${n(simd)} net${simd > 1 ? "s" : ""})`);
+  const gpu = now.gpu - from.gpu;
+  // the adapter by name: a run on llvmpipe must not read as a run on a GPU
+  if (gpu > 0) parts.push(`float32 webgpu ${gpuAdapter} (${n(gpu)} dispatches)`);
   if (f64 > 0) parts.push(`float64 ${f64Backend()} (${n(f64)} jobs)`);
   const ts = now.ts - from.ts, threads = f64Pool()?.threads ?? 1;
   // shards of a step or rows of a sweep, spread as TypeScript over the pool's threads
