@@ -12,7 +12,7 @@ import { fixedPoint } from "../src/signal/fixed_point.ts";
 import { coarseToFine, linspace } from "../src/trainability/grid.ts";
 import { Rng } from "../src/random/rng.ts";
 import { trainabilityData } from "../src/trainability/data.ts";
-import { cellFlops, trainCell } from "../src/trainability/cell.ts";
+import { cellFlops, trainCells } from "../src/trainability/cell.ts";
 
 const SCHOENHOLZ = "Schoenholz et al. 2017 (arXiv:1611.01232)";
 /** the most cells one run may train (the server's limit) */
@@ -229,19 +229,31 @@ export default definePipeline({
       // worker gets an even share of the work, not of the cells
       const byCost = cells.map((c, k) => ({ k, cost: ds[c.j] })).sort((a, b) => b.cost - a.cost);
       const mine = new Set(byCost.filter((_, rank) => ctx.mine(rank)).map((x) => x.k));
+      // on a GPU the cells of one depth train side by side (one dispatch a product for all),
+      // in groups of up to engine.group; on wasm a group is one cell, in coarse-to-fine order
+      const groups: { k: number; c: typeof cells[number] }[][] = [];
       for (const [k, c] of cells.entries()) {
         if (!mine.has(k)) continue;
-        const spec = { ...p, sigma_w2: ws[c.i], depth: ds[c.j] };
-        const r = await trainCell(
-          spec,
+        const open = groups.find((g) => g.length < ctx.float32.group && ds[g[0].c.j] === ds[c.j]);
+        if (open) open.push({ k, c });
+        else groups.push([{ k, c }]);
+      }
+      for (const group of groups) {
+        const specs = group.map(({ c }) => ({ ...p, sigma_w2: ws[c.i], depth: ds[c.j] }));
+        const rngs = group.map(({ c }) => new Rng((base + 7919 * (c.i * ds.length + c.j)) | 0));
+        const results = await trainCells(
+          specs,
           data,
-          new Rng((base + 7919 * (c.i * ds.length + c.j)) | 0),
+          rngs,
+          ctx.float32,
           ctx.tick,
-          (s) => ctx.progress(done + s, total),
+          (s) => ctx.progress(done + s * group.length, total),
         );
-        done += p.steps;
+        done += p.steps * group.length;
         ctx.progress(done, total);
-        yield { stream: "cell", row: { sigma_w2: ws[c.i], depth: ds[c.j], ...r } };
+        for (const [z, { c }] of group.entries()) {
+          yield { stream: "cell", row: { sigma_w2: ws[c.i], depth: ds[c.j], ...results[z] } };
+        }
       }
     });
   },

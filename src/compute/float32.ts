@@ -20,7 +20,7 @@
 import type { BackendChoice } from "./backend.ts";
 import { type MlpSpec, SimdMlp } from "./simd_mlp.ts";
 export { score } from "./simd_mlp.ts";
-import { gpu, GpuUnavailable } from "./webgpu/device.ts";
+import { gpu, gpuAdapter, GpuUnavailable } from "./webgpu/device.ts";
 import type { Rng } from "../random/rng.ts";
 
 /** Z nets of one shape, trained side by side on one engine. */
@@ -112,14 +112,12 @@ export class Float32BackendError extends Error {}
 export async function float32Engine(choice: BackendChoice): Promise<Float32Engine> {
   if (choice === "wasm" || choice === "cpu") return WASM_ENGINE;
   try {
-    const engine = await webgpuEngine();
-    if (choice === "auto" && (await gpu()).adapter.fallback) return WASM_ENGINE;
-    return engine;
+    // auto looks at the adapter before it makes a device: a software one is never used
+    if (choice === "auto" && (await gpuAdapter()).info.fallback) return WASM_ENGINE;
+    return await webgpuEngine();
   } catch (err) {
-    if (choice === "auto" && err instanceof GpuUnavailable) return WASM_ENGINE;
-    if (err instanceof GpuUnavailable) {
-      throw new Float32BackendError(`backend webgpu: ${err.message}; use wasm or auto`);
-    }
-    throw err;
+    if (!(err instanceof GpuUnavailable)) throw err;
+    if (choice === "auto") return WASM_ENGINE;
+    throw new Float32BackendError(`backend webgpu: ${err.message}; use wasm or auto`);
   }
 }

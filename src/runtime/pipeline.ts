@@ -9,6 +9,7 @@ import type { Observable } from "rxjs";
 import type { ParamsSchema, ParamValues } from "../params/schema.ts";
 import type { Rng } from "../random/rng.ts";
 import type { Tf } from "../compute/backend.ts";
+import type { Float32Engine } from "../compute/float32.ts";
 
 /** A data field's value: flat JSON (an array only where the row really is one vector). */
 export type Value = number | string | boolean | null | readonly number[];
@@ -174,6 +175,8 @@ export interface RunContext {
   /** TensorFlow.js with the run's backend selected */
   readonly tf: Tf;
   readonly backend: string;
+  /** the float32 nets' engine: WebGPU or wasm-simd, as `--backend` chose (src/compute/float32.ts) */
+  readonly float32: Float32Engine;
   /** aborted when the run is stopped */
   readonly signal: AbortSignal;
   /** Yield to the event loop if this run has held it for more than a few ms. */

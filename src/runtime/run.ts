@@ -11,6 +11,7 @@
 import { Observable, type Subscription } from "rxjs";
 import { type BackendChoice, type Tf, useBackend } from "../compute/backend.ts";
 import { f64Backend, startF64Pool } from "../compute/f64/mod.ts";
+import { float32Engine } from "../compute/float32.ts";
 import { markUsage, type UsageMark, usageSince } from "../compute/usage.ts";
 import { ParamError } from "../params/schema.ts";
 import { Rng } from "../random/rng.ts";
@@ -155,6 +156,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
 
     (async () => {
       const { tf, info } = await useBackend(opts.backend);
+      const float32 = await float32Engine(opts.backend);
       await startF64Pool(opts.threads ?? CORES, opts.kernelControl);
       usage = { mark: markUsage(tf), tf, backend: info.backend };
       if (finished || subscriber.closed) return;
@@ -166,8 +168,9 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
         adapter: info.adapter,
         fallback_adapter: info.fallback_adapter,
         // what may compute each part; the done row's `computed` names those that did
-        compute:
-          `tfjs: ${info.backend}; float64: ${f64Backend()}; float32 kernels: wasm-simd f32x4`,
+        compute: `tfjs: ${info.backend}; float64: ${f64Backend()}; float32 kernels: ${
+          float32.kind === "webgpu" ? `webgpu (${float32.adapter})` : "wasm-simd f32x4"
+        }`,
         versions: `statmech-live ${VERSION}; deno ${Deno.version.deno}; tfjs ${tf.version.tfjs}`,
       });
       if (signal.aborted) return finish("stopped");
@@ -178,6 +181,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
         rng: new Rng(Number(opts.params.seed ?? 0)),
         tf,
         backend: info.backend,
+        float32,
         signal,
         tick: async () => {
           if (performance.now() - last < SLICE_MS) return;

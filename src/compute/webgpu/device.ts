@@ -112,7 +112,29 @@ export class Gpu {
 
 export class GpuUnavailable extends Error {}
 
+let adapterFound: Promise<{ adapter: GPUAdapter; info: GpuAdapterInfo }> | undefined;
 let found: Promise<Gpu> | undefined;
+
+/** This thread's WebGPU adapter, without a device (what `auto` looks at before choosing). */
+export function gpuAdapter(): Promise<{ adapter: GPUAdapter; info: GpuAdapterInfo }> {
+  adapterFound ??= (async () => {
+    const nav = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
+    if (!nav) throw new GpuUnavailable("this runtime has no navigator.gpu");
+    const adapter = await nav.requestAdapter().catch(() => null);
+    if (!adapter) throw new GpuUnavailable("no WebGPU adapter on this machine");
+    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+    return {
+      adapter,
+      info: {
+        description: info.description ||
+          [info.vendor, info.architecture].filter(Boolean).join(" ") || "unknown adapter",
+        fallback: info.isFallbackAdapter === true,
+      },
+    };
+  })();
+  adapterFound.catch(() => (adapterFound = undefined));
+  return adapterFound;
+}
 
 /**
  * This thread's WebGPU device. Fails with GpuUnavailable where Deno finds no adapter (or the
@@ -120,25 +142,18 @@ let found: Promise<Gpu> | undefined;
  */
 export function gpu(): Promise<Gpu> {
   found ??= (async () => {
-    const nav = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
-    if (!nav) throw new GpuUnavailable("this runtime has no navigator.gpu");
-    const adapter = await nav.requestAdapter().catch(() => null);
-    if (!adapter) throw new GpuUnavailable("no WebGPU adapter on this machine");
-    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+    const { adapter, info } = await gpuAdapter();
     const limits = adapter.limits;
     // the largest buffers the adapter allows (the default limits are 128 MiB a binding)
     const device = await adapter.requestDevice({
       requiredLimits: {
         maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
         maxBufferSize: limits.maxBufferSize,
-        maxStorageBuffersPerShaderStage: Math.min(10, limits.maxStorageBuffersPerShaderStage),
       },
+    }).catch((err) => {
+      throw new GpuUnavailable(`the adapter ${info.description} gave no device (${err})`);
     });
-    return new Gpu(device, {
-      description: info.description ||
-        [info.vendor, info.architecture].filter(Boolean).join(" ") || "unknown adapter",
-      fallback: info.isFallbackAdapter === true,
-    });
+    return new Gpu(device, info);
   })();
   found.catch(() => (found = undefined));
   return found;
