@@ -186,7 +186,7 @@ export default definePipeline({
       let done = 0;
       for (const [k, g] of gains.entries()) {
         if (!ctx.mine(owner[k])) continue;
-        const run = trainGain({ ...p, g }, data, new Rng(seeds[k]), ctx.tick);
+        const run = trainGain({ ...p, g }, data, new Rng(seeds[k]), ctx.tick, ctx.float32);
         let r: IteratorResult<{ step: number; loss: number }, GainResult>;
         while (!(r = await run.next()).done) {
           ctx.progress(done + r.value.step, mine * p.steps);

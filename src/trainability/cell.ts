@@ -79,7 +79,7 @@ export async function trainCells(
       checked += losses[0].length;
     };
     for (let s = 1; s <= steps; s++) {
-      // one uniform a row, in order: drawBatch's draw, as indices
+      // one uniform a row, in order: the minibatch draw the recorded runs were made with
       rngs.forEach((rng, z) => {
         for (let k = 0; k < batch; k++) idx[z][k] = Math.floor(rng.uniform() * n);
       });
