@@ -53,7 +53,7 @@ class WasmMlps implements Float32Mlps {
   #x: readonly Float32Array[] = [];
   #y: readonly number[] | readonly Float32Array[] = [];
   #losses: number[][];
-  constructor(readonly nets: SimdMlp[], readonly batch: number) {
+  constructor(readonly nets: SimdMlp[]) {
     this.#losses = nets.map(() => []);
   }
   get count() {
@@ -88,7 +88,7 @@ export const WASM_ENGINE: Float32Engine = {
   async mlps(specs, rngs) {
     const nets = [];
     for (const [z, spec] of specs.entries()) nets.push(await SimdMlp.create(spec, rngs[z]));
-    return new WasmMlps(nets, specs[0].batch);
+    return new WasmMlps(nets);
   },
 };
 

@@ -84,7 +84,7 @@ export class Gpu {
    * one copy and one map for all of them.
    */
   async read(buffers: readonly { buffer: GPUBuffer; floats: number }[]): Promise<Float32Array[]> {
-    const sizes = buffers.map((b) => Math.ceil((b.floats * 4) / 4) * 4);
+    const sizes = buffers.map((b) => b.floats * 4);
     const total = sizes.reduce((a, b) => a + b, 0);
     const staging = this.device.createBuffer({
       size: Math.max(16, Math.ceil(total / 16) * 16),

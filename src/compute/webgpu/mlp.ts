@@ -69,8 +69,10 @@ export class GpuMlps {
   /** ops whose uniform carries the learning rate */
   #lrOps: { setLr(lr: number): void }[] = [];
   #lr = NaN;
-  #data: { rows: number; x: GPUBuffer; y: GPUBuffer } | null = null;
+  #data: { x: GPUBuffer; y: GPUBuffer } | null = null;
   #slotNow = 0;
+  /** every net's minibatch indices, reused step to step */
+  readonly #idxHost: Uint32Array<ArrayBuffer>;
   #pending: { staging: GPUBuffer; steps: number; mapped: Promise<void> }[] = [];
 
   constructor(gpu: Gpu, specs: readonly MlpSpec[], rngs: readonly Rng[]) {
@@ -101,6 +103,7 @@ export class GpuMlps {
     this.#evalX = buf(m * spec.inputs);
     this.#y = buf(Z * m * (this.#squared ? this.#k : 1));
     this.#idx = buf(Z * m);
+    this.#idxHost = new Uint32Array(Z * m);
     this.#rowLoss = buf(Z * m);
     this.#losses = buf(LOSS_RING * Z);
     this.#slot = buf(1);
@@ -160,7 +163,10 @@ export class GpuMlps {
           ones,
         );
         const last = l + 1 === this.#layers.length;
-        return [(pass: GPUComputePassEncoder) => op.encode(pass), biasAct(L, last ? 3 : act)];
+        return [
+          (pass: GPUComputePassEncoder) => op.encode(pass),
+          biasAct(L, last ? activationCode("linear") : act),
+        ];
       });
     this.#evalForward = forward(true);
 
@@ -275,7 +281,6 @@ export class GpuMlps {
     if (this.#squared) (y as readonly Float32Array[]).forEach((t, i) => ys.set(t, i * k));
     else ys.set(y as readonly number[]);
     this.#data = {
-      rows: x.length,
       x: this.#gpu.storage(xs.length, xs),
       y: this.#gpu.storage(ys.length, ys),
     };
@@ -289,7 +294,7 @@ export class GpuMlps {
       for (const op of this.#lrOps) op.setLr(lr);
       this.#lr = lr;
     }
-    const all = new Uint32Array(this.count * m);
+    const all = this.#idxHost;
     idx.forEach((rows, z) => {
       for (let r = 0; r < m; r++) all[z * m + r] = rows[r];
     });
