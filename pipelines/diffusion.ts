@@ -24,6 +24,7 @@ import {
 import { swissRollLimit } from "../src/diffusion/limit.ts";
 import { trainReverse } from "../src/diffusion/train.ts";
 import { ParallelReverseModel } from "../src/diffusion/shards.ts";
+import { GpuReverseModel } from "../src/diffusion/gpu_model.ts";
 import { marginals } from "../src/diffusion/marginals.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
@@ -201,7 +202,8 @@ export default definePipeline({
         basis: "temporal basis functions of the readout",
         train_steps: "Adam steps",
         parameters: "the reverse network's parameter count",
-        trainer: "how the network is trained: simd-float32 (batched, WebAssembly SIMD)",
+        trainer:
+          "how the network is trained: simd-float32 (batched, WebAssembly SIMD) or webgpu-float32 (WGSL kernels; the reverse chain's sampling stays on WebAssembly SIMD)",
       },
     },
     bound: {
@@ -372,12 +374,12 @@ export default definePipeline({
       const kind = binomial ? "binomial" : "gaussian";
       const model = new ReverseModel({ kind, d, hidden, basis }, beta);
       const theta = model.init(ctx.rng);
-      // every batch of the run (training shards, the bound's KLs) spread over the kernel pool
-      const net = new ParallelReverseModel(
-        model,
-        await SimdReverseModel.create(model, theta),
-        theta,
-      );
+      // every batch of the run (training steps, the bound's KLs) on the GPU where the float32
+      // engine is WebGPU, else spread over the kernel pool in shards
+      const device = ctx.float32.device;
+      const net = device
+        ? await GpuReverseModel.create(model, theta, device)
+        : new ParallelReverseModel(model, await SimdReverseModel.create(model, theta), theta);
       yield {
         stream: "setup",
         row: {
@@ -391,7 +393,7 @@ export default definePipeline({
           basis,
           train_steps: s.train_steps,
           parameters: model.n,
-          trainer: "simd-float32",
+          trainer: device ? "webgpu-float32" : "simd-float32",
         },
       };
       const reference = binomial ? HEARTBEAT_LOG_LIKELIHOOD / Math.LN2 : PAPER_SWISS_ROLL_K;
@@ -409,8 +411,8 @@ export default definePipeline({
         ctx.rng,
         ctx.tick,
       );
-      const evaluate = (step: number): Emit => {
-        const b = bound(net, test, ctx.rng, rates);
+      const evaluate = async (step: number): Promise<Emit> => {
+        const b = await bound(net, test, ctx.rng, rates);
         const row = {
           step,
           K_bits: b.kBits,
@@ -421,7 +423,7 @@ export default definePipeline({
         };
         return { stream: "bound", row };
       };
-      yield evaluate(0);
+      yield await evaluate(0);
 
       // --- training: each example at its own t, uniform on 2…T ---
       const training = trainReverse(
@@ -441,7 +443,7 @@ export default definePipeline({
       for await (const e of training) {
         ctx.progress(e.step, s.train_steps);
         yield e.evaluate
-          ? evaluate(e.step)
+          ? await evaluate(e.step)
           : { stream: "loss", row: { step: e.step, loss: e.loss } };
       }
 
@@ -449,7 +451,7 @@ export default definePipeline({
       // (with the ceiling only: the Swiss roll's net is small, so this is ≈ 0.2 s at T = 40;
       // the heartbeat's 3 × 50 over every step would hold the event loop for seconds)
       if (ceiling) {
-        const modelKl = klPerStep(net, test, ctx.rng);
+        const modelKl = await klPerStep(net, test, ctx.rng);
         for (let t = 2; t <= T; t++) {
           yield {
             stream: "kl_by_step",

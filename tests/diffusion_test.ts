@@ -147,12 +147,12 @@ Deno.test("heartbeat: exact marginal entropy from log 5 (ᾱ = 1) to 20 log 2 (�
   }
 });
 
-Deno.test("K − null: K_minus_null − K is minus the null model's log-likelihood, exactly", () => {
+Deno.test("K − null: K_minus_null − K is minus the null model's log-likelihood, exactly", async () => {
   const rng = new Rng(6);
   const model = new ReverseModel({ kind: "gaussian", d: 2, hidden: [4], basis: 40 }, beta);
   const theta = model.init(rng);
   const test = swissRoll(200, rng);
-  const b = bound(model.at(theta), test, rng);
+  const b = await bound(model.at(theta), test, rng);
   // the null log-likelihood, computed independently: mean of −½‖x‖² − log 2π, in bits
   let direct = 0;
   for (let i = 0; i < 200; i++) {
@@ -232,7 +232,7 @@ Deno.test("ceiling: on Gaussian data, whose every reverse step is Gaussian, it i
   }
 });
 
-Deno.test("KL per step: the untrained model (the forward kernel) against its closed form, and K is their sum", () => {
+Deno.test("KL per step: the untrained model (the forward kernel) against its closed form, and K is their sum", async () => {
   // At init the readout is 0, so p(x^{t−1}|x^t) = N(√(1−β_t) x^t, β_t): its KL from the
   // posterior N(a x^0 + b x^t, v) averaged over x^t ~ N(√ᾱ_t x^0, 1 − ᾱ_t) is closed form,
   // ½[log(β_t/v) + (v + (a + c√ᾱ_t)² x0² + c²(1 − ᾱ_t))/β_t − 1] with c = b − √(1−β_t).
@@ -242,7 +242,7 @@ Deno.test("KL per step: the untrained model (the forward kernel) against its clo
   const model = new ReverseModel({ kind: "gaussian", d: 2, hidden: [8], basis: 40 }, beta);
   const theta = model.init(rng);
   const x0 = swissRoll(2000, rng);
-  const got = klPerStep(model.at(theta), x0, rng);
+  const got = await klPerStep(model.at(theta), x0, rng);
   let sq = 0;
   for (const v of x0) sq += v * v / 2000;
   for (let t = 2; t <= 40; t++) {
@@ -255,8 +255,8 @@ Deno.test("KL per step: the untrained model (the forward kernel) against its clo
   }
   assertEquals([got[0], got[1]], [0, 0]);
   // bound() sums the same terms with the same draws: equal to rounding
-  const k = bound(model.at(theta), x0, new Rng(3)).kBits;
-  const sum = klPerStep(model.at(theta), x0, new Rng(3)).reduce((p, q) => p + q, 0);
+  const k = (await bound(model.at(theta), x0, new Rng(3))).kBits;
+  const sum = (await klPerStep(model.at(theta), x0, new Rng(3))).reduce((p, q) => p + q, 0);
   const edge = edgeTerms(beta, ab, x0, 2, false);
   assertAlmostEquals(k, (edge - sum) / Math.LN2, 1e-9);
 });

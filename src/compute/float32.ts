@@ -20,7 +20,7 @@
 import type { BackendChoice } from "./backend.ts";
 import { type MlpSpec, SimdMlp } from "./simd_mlp.ts";
 export { score } from "./simd_mlp.ts";
-import { gpu, gpuAdapter, GpuUnavailable } from "./webgpu/device.ts";
+import { type Gpu, gpu, gpuAdapter, GpuUnavailable } from "./webgpu/device.ts";
 import type { Rng } from "../random/rng.ts";
 
 /** Z nets of one shape, trained side by side on one engine. */
@@ -44,6 +44,11 @@ export interface Float32Engine {
   readonly adapter: string | null;
   /** nets a sweep should train at once: 1 on wasm, many on a GPU */
   readonly group: number;
+  /**
+   * The WebGPU device (null on wasm), for trainers of their own shape (diffusion's reverse
+   * model, the RBM) that build their dispatches from src/compute/webgpu/ directly.
+   */
+  readonly device: Gpu | null;
   /** nets of one shape (specs may differ in σw², σb², gain and rates), each from its rng */
   mlps(specs: readonly MlpSpec[], rngs: readonly Rng[]): Promise<Float32Mlps>;
 }
@@ -85,6 +90,7 @@ export const WASM_ENGINE: Float32Engine = {
   kind: "wasm-simd",
   adapter: null,
   group: 1,
+  device: null,
   async mlps(specs, rngs) {
     const nets = [];
     for (const [z, spec] of specs.entries()) nets.push(await SimdMlp.create(spec, rngs[z]));
@@ -102,6 +108,7 @@ async function webgpuEngine(): Promise<Float32Engine> {
     kind: "webgpu",
     adapter: device.adapter.description,
     group: GPU_GROUP,
+    device,
     mlps: (specs, rngs) => Promise.resolve(new GpuMlps(device, specs, rngs)),
   };
 }

@@ -14,6 +14,14 @@ import type { Rng } from "../random/rng.ts";
 import type { Batch, ReverseKernel } from "./model.ts";
 import { bernoulliEntropy, gaussianEntropy } from "./schedule.ts";
 
+/**
+ * What the bound needs of a reverse process: its schedule and each example's KL term, now
+ * (the float64 model, the wasm kernels) or once a GPU has read it back (gpu_model.ts).
+ */
+export type KlSource = Pick<ReverseKernel, "spec" | "beta" | "ab"> & {
+  kl(batch: Batch): Float64Array | Promise<Float64Array>;
+};
+
 /** x^t ~ q(x^t | x^0) for every row of x0 (t ≥ 0), in closed form. */
 export function forwardSample(
   x0: Float64Array,
@@ -101,11 +109,11 @@ export function edgeTerms(
  * Each step's KL term on x^0, every t = 2…T once per example (x^t drawn from q(x^t|x^0)):
  * kl[t] in nats per example (0 for t < 2). Where the reverse process falls short, step by step.
  */
-export function klPerStep(
-  model: ReverseKernel,
+export async function klPerStep(
+  model: KlSource,
   x0: Float64Array,
   rng: Rng,
-): Float64Array {
+): Promise<Float64Array> {
   const { d } = model.spec;
   const binomial = model.spec.kind === "binomial";
   const T = model.beta.length;
@@ -114,7 +122,7 @@ export function klPerStep(
   for (let t = 2; t <= T; t++) {
     const ts = new Int32Array(count).fill(t);
     const batch: Batch = { x0, xt: forwardSample(x0, t, model.ab, binomial, d, rng), t: ts };
-    for (const k of model.kl(batch)) kl[t] += k / count;
+    for (const k of await model.kl(batch)) kl[t] += k / count;
   }
   return kl;
 }
@@ -124,13 +132,13 @@ export function klPerStep(
  * so the only noise is that draw; past `maxSteps` steps, that many random t. H_p(X^T) is the cross-entropy of the prior
  * π on q(x^T|x^0), exact per example.
  */
-export function bound(
-  model: ReverseKernel,
+export async function bound(
+  model: KlSource,
   x0: Float64Array,
   rng: Rng,
   rates?: Float64Array,
   maxSteps = 64,
-): Bound {
+): Promise<Bound> {
   const { d } = model.spec;
   const binomial = model.spec.kind === "binomial";
   const T = model.beta.length;
@@ -138,14 +146,14 @@ export function bound(
   const count = x0.length / d;
   let klSum = 0;
   if (T - 1 <= maxSteps) {
-    klSum = count * klPerStep(model, x0, rng).reduce((a, b) => a + b, 0);
+    klSum = count * (await klPerStep(model, x0, rng)).reduce((a, b) => a + b, 0);
   } else {
     // long chains (the heartbeat's T = 2000): (T − 1) × KL at a uniform t, `maxSteps`
     // draws per example — unbiased for the sum over t, with sampling noise
     for (let r = 0; r < maxSteps; r++) {
       const ts = new Int32Array(count).map(() => 2 + Math.floor(rng.uniform() * (T - 1)));
       const batch: Batch = { x0, xt: forwardSample(x0, ts, ab, binomial, d, rng), t: ts };
-      for (const k of model.kl(batch)) klSum += (k * (T - 1)) / maxSteps;
+      for (const k of await model.kl(batch)) klSum += (k * (T - 1)) / maxSteps;
     }
   }
   const edge = edgeTerms(model.beta, ab, x0, d, binomial);

@@ -16,7 +16,7 @@ import { distanceToCurve } from "./curve_distance.ts";
 import { SWISS_ROLL } from "./data.ts";
 import { knnEntropy } from "./entropy.ts";
 import { heartbeatEntropy } from "./heartbeat_entropy.ts";
-import { type ReverseKernel, sampleReverse, stepEntropy } from "./model.ts";
+import { type ReverseSampler, sampleReverse, stepEntropy } from "./model.ts";
 import { reverseEntropyBounds } from "./schedule.ts";
 
 /** Forward samples over which each reverse step's entropy is averaged: ≈ 0.01 nats. */
@@ -27,7 +27,7 @@ const MAX_MARGINALS = 200;
 export interface MarginalsInput {
   readonly beta: Float64Array;
   readonly binomial: boolean;
-  readonly net: ReverseKernel;
+  readonly net: ReverseSampler;
   /** the ceiling's training points, for the ideal kernels; null: no ideal rows */
   readonly ceilingTrain: Float64Array | null;
   /** the particles at t = 0, fresh draws of the data */

@@ -90,6 +90,9 @@ export interface ReverseKernel {
   reverseAll(xt: Float64Array, t: number): { mean: Float64Array; variance: Float64Array };
 }
 
+/** What the reverse chain and the step entropies need: p(x^{t−1} | x^t), no KL. */
+export type ReverseSampler = Omit<ReverseKernel, "kl">;
+
 export class ReverseModel {
   readonly n: number;
   readonly outputs: number;
@@ -367,7 +370,7 @@ export class ReverseModel {
  * kernel itself.
  */
 export function sampleReverse(
-  model: ReverseKernel,
+  model: ReverseSampler,
   xT: Float64Array,
   rng: Rng,
   visit: (t: number, x: Float64Array) => void,
@@ -404,7 +407,7 @@ export function sampleReverse(
  * samples x^t ~ q it is the network's H(X^{t−1}|X^t), which the forward schedule bounds
  * (schedule.ts `reverseEntropyBounds`) for the true reverse process.
  */
-export function stepEntropy(model: ReverseKernel, xt: Float64Array, t: number): number {
+export function stepEntropy(model: ReverseSampler, xt: Float64Array, t: number): number {
   const r = model.reverseAll(xt, t);
   let h = 0;
   for (let i = 0; i < xt.length; i++) {

@@ -2,7 +2,7 @@
  * Training the reverse model (Sohl-Dickstein et al. 2015, §2.3): Adam on the bound's KL
  * terms, each example of a batch at its own t uniform on 2…T, x^t drawn from q(x^t|x^0) in
  * closed form. The batched float32 model computes loss and gradient, shard by shard over the
- * kernel pool's threads (shards.ts); θ stays float64 (the reference's layout) and is loaded
+ * kernel pool's threads (shards.ts) or on WebGPU (gpu_model.ts); θ stays float64 (the reference's layout) and is loaded
  * back each step. The learning rate drops tenfold for
  * the last 30% of steps (K jumps by ≈ 1.5 bits there at a small β_1: docs/pipelines/diffusion.md).
  *
@@ -13,8 +13,15 @@ import type { Rng } from "../random/rng.ts";
 import { Adam } from "../optim/adam.ts";
 import { ticks } from "../stats/progress.ts";
 import { forwardSample } from "./bound.ts";
-import type { ReverseModel } from "./model.ts";
-import type { ParallelReverseModel } from "./shards.ts";
+import type { Batch, ReverseModel } from "./model.ts";
+
+/** What trains: the float32 model on the kernel pool (shards.ts) or on WebGPU (gpu_model.ts). */
+export interface TrainableNet {
+  /** takes θ (the float64 model's layout) as its weights */
+  load(theta: Float64Array): void;
+  /** writes d(mean KL)/dθ into grad; returns the batch's mean KL */
+  lossAndGrad(batch: Batch, grad: Float64Array): number | Promise<number>;
+}
 
 export interface TrainOptions {
   readonly steps: number;
@@ -32,7 +39,7 @@ export type TrainEvent =
 /** Trains θ in place; throws a RunError naming lr when loss or gradient stop being finite. */
 export async function* trainReverse(
   model: ReverseModel,
-  net: ParallelReverseModel,
+  net: TrainableNet,
   theta: Float64Array,
   train: Float64Array,
   o: TrainOptions,
@@ -55,7 +62,7 @@ export async function* trainReverse(
     }
     const t = new Int32Array(o.batch).map(() => 2 + Math.floor(rng.uniform() * (T - 1)));
     const xt = forwardSample(x0, t, model.ab, binomial, d, rng);
-    const loss = net.lossAndGrad({ x0, xt, t }, grad);
+    const loss = await net.lossAndGrad({ x0, xt, t }, grad);
     if (!Number.isFinite(loss) || !grad.every(Number.isFinite)) {
       throw new RunError(`training diverged at step ${step} (loss ${loss}); lower lr`, {
         step,
