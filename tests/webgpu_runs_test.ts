@@ -8,6 +8,7 @@ import { hasGpu } from "../src/compute/webgpu/device.ts";
 import { pipelineRows } from "./helpers/pipeline_rows.ts";
 import trainability from "../pipelines/trainability.ts";
 import diffusion from "../pipelines/diffusion.ts";
+import deepCheap from "../pipelines/deep_cheap.ts";
 
 const ignore = !(await hasGpu());
 
@@ -75,4 +76,36 @@ Deno.test("diffusion on webgpu: K after 300 steps within 0.1 bits of wasm's", {
   assert(gpu.find((r) => r.stream === "setup")!.trainer === "webgpu-float32");
   const done = String(gpu.find((r) => r.stream === "done")!.computed);
   assert(done.includes("float32 webgpu"), done);
+});
+
+Deno.test("deep-cheap's RBM stack on webgpu: the fields and errors of wasm's, not bit-identical", {
+  ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}, async () => {
+  // a 16 × 16 lattice and 2 epochs of 500 samples: ≈ 4 s on the software adapter
+  const p = { part: "rbm", size: 16, samples: 500, epochs: 2 };
+  const wasm = await pipelineRows(deepCheap, p, "w", "wasm");
+  const gpu = await pipelineRows(deepCheap, p, "g", "webgpu");
+  const of = (rows: typeof wasm, stream: string) => rows.filter((r) => r.stream === stream);
+  // The same draws on both: only float32 sums differ (measured ≤ 2e-7 on every field number,
+  // 1e-8 on the errors). A flipped sample would move them by ≈ 1e-2; the claim's margin
+  // (layer-1 locality 10× the uniform field's) is far wider.
+  for (const [w, g] of of(wasm, "fields").map((r, i) => [r, of(gpu, "fields")[i]])) {
+    for (const key of ["locality", "radius"]) {
+      const [a, b] = [w[key] as number, g[key] as number];
+      assert(Math.abs(a - b) <= 1e-4, `layer ${w.layer} ${key}: wasm ${a}, webgpu ${b}`);
+    }
+  }
+  const [ew, eg] = [of(wasm, "rbm"), of(gpu, "rbm")];
+  assert(ew.length === eg.length && ew.length >= 6, `${ew.length} / ${eg.length} error rows`);
+  let identical = true;
+  ew.forEach((w, i) => {
+    const [a, b] = [w.reconstruction_error as number, eg[i].reconstruction_error as number];
+    assert(Math.abs(a - b) <= 1e-4, `error row ${i}: wasm ${a}, webgpu ${b}`);
+    if (a !== b) identical = false;
+  });
+  assert(!identical, "webgpu's errors equal wasm's to the last bit: did it run on the GPU?");
+  const done = String(gpu.find((r) => r.stream === "done")!.computed);
+  assert(done.includes("float32 webgpu") && !done.includes("wasm-simd ("), done);
 });

@@ -203,6 +203,11 @@ export class SimdRbm {
     return this.#buf.W[0];
   }
 
+  /** A copy of the weights (the interface GpuRbm shares: its weights live on the GPU). */
+  weights(): Promise<Float32Array> {
+    return Promise.resolve(this.W.slice());
+  }
+
   /** Shard s's CD statistics G (nv × nh), which `applyUpdate` sums: a view into the kernels' memory. */
   shardGradient(s: number): Float32Array {
     const n = this.nv * this.nh, [all] = this.#buf.shardG;

@@ -137,6 +137,7 @@ export async function* rbm(p: P, ctx: RunContext): AsyncGenerator<Emit> {
         await ctx.tick();
       }
     },
+    ctx.float32.device,
   );
   yield* flush();
   const fields = effectiveFields(layers);

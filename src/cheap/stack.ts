@@ -7,6 +7,8 @@
 import type { Rng } from "../random/rng.ts";
 import { IsingLattice } from "./ising.ts";
 import { SimdRbm } from "./rbm.ts";
+import { GpuRbm } from "./gpu_rbm.ts";
+import type { Gpu } from "../compute/webgpu/device.ts";
 import { type Layer, propagate } from "./rg.ts";
 
 /** sweeps discarded before the first sample (≫ Wolff's few-sweep autocorrelation at T_c) */
@@ -59,20 +61,25 @@ export interface StackOptions {
 
 /**
  * Train the stack greedily: layer ℓ on samples of layer ℓ − 1's hidden units given the data
- * (Hinton, Osindero & Teh 2006). `onBatch` gets every batch's reconstruction error.
+ * (Hinton, Osindero & Teh 2006). `onBatch` gets every batch's reconstruction error. With a
+ * WebGPU `device` (the float32 engine's), each layer's CD-1 steps run there (gpu_rbm.ts),
+ * else on the SIMD kernels; the draws are the same either way.
  */
 export async function trainStack(
   samples: Samples,
   options: StackOptions,
   rng: Rng,
   onBatch: (layer: number, step: number, error: number) => Promise<void> | void,
+  device: Gpu | null = null,
 ): Promise<Layer[]> {
   const layers: Layer[] = [];
   let input = Float32Array.from(samples.spins, (s) => (s + 1) / 2);
   let nv = samples.spins.length / samples.count;
   const count = samples.count - (samples.count % options.batch);
   for (const [l, nh] of options.sizes.entries()) {
-    const rbm = await SimdRbm.create(nv, nh, options.batch, rng);
+    const rbm = device
+      ? GpuRbm.create(device, nv, nh, options.batch, rng)
+      : await SimdRbm.create(nv, nh, options.batch, rng);
     const means = new Float64Array(nv);
     for (let k = 0; k < count; k++) {
       for (let i = 0; i < nv; i++) means[i] += input[k * nv + i] / count;
@@ -83,16 +90,17 @@ export async function trainStack(
       for (let k = 0; k < count; k += options.batch) {
         const v = input.subarray(k * nv, (k + options.batch) * nv);
         // Hinton's guide §9: momentum 0.5 while the weights settle, then 0.9
-        const error = rbm.step(v, options.lr, options.l1, e === 0 ? 0.5 : 0.9, rng);
+        const error = await rbm.step(v, options.lr, options.l1, e === 0 ? 0.5 : 0.9, rng);
         await onBatch(l + 1, step++, error);
       }
     }
     const layer: Layer = {
       nIn: nv,
       nOut: nh,
-      W: Float64Array.from(rbm.W),
+      W: Float64Array.from(await rbm.weights()),
       c: Float64Array.from(rbm.c),
     };
+    if (rbm instanceof GpuRbm) rbm.dispose();
     layers.push(layer);
     const [hidden] = propagate([layer], input, samples.count, rng);
     input = Float32Array.from(hidden, (s) => (s + 1) / 2);
