@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { type MlpActivation, ntkRates, SimdMlp } from "../compute/simd_mlp.ts";
+import { type MlpActivation, ntkRates } from "../compute/simd_mlp.ts";
+import { type Float32Engine, WASM_ENGINE } from "../compute/float32.ts";
 import type { Rng } from "../random/rng.ts";
 import type { ActivationName } from "../signal/activations.ts";
 import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
@@ -83,8 +84,10 @@ export function largestNtkEigenvalue(ntk: KernelBlocks, n: number): number {
 }
 
 /**
- * Train one net (the module note) by full-batch gradient descent on the SIMD kernels
- * (src/compute/simd_mlp.ts, NTK rates); returns its centred test outputs f − f₀ (m × 10).
+ * Train one net (the module note) by full-batch gradient descent on the float32 engine
+ * (src/compute/float32.ts: the SIMD kernels, or WebGPU; NTK rates); returns its centred test
+ * outputs f − f₀ (m × 10). Losses are read every LOSS_CHECK steps (on a GPU a read waits for
+ * the queue): a divergence is named at its first non-finite step.
  */
 export async function trainFinite(
   spec: FiniteSpec,
@@ -93,6 +96,7 @@ export async function trainFinite(
   rng: Rng,
   tick: () => Promise<void>,
   onStep?: (step: number) => void,
+  engine: Float32Engine = WASM_ENGINE,
 ): Promise<Float64Array> {
   const n = train.y.length;
   const shape = {
@@ -106,25 +110,42 @@ export async function trainFinite(
     activation: spec.activation as MlpActivation,
     loss: "squared" as const,
   };
-  const net = await SimdMlp.create({ ...shape, rates: ntkRates(shape) }, rng);
-  // the target is y + f₀(x): the net learns f − f₀
-  const y = targets(train.y);
-  const target = net.outputs(train.x).map((f0, i) => f0.map((v, c) => v + y[i * CLASSES + c]));
-  const f0Test = net.outputs(test.x);
-  for (let s = 1; s <= spec.steps; s++) {
-    const loss = net.step(train.x, target, spec.lr);
-    if (!Number.isFinite(loss)) {
-      throw new RangeError(`the width-${spec.width} net diverged at step ${s}`);
+  const nets = await engine.mlps([{ ...shape, rates: ntkRates(shape) }], [rng]);
+  try {
+    // the target is y + f₀(x): the net learns f − f₀
+    const y = targets(train.y);
+    const [f0Train] = await nets.outputs(train.x);
+    const target = f0Train.map((f0, i) => f0.map((v, c) => v + y[i * CLASSES + c]));
+    const [f0Test] = await nets.outputs(test.x);
+    nets.bind(train.x, target);
+    const all = [Uint32Array.from({ length: n }, (_, i) => i)];
+    let checked = 0;
+    for (let s = 1; s <= spec.steps; s++) {
+      nets.step(all, spec.lr);
+      if (s % LOSS_CHECK === 0 || s === spec.steps) {
+        const [losses] = await nets.losses();
+        const bad = losses.findIndex((l) => !Number.isFinite(l));
+        if (bad >= 0) {
+          throw new RangeError(`the width-${spec.width} net diverged at step ${checked + bad + 1}`);
+        }
+        checked = s;
+      }
+      onStep?.(s);
+      await tick();
     }
-    onStep?.(s);
-    await tick();
+    const [fTest] = await nets.outputs(test.x);
+    const out = new Float64Array(test.y.length * CLASSES);
+    fTest.forEach((f, i) => {
+      for (let c = 0; c < CLASSES; c++) out[i * CLASSES + c] = f[c] - f0Test[i][c];
+    });
+    return out;
+  } finally {
+    nets.dispose();
   }
-  const out = new Float64Array(test.y.length * CLASSES);
-  net.outputs(test.x).forEach((f, i) => {
-    for (let c = 0; c < CLASSES; c++) out[i * CLASSES + c] = f[c] - f0Test[i][c];
-  });
-  return out;
 }
+
+/** Steps between reads of the losses (the divergence check). */
+const LOSS_CHECK = 10;
 
 /** |a − b| / |b| over all entries: how far a net's outputs are from the kernel's. */
 export function relativeDistance(a: Float64Array, b: Float64Array): number {

@@ -67,6 +67,7 @@ export async function* finiteNets(
         ctx.rng,
         ctx.tick,
         () => ctx.progress(Math.floor(progress.done += (width * width) / 4096), progress.total),
+        ctx.float32,
       ).catch((e) => {
         throw new RunError(String((e as Error).message ?? e), { width });
       });
