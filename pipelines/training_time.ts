@@ -186,7 +186,6 @@ export default definePipeline({
             const lr = ((p.lr0 * unit) / depth) * 2 ** k;
             const seed = ctx.rng.int32() >>> 0; // each trial its own stream, so the grid does not shift the others
             const r = await trainingTime(
-              ctx.tf,
               corr,
               {
                 depth,
@@ -199,6 +198,7 @@ export default definePipeline({
               },
               new Rng(seed),
               ctx.tick,
+              ctx.float32.device,
             );
             if (r.diverged) diverged++;
             if (r.steps !== null && (best.steps === null || r.steps < best.steps)) {

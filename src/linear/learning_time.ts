@@ -6,12 +6,12 @@
  *
  * @module
  */
-import type { Tf } from "../compute/backend.ts";
 import type { Svd } from "../numerics/svd.ts";
 import type { Rng } from "../random/rng.ts";
 import { type Init, initialWeights } from "./init.ts";
-import { LinearNet, type StepResult } from "./network.ts";
 import { FusedLinearNet } from "./fused_net.ts";
+import { GPU_LINEAR_RING, GpuLinearNet } from "./gpu_net.ts";
+import type { Gpu } from "../compute/webgpu/device.ts";
 
 /** The data as the network sees it: Σ31 (outputs × inputs), Σ11 (null: identity), ½ tr Σ33, the optimum. */
 export interface Correlations {
@@ -49,13 +49,17 @@ export interface TrialResult {
   readonly diverged: boolean;
 }
 
-/** Train one net and count its steps; yields to the event loop through `tick`. */
+/**
+ * Train one net and count its steps; yields to the event loop through `tick`. With a WebGPU
+ * `device` (the float32 engine's) the net steps there (gpu_net.ts), a ring of steps between
+ * reads; else on the fused SIMD loops, a step at a time.
+ */
 export async function trainingTime(
-  tf: Tf,
   data: Correlations,
   spec: TrialSpec,
   rng: Rng,
   tick: () => Promise<void>,
+  device: Gpu | null = null,
 ): Promise<TrialResult> {
   const dims = [data.inputs, ...Array(spec.depth - 1).fill(spec.width), data.outputs];
   // Only losses are reported, so an orthogonal start may be written in the frame where its
@@ -65,23 +69,27 @@ export async function trainingTime(
     rng,
     data.modes,
   );
-  // On WebGPU tfjs steps the net; elsewhere the in-place SIMD loops are 2–3× faster
-  // than tfjs-wasm for wide layers (compute/simd_kernels.ts).
-  const net: { step(lr: number, measure: boolean): StepResult; dispose(): void } =
-    tf.getBackend() === "webgpu"
-      ? new LinearNet(tf, dims, w, data.sigma31, data.sigma11, data.trace33)
-      : await FusedLinearNet.create(dims, w, data.sigma31, data.sigma11, data.trace33);
+  const args = [dims, w, data.sigma31, data.sigma11, data.trace33] as const;
+  const net = device ? new GpuLinearNet(device, ...args) : await FusedLinearNet.create(...args);
+  // the losses of the next `k` steps (each the loss before its step)
+  const losses = (k: number) =>
+    net instanceof GpuLinearNet
+      ? net.steps(spec.lr, Math.min(k, GPU_LINEAR_RING))
+      : Promise.resolve(Float64Array.of(net.step(spec.lr, false).loss));
   const zero = data.trace33 / 2;
   const target = data.bestLoss + spec.threshold * (zero - data.bestLoss);
   try {
     let loss = Infinity;
-    for (let t = 0; t <= spec.maxSteps; t++) {
+    for (let t = 0; t <= spec.maxSteps;) {
       // step() reports the loss before its update: the loss after t steps.
-      loss = net.step(spec.lr, false).loss;
-      if (!Number.isFinite(loss) || loss > 1e6 * Math.max(zero, 1)) {
-        return { steps: null, finalLoss: loss, diverged: true };
+      for (const l of await losses(spec.maxSteps + 1 - t)) {
+        loss = l;
+        if (!Number.isFinite(loss) || loss > 1e6 * Math.max(zero, 1)) {
+          return { steps: null, finalLoss: loss, diverged: true };
+        }
+        if (loss <= target) return { steps: t, finalLoss: loss, diverged: false };
+        t++;
       }
-      if (loss <= target) return { steps: t, finalLoss: loss, diverged: false };
       await tick();
     }
     return { steps: null, finalLoss: loss, diverged: false };
