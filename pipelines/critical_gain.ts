@@ -9,7 +9,13 @@ import { ParamError, type ParamsSchema } from "../src/params/schema.ts";
 import { Rng } from "../src/random/rng.ts";
 import { dealByCost } from "../src/runtime/deal.ts";
 import { trainabilityData } from "../src/trainability/data.ts";
-import { gainGrid, gainMeanField, type GainResult, trainGain } from "../src/gain/critical_gain.ts";
+import {
+  gainGrid,
+  gainMeanField,
+  type GainPoint,
+  type GainResult,
+  trainGains,
+} from "../src/gain/critical_gain.ts";
 
 const SMG = "Saxe, McClelland & Ganguli 2014 (arXiv:1312.6120)";
 /** points of the χ1 curve across g */
@@ -182,21 +188,33 @@ export default definePipeline({
       // sweep is split over workers; every gain costs the same, so the deal is even
       const seeds = gains.map(() => ctx.rng.int32());
       const owner = dealByCost(gains.map(() => 1), ctx.shards);
-      const mine = gains.filter((_, k) => ctx.mine(owner[k])).length;
+      // this worker's gains in groups the float32 engine trains at once (one at a time on
+      // wasm, so the rows stream as before; many to a GPU dispatch)
+      const ours = gains.map((g, k) => ({ g, k })).filter(({ k }) => ctx.mine(owner[k]));
+      const size = ctx.float32.group;
       let done = 0;
-      for (const [k, g] of gains.entries()) {
-        if (!ctx.mine(owner[k])) continue;
-        const run = trainGain({ ...p, g }, data, new Rng(seeds[k]), ctx.tick, ctx.float32);
-        let r: IteratorResult<{ step: number; loss: number }, GainResult>;
+      for (let at = 0; at < ours.length; at += size) {
+        const group = ours.slice(at, at + size);
+        const run = trainGains(
+          group.map(({ g }) => ({ ...p, g })),
+          data,
+          group.map(({ k }) => new Rng(seeds[k])),
+          ctx.tick,
+          ctx.float32,
+        );
+        let r: IteratorResult<GainPoint, GainResult[]>;
         while (!(r = await run.next()).done) {
-          ctx.progress(done + r.value.step, mine * p.steps);
-          yield { stream: "curve", row: { g: shown(g), step: r.value.step, loss: r.value.loss } };
+          const { z, step, loss } = r.value;
+          ctx.progress(done + step * group.length, ours.length * p.steps);
+          yield { stream: "curve", row: { g: shown(group[z].g), step, loss } };
         }
-        done += p.steps;
-        yield {
-          stream: "gain",
-          row: { g: shown(g), ...r.value, steps_run: p.steps, ...gainMeanField(g) },
-        };
+        done += p.steps * group.length;
+        for (const [z, { g }] of group.entries()) {
+          yield {
+            stream: "gain",
+            row: { g: shown(g), ...r.value[z], steps_run: p.steps, ...gainMeanField(g) },
+          };
+        }
       }
     });
   },

@@ -65,11 +65,105 @@ export interface GainResult {
 export const WINDOW = 50;
 export const CURVE_EVERY = 10;
 
+/** A group's curve point: net z's mean loss over the CURVE_EVERY steps ending at `step`. */
+export interface GainPoint {
+  readonly z: number;
+  readonly step: number;
+  readonly loss: number;
+}
+
 /**
- * One net: depth tanh layers of `width` from W = g·Q, no biases, trained by SGD on random
- * minibatches. Yields the mean loss of every CURVE_EVERY steps as it trains (a slide draws
- * the curves live), and returns the result.
+ * Nets of one shape at several gains (each its own rng: its init and its minibatch draws),
+ * trained side by side on the float32 engine — one batched dispatch a product on a GPU, one
+ * net after another on wasm. Each net: depth tanh layers of `width` from W = g·Q, no biases,
+ * trained by SGD on random minibatches. Yields each net's mean loss every CURVE_EVERY steps as
+ * it trains (a slide draws the curves live), and returns every net's result. A net that
+ * diverges stops yielding; the others go on.
  */
+export async function* trainGains(
+  specs: readonly GainSpec[],
+  data: { train: Labelled; test: Labelled },
+  rngs: readonly Rng[],
+  tick: () => Promise<void>,
+  engine: Float32Engine = WASM_ENGINE,
+): AsyncGenerator<GainPoint, GainResult[]> {
+  const spec = specs[0];
+  const net = await engine.mlps(
+    specs.map((s) => ({
+      inputs: 784,
+      outputs: 10,
+      width: s.width,
+      depth: s.depth,
+      sigma_w2: s.g * s.g,
+      sigma_b2: 0,
+      batch: s.batch,
+      orthogonalGain: s.g,
+    })),
+    rngs,
+  );
+  const Z = specs.length;
+  try {
+    const { x, y } = data.train;
+    net.bind(x, y);
+    const idx = specs.map(() => new Int32Array(spec.batch));
+    const window = specs.map(() => new Float64Array(WINDOW));
+    const windowSum = new Float64Array(Z), curveSum = new Float64Array(Z);
+    const reached: (number | null)[] = specs.map(() => null);
+    const diverged = specs.map(() => false);
+    for (let s0 = 1; s0 <= spec.steps && diverged.includes(false); s0 += CURVE_EVERY) {
+      // CURVE_EVERY steps, then their losses in one read (a GPU returns them in bulk)
+      const last = Math.min(spec.steps, s0 + CURVE_EVERY - 1);
+      for (let s = s0; s <= last; s++) {
+        // one uniform a row, in order, from each net's own rng: the minibatch draw the
+        // recorded runs were made with, whatever the group
+        for (let z = 0; z < Z; z++) {
+          for (let k = 0; k < spec.batch; k++) idx[z][k] = Math.floor(rngs[z].uniform() * x.length);
+        }
+        net.step(idx, spec.lr);
+      }
+      const losses = await net.losses();
+      for (let z = 0; z < Z; z++) {
+        for (let s = s0; s <= last && !diverged[z]; s++) {
+          const loss = losses[z][s - s0];
+          if (!Number.isFinite(loss)) {
+            diverged[z] = true;
+            break;
+          }
+          windowSum[z] += loss - window[z][s % WINDOW];
+          window[z][s % WINDOW] = loss;
+          if (reached[z] === null && s >= WINDOW && windowSum[z] / WINDOW <= specs[z].threshold) {
+            reached[z] = s;
+          }
+          curveSum[z] += loss;
+          if (s % CURVE_EVERY === 0) {
+            yield { z, step: s, loss: curveSum[z] / CURVE_EVERY };
+            curveSum[z] = 0;
+          }
+        }
+      }
+      await tick();
+    }
+    const trainOut = await net.outputs(x), testOut = await net.outputs(data.test.x);
+    return specs.map((_, z) => {
+      const failed = { steps_to_threshold: reached[z], train_loss: null, test_error: null };
+      if (diverged[z]) return { ...failed, diverged: true };
+      const train = score(trainOut[z], y), test = score(testOut[z], data.test.y);
+      if (!Number.isFinite(train.loss) || !Number.isFinite(test.loss)) {
+        return { ...failed, diverged: true };
+      }
+      return {
+        steps_to_threshold: reached[z],
+        train_loss: train.loss,
+        test_error: 1 - test.accuracy,
+        diverged: false,
+      };
+    });
+  } finally {
+    net.dispose();
+  }
+}
+
+/** One net of `trainGains`: its curve points and its result. */
 export async function* trainGain(
   spec: GainSpec,
   data: { train: Labelled; test: Labelled },
@@ -77,64 +171,6 @@ export async function* trainGain(
   tick: () => Promise<void>,
   engine: Float32Engine = WASM_ENGINE,
 ): AsyncGenerator<{ step: number; loss: number }, GainResult> {
-  const net = await engine.mlps([{
-    inputs: 784,
-    outputs: 10,
-    width: spec.width,
-    depth: spec.depth,
-    sigma_w2: spec.g * spec.g,
-    sigma_b2: 0,
-    batch: spec.batch,
-    orthogonalGain: spec.g,
-  }], [rng]);
-  try {
-    const { x, y } = data.train;
-    net.bind(x, y);
-    const idx = [new Int32Array(spec.batch)];
-    const window = new Float64Array(WINDOW);
-    let windowSum = 0, curveSum = 0, reached: number | null = null;
-    for (let s0 = 1; s0 <= spec.steps; s0 += CURVE_EVERY) {
-      // CURVE_EVERY steps, then their losses in one read (a GPU returns them in bulk)
-      const last = Math.min(spec.steps, s0 + CURVE_EVERY - 1);
-      for (let s = s0; s <= last; s++) {
-        // one uniform a row, in order: the minibatch draw the recorded runs were made with
-        for (let k = 0; k < spec.batch; k++) idx[0][k] = Math.floor(rng.uniform() * x.length);
-        net.step(idx, spec.lr);
-      }
-      const [losses] = await net.losses();
-      for (let s = s0; s <= last; s++) {
-        const loss = losses[s - s0];
-        if (!Number.isFinite(loss)) {
-          return {
-            steps_to_threshold: reached,
-            train_loss: null,
-            test_error: null,
-            diverged: true,
-          };
-        }
-        windowSum += loss - window[s % WINDOW];
-        window[s % WINDOW] = loss;
-        if (reached === null && s >= WINDOW && windowSum / WINDOW <= spec.threshold) reached = s;
-        curveSum += loss;
-        if (s % CURVE_EVERY === 0) {
-          yield { step: s, loss: curveSum / CURVE_EVERY };
-          curveSum = 0;
-        }
-      }
-      await tick();
-    }
-    const [trainOut] = await net.outputs(x), [testOut] = await net.outputs(data.test.x);
-    const train = score(trainOut, y), test = score(testOut, data.test.y);
-    if (!Number.isFinite(train.loss) || !Number.isFinite(test.loss)) {
-      return { steps_to_threshold: reached, train_loss: null, test_error: null, diverged: true };
-    }
-    return {
-      steps_to_threshold: reached,
-      train_loss: train.loss,
-      test_error: 1 - test.accuracy,
-      diverged: false,
-    };
-  } finally {
-    net.dispose();
-  }
+  const [result] = yield* trainGains([spec], data, [rng], tick, engine);
+  return result;
 }
