@@ -1,7 +1,7 @@
 /**
  * The done row's `computed` (src/compute/usage.ts): measured, it names the parts that really
- * ran, and never a backend that did not — the trainability sweep on `--backend webgpu` trains on
- * the SIMD kernels, and says so rather than "webgpu".
+ * ran, and never a backend that did not (a run on the software adapter names llvmpipe, and a
+ * webgpu run's tfjs parts say tfjs wasm: tests/webgpu_runs_test.ts).
  */
 import { firstValueFrom, of, toArray } from "rxjs";
 import { assert, assertEquals } from "./assert.ts";

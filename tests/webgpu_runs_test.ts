@@ -10,6 +10,9 @@ import trainability from "../pipelines/trainability.ts";
 import diffusion from "../pipelines/diffusion.ts";
 import deepCheap from "../pipelines/deep_cheap.ts";
 import criticalGain from "../pipelines/critical_gain.ts";
+import signalPropagation from "../pipelines/signal_propagation.ts";
+import deepLinear from "../pipelines/deep_linear.ts";
+import neurodynamics from "../pipelines/neurodynamics.ts";
 import { gpDigits } from "../src/gp/data.ts";
 import { relativeDistance, trainFinite } from "../src/gp/finite.ts";
 import { float32Engine } from "../src/compute/float32.ts";
@@ -179,3 +182,34 @@ Deno.test("critical-gain on webgpu: each of three gains trains as on wasm", {
   const done = String(gpu.find((r) => r.stream === "done")!.computed);
   assert(done.includes("float32 webgpu") && !done.includes("wasm-simd ("), done);
 });
+
+Deno.test(
+  "the tfjs pipelines run on --backend webgpu, their tfjs parts on wasm (tfjs-webgpu cannot read back in Deno)",
+  {
+    ignore,
+    sanitizeResources: false,
+    sanitizeOps: false,
+  },
+  async () => {
+    // tfjs-webgpu's dataSync draws to a 2-D canvas, which Deno has not got: these three failed
+    // with "Cannot read properties of null (reading 'clearRect')" before the float32 engine took
+    // the GPU work and left tfjs on wasm (src/compute/backend.ts)
+    const cases = [
+      [signalPropagation, { width: 32, depth: 4 }],
+      [deepLinear, { steps: 50 }],
+      [neurodynamics, { width: 300, width_min: 100, widths: 2, depth: 5, points: 16 }],
+    ] as const;
+    for (const [def, p] of cases) {
+      const rows = await pipelineRows(def, p, "g", "webgpu");
+      const done = rows.find((r) => r.stream === "done")!;
+      assert(
+        done.status === "ok",
+        `${def.id}: ${JSON.stringify(rows.find((r) => r.stream === "error"))}`,
+      );
+      const meta = rows.find((r) => r.stream === "meta")!;
+      assert(String(meta.compute).startsWith("tfjs: wasm;"), `${def.id}: ${meta.compute}`);
+      assert(meta.backend === "webgpu", `${def.id}: ${meta.backend}`);
+      assert(/^tfjs wasm \(/.test(String(done.computed)), `${def.id}: ${done.computed}`);
+    }
+  },
+);

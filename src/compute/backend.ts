@@ -13,7 +13,16 @@ export const BACKENDS = ["auto", "webgpu", "wasm", "cpu"] as const;
 export type BackendChoice = typeof BACKENDS[number];
 
 export interface BackendInfo {
+  /** the run's backend: what `auto` resolved to, or what was asked for */
   backend: "webgpu" | "wasm" | "cpu";
+  /**
+   * the backend tfjs itself runs on. Under Deno a webgpu run's tfjs parts run on wasm:
+   * tfjs-webgpu reads results back synchronously through a 2-D canvas (`dataSync`), which Deno
+   * has not got ("Cannot read properties of null (reading 'clearRect')"): signal-propagation,
+   * deep-linear and neurodynamics failed on it. The float32 engine (float32.ts) carries the
+   * run's GPU work on our own WGSL kernels instead.
+   */
+  tfjs: "webgpu" | "wasm" | "cpu";
   /** the WebGPU adapter's description, when one was found */
   adapter: string | null;
   fallback_adapter: boolean | null;
@@ -58,18 +67,19 @@ async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
   let backend: BackendInfo["backend"];
   if (choice === "auto") backend = adapter && !adapter.fallback ? "webgpu" : "wasm";
   else backend = choice;
-  if (backend === "webgpu") {
-    if (!adapter) {
-      throw new BackendError("backend webgpu: no WebGPU adapter on this machine; use wasm or cpu");
-    }
-    await import("@tensorflow/tfjs-backend-webgpu");
+  if (backend === "webgpu" && !adapter) {
+    throw new BackendError("backend webgpu: no WebGPU adapter on this machine; use wasm or cpu");
   }
-  if (!(await tf.setBackend(backend))) {
-    throw new BackendError(`backend ${backend} failed to initialise`);
+  const inDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
+  const tfjs = backend === "webgpu" && inDeno ? "wasm" : backend;
+  if (tfjs === "webgpu") await import("@tensorflow/tfjs-backend-webgpu");
+  if (!(await tf.setBackend(tfjs))) {
+    throw new BackendError(`backend ${tfjs} failed to initialise`);
   }
   await tf.ready();
   return {
     backend,
+    tfjs,
     adapter: adapter?.description ?? null,
     fallback_adapter: adapter?.fallback ?? null,
   };
@@ -88,6 +98,6 @@ export async function useBackend(choice: BackendChoice): Promise<{ tf: Tf; info:
   }
   const resolved = await info;
   const tf = await loadTf();
-  if (tf.getBackend() !== resolved.backend) await tf.setBackend(resolved.backend);
+  if (tf.getBackend() !== resolved.tfjs) await tf.setBackend(resolved.tfjs);
   return { tf, info: resolved };
 }

@@ -158,7 +158,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
       const { tf, info } = await useBackend(opts.backend);
       const float32 = await float32Engine(opts.backend);
       await startF64Pool(opts.threads ?? CORES, opts.kernelControl);
-      usage = { mark: markUsage(tf), tf, backend: info.backend };
+      usage = { mark: markUsage(tf), tf, backend: info.tfjs };
       if (finished || subscriber.closed) return;
       emit("meta", {
         title: def.title,
@@ -168,7 +168,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
         adapter: info.adapter,
         fallback_adapter: info.fallback_adapter,
         // what may compute each part; the done row's `computed` names those that did
-        compute: `tfjs: ${info.backend}; float64: ${f64Backend()}; float32 kernels: ${
+        compute: `tfjs: ${info.tfjs}; float64: ${f64Backend()}; float32 kernels: ${
           float32.kind === "webgpu" ? `webgpu (${float32.adapter})` : "wasm-simd f32x4"
         }`,
         versions: `statmech-live ${VERSION}; deno ${Deno.version.deno}; tfjs ${tf.version.tfjs}`,
