@@ -17,6 +17,7 @@ import trainability from "./trainability.ts";
 import deepCheap from "./deep_cheap.ts";
 import semanticCognition from "./semantic_cognition.ts";
 import criticalGain from "./critical_gain.ts";
+import imageDiffusion from "./image_diffusion.ts";
 
 // deno-lint-ignore no-explicit-any
 export const PIPELINES: readonly Pipeline<any>[] = [
@@ -36,6 +37,7 @@ export const PIPELINES: readonly Pipeline<any>[] = [
   deepCheap,
   semanticCognition,
   criticalGain,
+  imageDiffusion,
 ];
 
 // each file is named after its pipeline (signal-propagation: signal_propagation.ts), so a run's

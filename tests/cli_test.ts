@@ -207,6 +207,7 @@ Deno.test("list names every pipeline with its params and streams; --json gives J
     "deep-cheap",
     "semantic-cognition",
     "critical-gain",
+    "image-diffusion",
   ]);
   assertEquals(json[1].params.properties.grid.maximum, 300);
 });

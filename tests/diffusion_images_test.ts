@@ -18,6 +18,8 @@ import { ReverseModel, sampleReverse } from "../src/diffusion/model.ts";
 import { makeSchedule } from "../src/diffusion/schedule.ts";
 import { SimdReverseModel } from "../src/diffusion/simd_model.ts";
 import { bound, forwardSample } from "../src/diffusion/bound.ts";
+import { ParamError, resolveParams } from "../src/params/schema.ts";
+import imageDiffusion, { resolveImageParams } from "../pipelines/image_diffusion.ts";
 
 Deno.test("dead leaves: every pixel covered by one leaf, flat within leaves, correlation falling with distance", () => {
   const rng = new Rng(2);
@@ -182,4 +184,28 @@ Deno.test("K's terms on a 4-pixel image (2 × 2 dead-leaves patches): the float3
   const kBits = (await bound(simd, x0, new Rng(3))).kBits;
   const kRef = (await bound(model.at(theta), x0, new Rng(3))).kBits;
   assertAlmostEquals(kBits / 4, kRef / 4, 1e-4 * Math.abs(kRef));
+});
+
+Deno.test("image-diffusion: bad sizes are refused naming the param and what is allowed", () => {
+  const cases: [Record<string, unknown>, string, string][] = [
+    [{ patch: 6 }, "patch", "must divide 32 for dead-leaves, got 6"],
+    [{ dataset: "mnist", patch: 8 }, "patch", "must divide 28 for mnist, got 8"],
+    [{ dataset: "mnist", mask_rows: 15 }, "mask_rows", "must be at most the patch's 14 rows"],
+    [{ patch: 4, mask_rows: 5 }, "mask_rows", "must be at most the patch's 4 rows"],
+    [{ steps: 5, basis: 6 }, "basis", "must be at most T (5)"],
+  ];
+  for (const [input, param, problem] of cases) {
+    try {
+      const p = resolveParams(imageDiffusion.params, input);
+      imageDiffusion.check!(p);
+      throw new Error(`${JSON.stringify(input)} was accepted`);
+    } catch (e) {
+      assert(e instanceof ParamError && e.param === param, `${JSON.stringify(input)}: ${e}`);
+      assert(e.problem.startsWith(problem), e.problem);
+    }
+  }
+  // the defaults resolve per dataset
+  assertEquals(resolveImageParams({ ...resolveParams(imageDiffusion.params, {}) }).patch, 8);
+  const mnist = resolveImageParams(resolveParams(imageDiffusion.params, { dataset: "mnist" }));
+  assertEquals([mnist.patch, mnist.mask_rows], [14, 7]);
 });

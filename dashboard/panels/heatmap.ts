@@ -140,7 +140,9 @@ export function heatmapPanel(
     ...(spec.facet ? { fx: "fx", ...(spec.facet.y ? { fy: "fy" } : {}) } : {}),
   };
   const top = Math.max(0, ...cells.map((c) => (typeof c.v === "number" ? Math.abs(c.v) : 0)));
-  const colour = spec.diverging
+  const colour = spec.grey
+    ? { type: "linear" as const, scheme: "greys" as const, reverse: true, domain: [0, 255] }
+    : spec.diverging
     ? { type: "linear" as const, scheme: "rdbu" as const, reverse: true, domain: [-top, top] }
     : {
       type: (positive && fill.startsWith("xi") ? "log" : "linear") as "log" | "linear",

@@ -144,6 +144,8 @@ export type PanelSpec =
     readonly facet?: { readonly x: string; readonly y?: string };
     /** a signed field: a diverging scale symmetric about 0 (red positive, blue negative) */
     readonly diverging?: boolean;
+    /** an image: grey levels 0 (black) to 255 (white) on a fixed scale; null cells mid-grey */
+    readonly grey?: boolean;
   }
   | {
     /**

@@ -1,0 +1,292 @@
+/**
+ * image-diffusion's run (pipelines/image_diffusion.ts): a Gaussian diffusion model (model.ts,
+ * an MLP over the patch with time-dependent readouts) trained on dead-leaves patches or MNIST
+ * digits by the batched float32 trainer (the kernel pool's shards, or WebGPU), its bound K in
+ * bits per pixel on held-out images beside the Gaussian and factorial baselines, samples beside
+ * training images, and — with a mask — inpainting: the reverse chain completing masked images,
+ * scored by a classifier trained in the project (the SIMD MLP) on other digits.
+ *
+ * Why an MLP over the patch and not a convolutional net: the MLP is the reverse model the
+ * project already trains batched in float32 on every core and on WebGPU (simd_model.ts,
+ * gpu_model.ts) and holds to a float64 reference; at 8 × 8 and 14 × 14 it reaches the claims in
+ * minutes (docs/pipelines/image-diffusion.md), where a convolution would need new kernels.
+ *
+ * @module
+ */
+import type { Emit, RunContext } from "../runtime/pipeline.ts";
+import { RunError } from "../runtime/pipeline.ts";
+import { Rng } from "../random/rng.ts";
+import { SimdMlp } from "../compute/simd_mlp.ts";
+import { ReverseModel, sampleReverse } from "./model.ts";
+import { SimdReverseModel } from "./simd_model.ts";
+import { ParallelReverseModel } from "./shards.ts";
+import { GpuReverseModel } from "./gpu_model.ts";
+import { makeSchedule } from "./schedule.ts";
+import { bound } from "./bound.ts";
+import { trainReverse } from "./train.ts";
+import { baselines } from "./baselines.ts";
+import { inpaint } from "./inpaint.ts";
+import {
+  deadLeavesPatches,
+  dequantise,
+  fitScaling,
+  mnistPatches,
+  type Scaling,
+  toGrey,
+} from "./images.ts";
+
+export const IMAGE_DATASETS = ["dead-leaves", "mnist"] as const;
+export type ImageDataset = typeof IMAGE_DATASETS[number];
+
+/** What the run reads of the pipeline's params (resolved: no zeros left). */
+export interface ImageRunParams {
+  readonly dataset: ImageDataset;
+  readonly patch: number;
+  readonly steps: number;
+  readonly beta_min: number;
+  readonly beta_max: number;
+  readonly hidden: number;
+  readonly layers: number;
+  readonly basis: number;
+  readonly train_steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly train_size: number;
+  readonly test_size: number;
+  readonly evals: number;
+  readonly samples: number;
+  /** rows of the patch masked from the bottom for inpainting (0: no inpainting) */
+  readonly mask_rows: number;
+}
+
+/** Images shown per set in a panel (samples, training images, inpainted digits). */
+const SHOWN = 8;
+/** the inpainting frames shown: these fractions of T (1: pure noise; 0: the completion) */
+const FRAMES = [1, 0.5, 0.25, 0.1, 0];
+/** digits per class the classifier trains on (from after the training and held-out ones) */
+const CLASSIFIER_PER_CLASS = 300;
+
+interface Data {
+  readonly train: Float64Array;
+  readonly test: Float64Array;
+  readonly testLabels: number[] | null;
+  readonly trainImages: Uint8Array[];
+  readonly scaling: Scaling;
+  /** the classifier's digits (MNIST only) */
+  readonly classifier: { images: Uint8Array[]; labels: number[] } | null;
+}
+
+/** MNIST digits per class: the training ones, then the held-out ones, then the classifier's. */
+function imageData(p: ImageRunParams, rng: Rng): Data {
+  if (p.dataset === "dead-leaves") {
+    const trainImages = deadLeavesPatches(p.train_size, p.patch, rng);
+    const testImages = deadLeavesPatches(p.test_size, p.patch, rng);
+    const scaling = fitScaling(trainImages);
+    return {
+      train: dequantise(trainImages, scaling, rng),
+      test: dequantise(testImages, scaling, rng),
+      testLabels: null,
+      trainImages,
+      scaling,
+      classifier: null,
+    };
+  }
+  const perTrain = Math.ceil(p.train_size / 10), perTest = Math.ceil(p.test_size / 10);
+  const tr = mnistPatches(0, perTrain, p.patch);
+  const te = mnistPatches(perTrain, perTrain + perTest, p.patch);
+  const cl = mnistPatches(perTrain + perTest, perTrain + perTest + CLASSIFIER_PER_CLASS, p.patch);
+  const scaling = fitScaling(tr.images);
+  return {
+    train: dequantise(tr.images, scaling, rng),
+    test: dequantise(te.images, scaling, rng),
+    testLabels: te.labels,
+    trainImages: tr.images,
+    scaling,
+    classifier: cl,
+  };
+}
+
+/** An image's pixels as rows of a heatmap small multiple (i across, j down). */
+function pixelRows(grey: readonly number[], side: number, fields: Record<string, string | number>) {
+  return grey.map((g, k) => ({ ...fields, i: k % side, j: Math.floor(k / side), grey: g }));
+}
+
+export async function* imageRun(p: ImageRunParams, ctx: RunContext): AsyncGenerator<Emit> {
+  const d = p.patch * p.patch;
+  const data = imageData(p, ctx.rng);
+  const beta = makeSchedule("geometric", p.steps, false, p.beta_min, p.beta_max);
+  const model = new ReverseModel(
+    { kind: "gaussian", d, hidden: Array(p.layers).fill(p.hidden), basis: p.basis },
+    beta,
+  );
+  const theta = model.init(ctx.rng);
+  const device = ctx.float32.device;
+  const net = device
+    ? await GpuReverseModel.create(model, theta, device)
+    : new ParallelReverseModel(model, await SimdReverseModel.create(model, theta), theta);
+  yield {
+    stream: "setup",
+    row: {
+      dataset: p.dataset,
+      patch: p.patch,
+      pixels: d,
+      T: p.steps,
+      hidden: p.hidden,
+      layers: p.layers,
+      parameters: model.n,
+      train_images: data.train.length / d,
+      test_images: data.test.length / d,
+      trainer: device ? "webgpu-float32" : "simd-float32",
+    },
+  };
+  // the baselines, fitted to the same training pixels, scored on the same held-out ones
+  const base = baselines(data.train, data.test, d);
+  for (const b of base) yield { stream: "baseline", row: { ...b } };
+  const [gaussian, factorial] = base.map((b) => b.bits_per_pixel);
+  const evaluate = async (step: number): Promise<Emit> => {
+    const b = await bound(net, data.test, ctx.rng);
+    return {
+      stream: "bound",
+      row: {
+        step,
+        K_bits: b.kBits,
+        K_bits_per_pixel: b.kBits / d,
+        gaussian_bits_per_pixel: gaussian,
+        factorial_bits_per_pixel: factorial,
+      },
+    };
+  };
+  yield await evaluate(0);
+  const training = trainReverse(
+    model,
+    net,
+    theta,
+    data.train,
+    { steps: p.train_steps, batch: p.batch, lr: p.lr, evals: p.evals },
+    ctx.rng,
+    ctx.tick,
+  );
+  for await (const e of training) {
+    ctx.progress(e.step, p.train_steps);
+    yield e.evaluate
+      ? await evaluate(e.step)
+      : { stream: "loss", row: { step: e.step, loss: e.loss } };
+  }
+
+  // samples from noise beside training images
+  const shown = Math.min(SHOWN, p.samples);
+  const xT = new Float64Array(p.samples * d).map(() => ctx.rng.normal());
+  let last: Float64Array = xT;
+  sampleReverse(net, xT, ctx.rng, (_, x) => (last = x));
+  for (let k = 0; k < shown; k++) {
+    const sample = toGrey(last.subarray(k * d, (k + 1) * d), data.scaling);
+    for (const row of pixelRows(sample, p.patch, { set: "sample", image: k + 1 })) {
+      yield { stream: "images", row };
+    }
+    const train = Array.from(data.trainImages[k], (v) => v);
+    for (const row of pixelRows(train, p.patch, { set: "training", image: k + 1 })) {
+      yield { stream: "images", row };
+    }
+    await ctx.tick();
+  }
+  if (p.mask_rows === 0) return;
+  yield* inpainting(p, ctx, net, data);
+}
+
+/** The inpainting frames and, on MNIST, the classifier's score of the completions. */
+async function* inpainting(
+  p: ImageRunParams,
+  ctx: RunContext,
+  net: Parameters<typeof inpaint>[0],
+  data: Data,
+): AsyncGenerator<Emit> {
+  const d = p.patch * p.patch, T = p.steps;
+  const n = data.test.length / d;
+  // the bottom mask_rows rows unknown
+  const known = new Uint8Array(d).map((
+    _,
+    k,
+  ) => (Math.floor(k / p.patch) < p.patch - p.mask_rows ? 1 : 0));
+  const frames = new Map(FRAMES.map((f) => [Math.round(f * T), f]));
+  const shown = Math.min(SHOWN, n);
+  const rows: Emit[] = [];
+  const grey = (x: ArrayLike<number>) => toGrey(x, data.scaling);
+  const completed = inpaint(
+    net,
+    data.test,
+    known,
+    ctx.rng,
+    new Rng(ctx.rng.int32() >>> 0),
+    (t, x) => {
+      if (!frames.has(t)) return;
+      const stage = t === 0 ? "completed" : `t = ${t}`;
+      for (let k = 0; k < shown; k++) {
+        for (
+          const row of pixelRows(grey(x.subarray(k * d, (k + 1) * d)), p.patch, {
+            stage,
+            image: k + 1,
+            t,
+          })
+        ) {
+          rows.push({ stream: "inpaint", row });
+        }
+      }
+    },
+  );
+  for (let k = 0; k < shown; k++) {
+    const original = grey(data.test.subarray(k * d, (k + 1) * d));
+    const masked = original.map((g, i) => (known[i] ? g : null));
+    for (const [stage, pixels] of [["original", original], ["masked", masked]] as const) {
+      for (const row of pixelRows(pixels as number[], p.patch, { stage, image: k + 1, t: T + 1 })) {
+        yield { stream: "inpaint", row };
+      }
+    }
+  }
+  yield* rows;
+  await ctx.tick();
+  if (!data.classifier || !data.testLabels) return;
+  // the same digits with the unknown half filled by noise: the chain's own x^T, N(0, 1)
+  const noisy = data.test.slice();
+  for (let e = 0; e < n; e++) {
+    for (let i = 0; i < d; i++) if (!known[i]) noisy[e * d + i] = ctx.rng.normal();
+  }
+  const clf = await classifier(data.classifier, d, ctx.rng);
+  const accuracy = (x: Float64Array) => {
+    const inputs = Array.from(
+      { length: n },
+      (_, e) => Float32Array.from(grey(x.subarray(e * d, (e + 1) * d)), (g) => g / 255),
+    );
+    return clf.evaluate(inputs, data.testLabels!).accuracy;
+  };
+  yield {
+    stream: "inpaint-score",
+    row: {
+      inpainted_accuracy: accuracy(completed),
+      noise_accuracy: accuracy(noisy),
+      original_accuracy: accuracy(data.test),
+      n,
+      masked_rows: p.mask_rows,
+    },
+  };
+}
+
+/** A one-hidden-layer SIMD MLP (256 tanh units) on the classifier's digits (grey/255), 3,000 SGD steps. */
+async function classifier(
+  digits: { images: Uint8Array[]; labels: number[] },
+  d: number,
+  rng: Rng,
+): Promise<SimdMlp> {
+  const x = digits.images.map((im) => Float32Array.from(im, (v) => v / 255));
+  const net = await SimdMlp.create(
+    { inputs: d, outputs: 10, width: 256, depth: 1, sigma_w2: 1, sigma_b2: 0, batch: 100 },
+    rng,
+  );
+  for (let s = 0; s < 3000; s++) {
+    const idx = Array.from({ length: 100 }, () => Math.floor(rng.uniform() * x.length));
+    const loss = net.step(idx.map((i) => x[i]), idx.map((i) => digits.labels[i]), 0.1);
+    if (!Number.isFinite(loss)) {
+      throw new RunError(`the classifier diverged at step ${s}`, { step: s });
+    }
+  }
+  return net;
+}
