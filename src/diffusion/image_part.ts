@@ -57,6 +57,8 @@ export interface ImageRunParams {
   readonly samples: number;
   /** rows of the patch masked from the bottom for inpainting (0: no inpainting) */
   readonly mask_rows: number;
+  /** passes of each reverse step in inpainting (1: the paper's) */
+  readonly resample: number;
 }
 
 /** Images shown per set in a panel (samples, training images, inpainted digits). */
@@ -232,6 +234,7 @@ async function* inpainting(
         }
       }
     },
+    p.resample,
   );
   for (let k = 0; k < shown; k++) {
     const original = grey(data.test.subarray(k * d, (k + 1) * d));

@@ -13,11 +13,17 @@
  * @module
  */
 import type { Rng } from "../random/rng.ts";
-import { type ReverseSampler, sampleReverse } from "./model.ts";
+import type { ReverseSampler } from "./model.ts";
 
 /**
  * The completions of the rows of x0 (n × d) with pixels `known[i] = 1` held; `visit(t, x)`
  * sees the chain at every t = T…0 (frames for a panel). x^T is drawn from `rng` first.
+ *
+ * `resample` > 1 repeats each step that many times, diffusing the result back one step
+ * between repeats (Lugmayr et al. 2022, "RePaint"): the unknown pixels then see the known
+ * ones several times at each noise level, which the paper's single pass leaves loosely
+ * coupled (its completions keep the known half's class less often: docs/pipelines/
+ * image-diffusion.md). resample = 1 is the paper's method.
  */
 export function inpaint(
   model: ReverseSampler,
@@ -26,15 +32,15 @@ export function inpaint(
   rng: Rng,
   knownRng: Rng,
   visit?: (t: number, x: Float64Array) => void,
+  resample = 1,
 ): Float64Array {
   const d = model.spec.d;
   if (known.length !== d) throw new RangeError(`mask of ${known.length} pixels for ${d}`);
+  if (model.spec.kind !== "gaussian") throw new RangeError("inpainting needs Gaussian diffusion");
   const n = x0.length / d;
-  const xT = new Float64Array(n * d);
-  for (let i = 0; i < xT.length; i++) xT[i] = rng.normal();
-  const ab = model.ab;
-  let out: Float64Array = xT;
-  sampleReverse(model, xT, rng, (t, x) => {
+  const ab = model.ab, beta = model.beta, T = beta.length;
+  // the known pixels at step t: a draw from q(x^t | x^0), or x^0 itself at t = 0
+  const hold = (t: number, x: Float64Array) => {
     const a = Math.sqrt(ab[t]), s = Math.sqrt(1 - ab[t]);
     for (let e = 0; e < n; e++) {
       for (let i = 0; i < d; i++) {
@@ -43,8 +49,41 @@ export function inpaint(
         x[k] = t === 0 ? x0[k] : a * x0[k] + s * knownRng.normal();
       }
     }
-    visit?.(t, x);
-    out = x;
-  });
-  return out;
+  };
+  // x^{t−1} from x^t: the reverse kernel (t ≥ 2) or the forward one reversed (t = 1), drawn
+  // element by element in order, as sampleReverse draws them
+  const step = (t: number, x: Float64Array) => {
+    const next = new Float64Array(x.length);
+    if (t === 1) {
+      for (let i = 0; i < x.length; i++) {
+        next[i] = Math.sqrt(1 - beta[0]) * x[i] + Math.sqrt(beta[0]) * rng.normal();
+      }
+      return next;
+    }
+    const r = model.reverseAll(x, t);
+    for (let i = 0; i < x.length; i++) {
+      next[i] = r.mean[i] + Math.sqrt(r.variance[i]) * rng.normal();
+    }
+    return next;
+  };
+  let x = new Float64Array(n * d);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  hold(T, x);
+  visit?.(T, x);
+  for (let t = T; t >= 1; t--) {
+    for (let u = 0; u < resample; u++) {
+      if (u > 0) {
+        // back up one step: x^t ~ q(x^t | x^{t−1})
+        const b = beta[t - 1];
+        for (let i = 0; i < x.length; i++) {
+          x[i] = Math.sqrt(1 - b) * x[i] + Math.sqrt(b) * rng.normal();
+        }
+      }
+      const next = step(t, x);
+      hold(t - 1, next);
+      x = next;
+    }
+    visit?.(t - 1, x);
+  }
+  return x;
 }

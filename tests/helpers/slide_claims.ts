@@ -497,4 +497,41 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
       );
     },
   },
+  "Diffusion on images: dead leaves in more bits per pixel than any Gaussian": {
+    budget: 90,
+    check(rows) {
+      const bounds = of(rows, "bound");
+      const first = bounds[0], last = bounds.at(-1)!;
+      const gaussian = num(last, "gaussian_bits_per_pixel");
+      claim(
+        num(last, "K_bits_per_pixel") > gaussian,
+        `K ${last.K_bits_per_pixel} bits/pixel against the Gaussian's ${gaussian}`,
+      );
+      claim(
+        num(last, "K_bits_per_pixel") > num(first, "K_bits_per_pixel") + 0.3,
+        `K from ${first.K_bits_per_pixel} to ${last.K_bits_per_pixel}: training shows`,
+      );
+      const baselines = of(rows, "baseline");
+      const factorial = baselines.find((r) => r.model === "factorial")!;
+      claim(num(factorial, "bits_per_pixel") < gaussian, "independent pixels below the Gaussian");
+      // eight samples beside eight training patches, 64 pixels each
+      claim(of(rows, "images").length === 2 * 8 * 64, `${of(rows, "images").length} pixels drawn`);
+    },
+  },
+  "Inpainting: the reverse chain completes masked digits": {
+    budget: 90,
+    check(rows) {
+      const score = of(rows, "inpaint-score")[0];
+      claim(score !== undefined && num(score, "n") >= 200, `scored on ${score?.n} digits`);
+      // "far more often": measured 0.65 against 0.41 (n = 200, each ± 0.035)
+      claim(
+        num(score, "inpainted_accuracy") >= num(score, "noise_accuracy") + 0.15,
+        `completed ${score.inpainted_accuracy}, noise-filled ${score.noise_accuracy}`,
+      );
+      // the frames: original, masked, four steps of the chain and the completion, 8 digits
+      const stages = new Set(of(rows, "inpaint").map((r) => r.stage));
+      claim(stages.size === 7 && stages.has("completed"), `stages ${[...stages]}`);
+      claim(of(rows, "inpaint").length === 7 * 8 * 196, `${of(rows, "inpaint").length} pixels`);
+    },
+  },
 };
