@@ -3,7 +3,7 @@
  * the WebAssembly SIMD kernels and on WebGPU side by side, with the adapter's name (a software
  * adapter's numbers are correctness runs, not speed: docs/benchmarks.md keeps both).
  *
- *   deno task bench:gpu                         GEMM 1024 2048 4096, slides 6 9 11 14 19 21
+ *   deno task bench:gpu                         GEMM 1024 2048 4096, slides 6 9 11 14 19 21 22 23
  *   deno task bench:gpu --sizes 256,512 --slides 11 --no-wasm-gemm
  *
  * GEMM: C = A·B, row-major float32, the median of 3 timed products after one warm-up (the
@@ -31,7 +31,7 @@ function arg(name: string): string | null {
   return i >= 0 ? Deno.args[i + 1] ?? "" : null;
 }
 const sizes = (arg("sizes") ?? "1024,2048,4096").split(",").filter(Boolean).map(Number);
-const slides = (arg("slides") ?? "6,9,11,14,19,21").split(/[ ,]/).filter(Boolean).map(Number);
+const slides = (arg("slides") ?? "6,9,11,14,19,21,22,23").split(/[ ,]/).filter(Boolean).map(Number);
 const wasmGemm = !Deno.args.includes("--no-wasm-gemm");
 
 const { info } = await gpuAdapter();

@@ -306,18 +306,22 @@ export default definePipeline({
     {
       kind: "series",
       id: "bound",
-      title:
-        "K on held-out images, bits per pixel, against a full-covariance Gaussian and independent pixels",
+      title: "K on held-out images (bits per pixel) against two baselines",
       stream: "bound",
       x: "step",
       y: "K_bits_per_pixel",
       yLabel: "bits per pixel",
       lines: ["gaussian_bits_per_pixel", "factorial_bits_per_pixel"],
+      labels: {
+        K_bits_per_pixel: "K, the diffusion model",
+        gaussian_bits_per_pixel: "full-covariance Gaussian",
+        factorial_bits_per_pixel: "independent pixels",
+      },
     },
     {
       kind: "heatmap",
       id: "inpaint",
-      title: "Inpainting: the masked rows filled in by the reverse chain, noise to completion",
+      title: "Inpainting: the masked rows filled in, noise to completion",
       stream: "inpaint",
       x: "i",
       y: "j",

@@ -104,6 +104,15 @@ function facetWidth(cells: readonly Cell[], opts: PanelOptions): number {
   return Math.min(width, Math.round(((height - margins.y) * across) / down + margins.x));
 }
 
+/**
+ * Small multiples in order: numbers ascending, names in the order the run streamed them (an
+ * inpainting's stages: original, masked, then the chain from noise to the completion).
+ */
+export function facetOrder(values: readonly unknown[]): unknown[] {
+  const seen = [...new Set(values)];
+  return seen.every((v) => typeof v === "number") ? (seen as number[]).sort((a, b) => a - b) : seen;
+}
+
 export function heatmapPanel(
   rows: readonly Row[],
   overlay: readonly Row[],
@@ -165,8 +174,10 @@ export function heatmapPanel(
     color: { ...colour, legend: opts.legend ?? true, label: nameOf(opts, fill) },
     ...(spec.facet
       ? {
-        fx: { label: nameOf(opts, spec.facet.x) },
-        fy: spec.facet.y ? { label: nameOf(opts, spec.facet.y) } : undefined,
+        fx: { label: nameOf(opts, spec.facet.x), domain: facetOrder(cells.map((c) => c.fx)) },
+        fy: spec.facet.y
+          ? { label: nameOf(opts, spec.facet.y), domain: facetOrder(cells.map((c) => c.fy)) }
+          : undefined,
         x: { axis: null },
         y: { axis: null, reverse: true },
       }

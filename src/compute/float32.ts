@@ -46,7 +46,7 @@ export interface Float32Engine {
   readonly group: number;
   /**
    * The WebGPU device (null on wasm), for trainers of their own shape (diffusion's reverse
-   * model, the RBM) that build their dispatches from src/compute/webgpu/ directly.
+   * model, the RBM, the deep linear net) that build their dispatches from src/compute/webgpu/.
    */
   readonly device: Gpu | null;
   /** nets of one shape (specs may differ in σw², σb², gain and rates), each from its rng */

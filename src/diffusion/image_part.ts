@@ -108,6 +108,9 @@ function imageData(p: ImageRunParams, rng: Rng): Data {
   };
 }
 
+/** The k-th of `shown` images spread evenly over `count` (MNIST's sets are in class order). */
+const spread = (k: number, shown: number, count: number) => Math.floor((k * count) / shown);
+
 /** An image's pixels as rows of a heatmap small multiple (i across, j down). */
 function pixelRows(grey: readonly number[], side: number, fields: Record<string, string | number>) {
   return grey.map((g, k) => ({ ...fields, i: k % side, j: Math.floor(k / side), grey: g }));
@@ -185,7 +188,7 @@ export async function* imageRun(p: ImageRunParams, ctx: RunContext): AsyncGenera
     for (const row of pixelRows(sample, p.patch, { set: "sample", image: k + 1 })) {
       yield { stream: "images", row };
     }
-    const train = Array.from(data.trainImages[k], (v) => v);
+    const train = Array.from(data.trainImages[spread(k, shown, data.trainImages.length)]);
     for (const row of pixelRows(train, p.patch, { set: "training", image: k + 1 })) {
       yield { stream: "images", row };
     }
@@ -223,8 +226,9 @@ async function* inpainting(
       if (!frames.has(t)) return;
       const stage = t === 0 ? "completed" : `t = ${t}`;
       for (let k = 0; k < shown; k++) {
+        const e = spread(k, shown, n);
         for (
-          const row of pixelRows(grey(x.subarray(k * d, (k + 1) * d)), p.patch, {
+          const row of pixelRows(grey(x.subarray(e * d, (e + 1) * d)), p.patch, {
             stage,
             image: k + 1,
             t,
@@ -237,7 +241,8 @@ async function* inpainting(
     p.resample,
   );
   for (let k = 0; k < shown; k++) {
-    const original = grey(data.test.subarray(k * d, (k + 1) * d));
+    const e = spread(k, shown, n);
+    const original = grey(data.test.subarray(e * d, (e + 1) * d));
     const masked = original.map((g, i) => (known[i] ? g : null));
     for (const [stage, pixels] of [["original", original], ["masked", masked]] as const) {
       for (const row of pixelRows(pixels as number[], p.patch, { stage, image: k + 1, t: T + 1 })) {
