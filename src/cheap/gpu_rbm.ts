@@ -15,8 +15,8 @@
  *
  * @module
  */
-import type { Gpu } from "../compute/webgpu/device.ts";
-import { GemmOp } from "../compute/webgpu/gemm.ts";
+import type { Encode, Gpu } from "../compute/webgpu/device.ts";
+import { type GemmShape, gemmStep } from "../compute/webgpu/gemm.ts";
 import { ACTIVATION_WGSL, grid, words } from "../compute/webgpu/elementwise.ts";
 import type { Rng } from "../random/rng.ts";
 
@@ -124,8 +124,6 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
 }
 `;
 
-type Encode = (pass: GPUComputePassEncoder) => void;
-
 /** One RBM layer trained by CD-1 on the GPU, a batch of `batch` visible vectors a step. */
 export class GpuRbm {
   readonly b: Float64Array;
@@ -176,37 +174,23 @@ export class GpuRbm {
     this.#update = gpu.uniform(this.#updateWords);
     const one = buf(1, new Float32Array([1]));
     const f = this.#buf;
-    const gemm = (
-      shape: ConstructorParameters<typeof GemmOp>[1],
-      a: GPUBuffer,
-      b: GPUBuffer,
-      c: GPUBuffer,
-    ): Encode => {
-      const op = new GemmOp(gpu, shape, a, b, c, one);
-      return (pass) => op.encode(pass);
-    };
-    const kernel = (
-      code: string,
-      values: number[],
-      buffers: GPUBuffer[],
-      threads: number,
-      size: number,
-    ): Encode => {
-      const pipeline = gpu.pipeline(code);
-      const group = gpu.bindGroup(pipeline, [gpu.uniform(words(values)), ...buffers]);
-      const [gx, gy] = size === 256 ? grid(threads) : [Math.ceil(threads / size), 1];
-      return (pass) => gpu.dispatch(pass, pipeline, group, gx, gy);
-    };
+    const gemm = (shape: GemmShape, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer) =>
+      gemmStep(gpu, shape, a, b, c, one);
+    // 256 threads a workgroup for elementwise kernels, 64 for the per-unit sums over rows
+    const perElement = (code: string, values: number[], buffers: GPUBuffer[], n: number) =>
+      gpu.kernel(code, words(values), buffers, grid(n));
+    const perUnit = (code: string, values: number[], buffers: GPUBuffer[], n: number) =>
+      gpu.kernel(code, words(values), buffers, [Math.ceil(n / 64), 1]);
     const momentum = gpu.pipeline(MOMENTUM_L1_WGSL);
     const momentumGroup = gpu.bindGroup(momentum, [this.#update, f.W, f.vel, f.G]);
     const [mx, my] = grid(nv * nh);
     this.#steps = [
       gemm({ M: B, N: nh, K: nv }, f.v0, f.W, f.h0),
-      kernel(HIDDEN_WGSL, [B * nh, nh], [f.h0, f.ph0, this.#cGpu, this.#u], B * nh, 256),
+      perElement(HIDDEN_WGSL, [B * nh, nh], [f.h0, f.ph0, this.#cGpu, this.#u], B * nh),
       gemm({ M: B, N: nv, K: nh, transB: true }, f.h0, f.W, f.v1),
-      kernel(VISIBLE_WGSL, [B, nv], [f.v1, f.v0, this.#bGpu, this.#stats], nv, 64),
+      perUnit(VISIBLE_WGSL, [B, nv], [f.v1, f.v0, this.#bGpu, this.#stats], nv),
       gemm({ M: B, N: nh, K: nv }, f.v1, f.W, f.ph1),
-      kernel(NEGATIVE_WGSL, [B, nh, 2 * nv], [f.ph1, f.ph0, this.#cGpu, this.#stats], nh, 64),
+      perUnit(NEGATIVE_WGSL, [B, nh, 2 * nv], [f.ph1, f.ph0, this.#cGpu, this.#stats], nh),
       // G = v0ᵀ p(h|v0) − v1ᵀ p(h|v1): the second product subtracts into the first
       gemm({ M: nv, N: nh, K: B, transA: true }, f.v0, f.ph0, f.G),
       gemm({ M: nv, N: nh, K: B, transA: true, beta: 1, scale: -1 }, f.v1, f.ph1, f.G),
@@ -257,11 +241,7 @@ export class GpuRbm {
     f[2] = rate;
     f[3] = lr * l1;
     q.writeBuffer(this.#update, 0, this.#updateWords);
-    const enc = this.#gpu.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    for (const e of this.#steps) e(pass);
-    pass.end();
-    q.submit([enc.finish()]);
+    this.#gpu.submit(this.#steps);
     const [stats] = await this.#gpu.read([{ buffer: this.#stats, floats: 2 * nv + nh }]);
     let err = 0;
     for (let i = 0; i < nv; i++) {

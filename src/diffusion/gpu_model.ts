@@ -17,8 +17,8 @@
  *
  * @module
  */
-import type { Gpu } from "../compute/webgpu/device.ts";
-import { GemmOp, type GemmShape } from "../compute/webgpu/gemm.ts";
+import type { Encode, Gpu } from "../compute/webgpu/device.ts";
+import { type GemmShape, gemmStep } from "../compute/webgpu/gemm.ts";
 import {
   ACT_GRAD_WGSL,
   activationCode,
@@ -31,8 +31,6 @@ import { SimdReverseModel } from "./simd_model.ts";
 
 /** Rows a pass holds at most: a held-out set of 1,000 at one t is one pass. */
 export const GPU_CHUNK = 1024;
-
-type Encode = (pass: GPUComputePassEncoder) => void;
 
 interface Layer {
   readonly nIn: number;
@@ -160,17 +158,12 @@ export class GpuReverseModel {
     let p = this.#passes.get(rows);
     if (p) return p;
     const gpu = this.#gpu;
-    const gemm = (shape: GemmShape, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer): Encode => {
-      const op = new GemmOp(gpu, shape, a, b, c, this.#one);
-      return (pass) => op.encode(pass);
-    };
+    const gemm = (shape: GemmShape, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer) =>
+      gemmStep(gpu, shape, a, b, c, this.#one);
     const tanh = activationCode("tanh");
-    const elementwise = (code: string, values: number[], buffers: GPUBuffer[]): Encode => {
-      const pipeline = gpu.pipeline(code);
-      const group = gpu.bindGroup(pipeline, [gpu.uniform(words(values)), ...buffers]);
-      const [gx, gy] = grid(values[0]);
-      return (pass) => gpu.dispatch(pass, pipeline, group, gx, gy);
-    };
+    // one thread an element: the uniform's first word is the count
+    const elementwise = (code: string, values: number[], buffers: GPUBuffer[]) =>
+      gpu.kernel(code, words(values), buffers, grid(values[0]));
     const H = this.#ref.layout.width, bo = this.#bo;
     // forward: pre_l = a_{l−1} W_lᵀ, then the bias and tanh; the readouts a_L Rᵀ of every basis
     const forward: Encode[] = [];
@@ -203,14 +196,6 @@ export class GpuReverseModel {
     return p;
   }
 
-  #submit(encodes: readonly Encode[]): void {
-    const enc = this.#gpu.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    for (const e of encodes) e(pass);
-    pass.end();
-    this.#gpu.device.queue.submit([enc.finish()]);
-  }
-
   /**
    * Rows from…from + rows (≤ GPU_CHUNK) of the batch: their KL into kl[from…]; with `grad`,
    * adds scale × d(their summed KL)/dθ to it.
@@ -229,7 +214,7 @@ export class GpuReverseModel {
     const x = this.#xHost.subarray(0, rows * d);
     for (let i = 0; i < rows * d; i++) x[i] = batch.xt[from * d + i];
     this.#gpu.device.queue.writeBuffer(this.#x, 0, x);
-    this.#submit(passes.forward);
+    this.#gpu.submit(passes.forward);
     const [all] = await this.#gpu.read([{ buffer: this.#all, floats: rows * bo }]);
     const table = this.#ref.layout.basis;
     for (let e = 0; e < rows; e++) {
@@ -259,7 +244,7 @@ export class GpuReverseModel {
       }
     }
     this.#gpu.device.queue.writeBuffer(this.#dAll, 0, dAll);
-    this.#submit(passes.backward);
+    this.#gpu.submit(passes.backward);
     const got = await this.#gpu.read([
       { buffer: this.#dR, floats: bo * width },
       ...this.#layers.flatMap((L) => [

@@ -13,8 +13,8 @@
  *
  * @module
  */
-import type { Gpu } from "../compute/webgpu/device.ts";
-import { GemmOp } from "../compute/webgpu/gemm.ts";
+import type { Encode, Gpu } from "../compute/webgpu/device.ts";
+import { GemmOp, type GemmShape, gemmStep } from "../compute/webgpu/gemm.ts";
 import { grid, words } from "../compute/webgpu/elementwise.ts";
 
 /** Steps a `steps` call runs at most (the ring's slots). */
@@ -34,8 +34,6 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   e[i] = a[i] - b[i];
 }
 `;
-
-type Encode = (pass: GPUComputePassEncoder) => void;
 
 export class GpuLinearNet {
   readonly #gpu: Gpu;
@@ -86,46 +84,36 @@ export class GpuLinearNet {
     this.#ws = s11 ? buf(m * n0) : this.#a[0];
     this.#ring = buf(GPU_LINEAR_RING * 2 * m * n0);
     const one = buf(1, Float64Array.of(1));
-    const gemm = (
-      shape: ConstructorParameters<typeof GemmOp>[1],
-      a: GPUBuffer,
-      b: GPUBuffer,
-      c: GPUBuffer,
-    ) => new GemmOp(gpu, shape, a, b, c, one);
-    const encode = (op: GemmOp): Encode => (pass) => op.encode(pass);
+    const step = (shape: GemmShape, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer) =>
+      gemmStep(gpu, shape, a, b, c, one);
     // down: A_{l−1} = A_l W_l, then W_tot Σ11
     this.#down = [];
     for (let l = D; l >= 1; l--) {
-      this.#down.push(
-        encode(
-          gemm({ M: m, N: dims[l - 1], K: dims[l] }, this.#a[l], this.#w[l - 1], this.#a[l - 1]),
-        ),
-      );
+      const [a, w] = [this.#a[l], this.#w[l - 1]];
+      this.#down.push(step({ M: m, N: dims[l - 1], K: dims[l] }, a, w, this.#a[l - 1]));
     }
-    if (s11) this.#down.push(encode(gemm({ M: m, N: n0, K: n0 }, this.#a[0], s11, this.#ws)));
+    if (s11) this.#down.push(step({ M: m, N: n0, K: n0 }, this.#a[0], s11, this.#ws));
     // up: E = Σ31 − W_tot Σ11 into C_0; C_l = C_{l−1} W_lᵀ before W_l += λ A_lᵀ C_{l−1}
-    const sub = gpu.pipeline(SUB_WGSL);
-    const subGroup = gpu.bindGroup(sub, [gpu.uniform(words([m * n0])), s31, this.#ws, C[0]]);
-    const [sx, sy] = grid(m * n0);
-    this.#up = [(pass) => gpu.dispatch(pass, sub, subGroup, sx, sy)];
+    this.#up = [gpu.kernel(SUB_WGSL, words([m * n0]), [s31, this.#ws, C[0]], grid(m * n0))];
     this.#updates = [];
     for (let l = 1; l <= D; l++) {
       const cin = C[(l - 1) % 2], cout = C[l % 2];
       if (l < D) {
         this.#up.push(
-          encode(
-            gemm({ M: m, N: dims[l], K: dims[l - 1], transB: true }, cin, this.#w[l - 1], cout),
-          ),
+          step({ M: m, N: dims[l], K: dims[l - 1], transB: true }, cin, this.#w[l - 1], cout),
         );
       }
-      const update = gemm(
+      // the update's scale is the learning rate, set per call (setScale): kept as a GemmOp
+      const update = new GemmOp(
+        gpu,
         { M: dims[l], N: dims[l - 1], K: m, transA: true, beta: 1 },
         this.#a[l],
         cin,
         this.#w[l - 1],
+        one,
       );
       this.#updates.push(update);
-      this.#up.push(encode(update));
+      this.#up.push((pass) => update.encode(pass));
     }
   }
 
@@ -173,11 +161,7 @@ export class GpuLinearNet {
 
   /** W_tot = W_D ⋯ W_1 as the weights stand (outputs × inputs). */
   async total(): Promise<Float64Array> {
-    const enc = this.#gpu.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    for (const e of this.#down) e(pass);
-    pass.end();
-    this.#gpu.device.queue.submit([enc.finish()]);
+    this.#gpu.submit(this.#down);
     const [w] = await this.#gpu.read([{ buffer: this.#a[0], floats: this.#m * this.#n0 }]);
     return Float64Array.from(w);
   }

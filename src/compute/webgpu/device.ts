@@ -9,6 +9,9 @@
  */
 import { countGpuDispatches } from "../usage.ts";
 
+/** One recorded dispatch (or several): what a trainer builds once and encodes every step. */
+export type Encode = (pass: GPUComputePassEncoder) => void;
+
 export interface GpuAdapterInfo {
   /** the adapter's description ("llvmpipe (LLVM 15.0.6, 256 bits)", "NVIDIA H200") */
   readonly description: string;
@@ -77,6 +80,30 @@ export class Gpu {
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(x, y, z);
     countGpuDispatches(1, this.adapter.description);
+  }
+
+  /**
+   * A dispatch of WGSL `code` over `groups` workgroups, its uniform (`words`) and `buffers`
+   * bound from binding 1 on: pipeline, uniform and bind group made once.
+   */
+  kernel(
+    code: string,
+    words: ArrayBuffer,
+    buffers: readonly GPUBuffer[],
+    groups: readonly [number, number],
+  ): Encode {
+    const pipeline = this.pipeline(code);
+    const group = this.bindGroup(pipeline, [this.uniform(words), ...buffers]);
+    return (pass) => this.dispatch(pass, pipeline, group, groups[0], groups[1]);
+  }
+
+  /** `encodes` in one compute pass, submitted (the host does not wait). */
+  submit(encodes: readonly Encode[]): void {
+    const enc = this.device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    for (const e of encodes) e(pass);
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
   }
 
   /**

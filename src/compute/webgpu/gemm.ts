@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Gpu } from "./device.ts";
+import type { Encode, Gpu } from "./device.ts";
 
 export const GEMM_WGSL = /* wgsl */ `
 struct P {
@@ -176,6 +176,19 @@ export class GemmOp {
   encode(pass: GPUComputePassEncoder): void {
     this.gpu.dispatch(pass, this.#pipeline, this.#group, ...this.#grid);
   }
+}
+
+/** A product that is never rescaled, as an Encode (a trainer's step lists them with kernels). */
+export function gemmStep(
+  gpu: Gpu,
+  shape: GemmShape,
+  a: GPUBuffer,
+  b: GPUBuffer,
+  c: GPUBuffer,
+  alpha: GPUBuffer,
+): Encode {
+  const op = new GemmOp(gpu, shape, a, b, c, alpha);
+  return (pass) => op.encode(pass);
 }
 
 /**

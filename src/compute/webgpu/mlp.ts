@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { Gpu } from "./device.ts";
+import type { Encode, Gpu } from "./device.ts";
 import { GemmOp } from "./gemm.ts";
 import {
   ACT_GRAD_WGSL,
@@ -43,8 +43,6 @@ interface GpuLayer {
   readonly pre: GPUBuffer;
   readonly act: GPUBuffer;
 }
-
-type Encode = (pass: GPUComputePassEncoder) => void;
 
 export class GpuMlps {
   readonly count: number;
