@@ -12,7 +12,6 @@ import { ParamError } from "../src/params/schema.ts";
 import { DATASETS, heartbeat, HEARTBEAT_LOG_LIKELIHOOD, swissRoll } from "../src/diffusion/data.ts";
 import { checkSchedule, makeSchedule, SCHEDULES } from "../src/diffusion/schedule.ts";
 import { ReverseModel } from "../src/diffusion/model.ts";
-import { SimdReverseModel } from "../src/diffusion/simd_model.ts";
 import { PRESETS, resolveSettings } from "../src/diffusion/presets.ts";
 import { bound, klPerStep, nullRates } from "../src/diffusion/bound.ts";
 import {
@@ -22,9 +21,7 @@ import {
   gaussianCeiling,
 } from "../src/diffusion/ceiling.ts";
 import { swissRollLimit } from "../src/diffusion/limit.ts";
-import { trainReverse } from "../src/diffusion/train.ts";
-import { ParallelReverseModel } from "../src/diffusion/shards.ts";
-import { GpuReverseModel } from "../src/diffusion/gpu_model.ts";
+import { float32Net, trainReverse } from "../src/diffusion/train.ts";
 import { marginals } from "../src/diffusion/marginals.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
@@ -377,9 +374,7 @@ export default definePipeline({
       // every batch of the run (training steps, the bound's KLs) on the GPU where the float32
       // engine is WebGPU, else spread over the kernel pool in shards
       const device = ctx.float32.device;
-      const net = device
-        ? await GpuReverseModel.create(model, theta, device)
-        : new ParallelReverseModel(model, await SimdReverseModel.create(model, theta), theta);
+      const net = await float32Net(model, theta, device);
       yield {
         stream: "setup",
         row: {

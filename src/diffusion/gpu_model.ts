@@ -208,7 +208,7 @@ export class GpuReverseModel {
     grad: Float64Array | undefined,
     scale: number,
   ): Promise<void> {
-    const { d, basis } = this.spec;
+    const { d } = this.spec;
     const O = this.#ref.outputs, bo = this.#bo;
     const passes = this.#passesFor(rows);
     const x = this.#xHost.subarray(0, rows * d);
@@ -216,32 +216,16 @@ export class GpuReverseModel {
     this.#gpu.device.queue.writeBuffer(this.#x, 0, x);
     this.#gpu.submit(passes.forward);
     const [all] = await this.#gpu.read([{ buffer: this.#all, floats: rows * bo }]);
-    const table = this.#ref.layout.basis;
     for (let e = 0; e < rows; e++) {
-      const w = table[batch.t[from + e] - 1];
-      for (let o = 0; o < O; o++) {
-        let s = 0;
-        for (let q = 0; q < basis; q++) {
-          if (w[q] !== 0) s += w[q] * (all[e * bo + q * O + o] + this.#c[q * O + o]);
-        }
-        this.#out[e * O + o] = s;
-      }
+      this.#ref.mixReadout(all, e * bo, this.#c, batch.t[from + e], this.#out, e * O);
       kl[from + e] = this.#ref.head(this.#out, e * O, batch, from + e, this.#dOut, e * O);
     }
     if (!grad) return;
-    const { layers, readout, readoutBias, width } = this.#ref.layout;
+    const { layers, readout, width } = this.#ref.layout;
     const dAll = this.#dAllHost.subarray(0, rows * bo);
     dAll.fill(0);
     for (let e = 0; e < rows; e++) {
-      const w = table[batch.t[from + e] - 1];
-      for (let q = 0; q < basis; q++) {
-        if (w[q] === 0) continue;
-        for (let o = 0; o < O; o++) {
-          const g = scale * w[q] * this.#dOut[e * O + o];
-          dAll[e * bo + q * O + o] = g;
-          grad[readoutBias + q * O + o] += g;
-        }
-      }
+      this.#ref.spreadReadout(this.#dOut, e * O, batch.t[from + e], scale, dAll, e * bo, grad);
     }
     this.#gpu.device.queue.writeBuffer(this.#dAll, 0, dAll);
     this.#gpu.submit(passes.backward);

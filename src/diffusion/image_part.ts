@@ -18,12 +18,9 @@ import { RunError } from "../runtime/pipeline.ts";
 import { Rng } from "../random/rng.ts";
 import { SimdMlp } from "../compute/simd_mlp.ts";
 import { ReverseModel, sampleReverse } from "./model.ts";
-import { SimdReverseModel } from "./simd_model.ts";
-import { ParallelReverseModel } from "./shards.ts";
-import { GpuReverseModel } from "./gpu_model.ts";
 import { makeSchedule } from "./schedule.ts";
 import { bound } from "./bound.ts";
-import { trainReverse } from "./train.ts";
+import { float32Net, trainReverse } from "./train.ts";
 import { baselines } from "./baselines.ts";
 import { inpaint } from "./inpaint.ts";
 import {
@@ -126,9 +123,7 @@ export async function* imageRun(p: ImageRunParams, ctx: RunContext): AsyncGenera
   );
   const theta = model.init(ctx.rng);
   const device = ctx.float32.device;
-  const net = device
-    ? await GpuReverseModel.create(model, theta, device)
-    : new ParallelReverseModel(model, await SimdReverseModel.create(model, theta), theta);
+  const net = await float32Net(model, theta, device);
   yield {
     stream: "setup",
     row: {

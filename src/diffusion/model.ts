@@ -159,6 +159,55 @@ export class ReverseModel {
     };
   }
 
+  /**
+   * One row's readout at step t from every basis readout without its bias (`all` from `at`,
+   * basis × outputs) and the readout bias `c`: Σ_q w_q(t) (all_q + c_q), into out[outAt…]. The
+   * batched float32 models (simd_model.ts, gpu_model.ts) compute `all` as one product and
+   * mix it here before `head`.
+   */
+  mixReadout(
+    all: ArrayLike<number>,
+    at: number,
+    c: ArrayLike<number>,
+    t: number,
+    out: Float64Array,
+    outAt: number,
+  ): void {
+    const O = this.outputs, w = this.#basis[t - 1];
+    for (let o = 0; o < O; o++) {
+      let s = 0;
+      for (let q = 0; q < w.length; q++) {
+        if (w[q] !== 0) s += w[q] * (all[at + q * O + o] + c[q * O + o]);
+      }
+      out[outAt + o] = s;
+    }
+  }
+
+  /**
+   * mixReadout's adjoint: scale × w_q(t) × dOut (row `dOutAt`) into dAll from `at` for each basis
+   * readout, and the same added to the readout bias's block of grad. Entries of bases with
+   * w_q(t) = 0 are left as they are (the callers zero dAll first).
+   */
+  spreadReadout(
+    dOut: Float64Array,
+    dOutAt: number,
+    t: number,
+    scale: number,
+    dAll: Float32Array,
+    at: number,
+    grad: Float64Array,
+  ): void {
+    const O = this.outputs, w = this.#basis[t - 1];
+    for (let q = 0; q < w.length; q++) {
+      if (w[q] === 0) continue;
+      for (let o = 0; o < O; o++) {
+        const g = scale * w[q] * dOut[dOutAt + o];
+        dAll[at + q * O + o] = g;
+        grad[this.#cOff + q * O + o] += g;
+      }
+    }
+  }
+
   /** Weights N(0, 1/fan-in), biases 0, readout 0: p starts as the forward kernel. */
   init(rng: Rng): Float64Array {
     const theta = new Float64Array(this.n);

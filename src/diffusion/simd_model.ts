@@ -176,7 +176,7 @@ export class SimdReverseModel implements ReverseKernel {
    * one t for all): `#out` holds the readouts, `#all` and the activations what backward needs.
    */
   #forward(xt: Float64Array, from: number, rows: number, t: Int32Array | number): void {
-    const { d, basis } = this.spec;
+    const { d } = this.spec;
     const O = this.#ref.outputs;
     const rowsP = pad4(rows);
     const k = this.#k;
@@ -195,16 +195,9 @@ export class SimdReverseModel implements ReverseKernel {
     }
     const h = this.#layers[this.#layers.length - 1].nOut;
     k.rowmat(ptr(prev), rowsP, ptr(this.#rT), h, this.#bo, ptr(this.#all));
-    const table = this.#ref.layout.basis;
     for (let e = 0; e < rows; e++) {
-      const w = table[(typeof t === "number" ? t : t[from + e]) - 1];
-      for (let o = 0; o < O; o++) {
-        let s = 0;
-        for (let q = 0; q < basis; q++) {
-          if (w[q] !== 0) s += w[q] * (this.#all[e * this.#bo + q * O + o] + this.#c[q * O + o]);
-        }
-        this.#out[e * O + o] = s;
-      }
+      const te = typeof t === "number" ? t : t[from + e];
+      this.#ref.mixReadout(this.#all, e * this.#bo, this.#c, te, this.#out, e * O);
     }
   }
 
@@ -222,20 +215,11 @@ export class SimdReverseModel implements ReverseKernel {
     const rowsP = pad4(rows);
     const k = this.#k;
     const ptr = (v: Float32Array) => v.byteOffset;
-    const { layers, readout, readoutBias, width } = this.#ref.layout;
-    const table = this.#ref.layout.basis;
+    const { layers, readout, width } = this.#ref.layout;
     const dAll = this.#dAll;
     dAll.fill(0, 0, rowsP * bo);
     for (let e = 0; e < rows; e++) {
-      const w = table[batchT[from + e] - 1];
-      for (let q = 0; q < basis; q++) {
-        if (w[q] === 0) continue;
-        for (let o = 0; o < O; o++) {
-          const g = scale * w[q] * this.#dOut[e * O + o];
-          dAll[e * bo + q * O + o] = g;
-          grad[readoutBias + q * O + o] += g;
-        }
-      }
+      this.#ref.spreadReadout(this.#dOut, e * O, batchT[from + e], scale, dAll, e * bo, grad);
     }
     const last = this.#layers[this.#layers.length - 1];
     const h = last.nOut;

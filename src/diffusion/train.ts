@@ -14,6 +14,10 @@ import { Adam } from "../optim/adam.ts";
 import { ticks } from "../stats/progress.ts";
 import { forwardSample } from "./bound.ts";
 import type { Batch, ReverseModel } from "./model.ts";
+import type { Gpu } from "../compute/webgpu/device.ts";
+import { GpuReverseModel } from "./gpu_model.ts";
+import { ParallelReverseModel } from "./shards.ts";
+import { SimdReverseModel } from "./simd_model.ts";
 
 /** What trains: the float32 model on the kernel pool (shards.ts) or on WebGPU (gpu_model.ts). */
 export interface TrainableNet {
@@ -29,6 +33,20 @@ export interface TrainOptions {
   readonly lr: number;
   /** evaluations of K to ask for, evenly spaced, the last step among them */
   readonly evals: number;
+}
+
+/**
+ * The float32 model a run trains and evaluates, at θ: on the float32 engine's WebGPU device
+ * where it has one, else on the SIMD kernels with every batch spread over the kernel pool.
+ */
+export async function float32Net(
+  model: ReverseModel,
+  theta: Float64Array,
+  device: Gpu | null,
+): Promise<GpuReverseModel | ParallelReverseModel> {
+  return device
+    ? await GpuReverseModel.create(model, theta, device)
+    : new ParallelReverseModel(model, await SimdReverseModel.create(model, theta), theta);
 }
 
 /** A loss row (≈ 500 of them in all), or the moment to evaluate K. */
