@@ -1,15 +1,13 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
-import { makeSchedule } from "../src/diffusion/schedule.ts";
-import { type Batch, type Kind, ReverseModel } from "../src/diffusion/model.ts";
 import { SimdReverseModel } from "../src/diffusion/simd_model.ts";
 import { tanh32 } from "../src/compute/tanh32.ts";
-import { forwardSample } from "../src/diffusion/bound.ts";
-import { heartbeat, SWISS_ROLL, swissRoll } from "../src/diffusion/data.ts";
+import { SWISS_ROLL, swissRoll } from "../src/diffusion/data.ts";
 import { distanceToCurve } from "../src/diffusion/curve_distance.ts";
 import { PRESETS, RECIPES, resolveSettings } from "../src/diffusion/presets.ts";
 import { Rng } from "../src/random/rng.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
 import { ParamError } from "../src/params/schema.ts";
+import { diffusionBatch } from "./helpers/diffusion_batch.ts";
 import { pipelineRows } from "./helpers/pipeline_rows.ts";
 import diffusion from "../pipelines/diffusion.ts";
 
@@ -20,34 +18,10 @@ import diffusion from "../pipelines/diffusion.ts";
  */
 const RTOL = 1e-4;
 
-/** Odd widths and a batch not a multiple of 4, or past one 256-row chunk: every pad and seam. */
-function setup(kind: Kind, count: number, seed: number) {
-  const rng = new Rng(seed);
-  const T = 12;
-  const d = kind === "gaussian" ? 2 : 20;
-  const beta = makeSchedule(
-    kind === "gaussian" ? "geometric" : "paper",
-    T,
-    kind === "binomial",
-    1e-3,
-    0.3,
-  );
-  const model = new ReverseModel(
-    { kind, d, hidden: [5, 7, 3], basis: kind === "gaussian" ? T : 4 },
-    beta,
-  );
-  const theta = model.init(rng);
-  for (let i = 0; i < theta.length; i++) theta[i] += 0.3 * rng.normal(); // readout off 0
-  const x0 = kind === "gaussian" ? swissRoll(count, rng) : heartbeat(count, rng);
-  const t = new Int32Array(count).map(() => 2 + Math.floor(rng.uniform() * (T - 1)));
-  const batch: Batch = { x0, t, xt: forwardSample(x0, t, model.ab, kind === "binomial", d, rng) };
-  return { model, theta, batch };
-}
-
 for (const kind of ["gaussian", "binomial"] as const) {
   Deno.test(`SimdReverseModel (${kind}): per-example KL and the gradient match the float64 reference`, async () => {
     for (const count of [7, 301]) {
-      const { model, theta, batch } = setup(kind, count, count);
+      const { model, theta, batch } = diffusionBatch(kind, count, count);
       const simd = await SimdReverseModel.create(model, theta);
       const grad32 = new Float64Array(model.n);
       const loss = simd.lossAndGrad(batch, grad32);
@@ -71,7 +45,7 @@ Deno.test("SimdReverseModel: its gradient matches central differences of the los
   // An oracle apart from the float64 code's hand-written backward pass: the float64 loss
   // (which the float32 one matches to ≈ 1e-6, above) differenced at h = 1e-5, good to
   // ≈ 1e-9 here; so RTOL of the largest entry again bounds the float32 gradient's error.
-  const { model, theta, batch } = setup("gaussian", 9, 3);
+  const { model, theta, batch } = diffusionBatch("gaussian", 9, 3);
   const simd = await SimdReverseModel.create(model, theta);
   const grad = new Float64Array(model.n);
   simd.lossAndGrad(batch, grad);
@@ -89,7 +63,7 @@ Deno.test("SimdReverseModel: its gradient matches central differences of the los
 
 Deno.test("SimdReverseModel: reverse kernels match the float64 model's, and load() takes new weights", async () => {
   for (const kind of ["gaussian", "binomial"] as const) {
-    const { model, theta, batch } = setup(kind, 11, 5);
+    const { model, theta, batch } = diffusionBatch(kind, 11, 5);
     const simd = await SimdReverseModel.create(model, model.init(new Rng(9)));
     simd.load(theta); // after load, the weights are θ's
     for (const t of [2, 7, 12]) {

@@ -5,12 +5,9 @@
  */
 import { assert, assertAlmostEquals } from "./assert.ts";
 import { gpu, hasGpu } from "../src/compute/webgpu/device.ts";
-import { makeSchedule } from "../src/diffusion/schedule.ts";
-import { type Batch, type Kind, ReverseModel } from "../src/diffusion/model.ts";
 import { GPU_CHUNK, GpuReverseModel } from "../src/diffusion/gpu_model.ts";
-import { forwardSample } from "../src/diffusion/bound.ts";
-import { heartbeat, swissRoll } from "../src/diffusion/data.ts";
 import { Rng } from "../src/random/rng.ts";
+import { diffusionBatch } from "./helpers/diffusion_batch.ts";
 
 const ignore = !(await hasGpu());
 const opts = { ignore, sanitizeResources: false, sanitizeOps: false };
@@ -22,29 +19,6 @@ const opts = { ignore, sanitizeResources: false, sanitizeOps: false };
  */
 const RTOL = 1e-4;
 
-function setup(kind: Kind, count: number, seed: number) {
-  const rng = new Rng(seed);
-  const T = 12;
-  const d = kind === "gaussian" ? 2 : 20;
-  const beta = makeSchedule(
-    kind === "gaussian" ? "geometric" : "paper",
-    T,
-    kind === "binomial",
-    1e-3,
-    0.3,
-  );
-  const model = new ReverseModel(
-    { kind, d, hidden: [5, 7, 3], basis: kind === "gaussian" ? T : 4 },
-    beta,
-  );
-  const theta = model.init(rng);
-  for (let i = 0; i < theta.length; i++) theta[i] += 0.3 * rng.normal(); // readout off 0
-  const x0 = kind === "gaussian" ? swissRoll(count, rng) : heartbeat(count, rng);
-  const t = new Int32Array(count).map(() => 2 + Math.floor(rng.uniform() * (T - 1)));
-  const batch: Batch = { x0, t, xt: forwardSample(x0, t, model.ab, kind === "binomial", d, rng) };
-  return { model, theta, batch };
-}
-
 for (const kind of ["gaussian", "binomial"] as const) {
   Deno.test(
     `GpuReverseModel (${kind}): per-example KL and the gradient match float64`,
@@ -52,7 +26,7 @@ for (const kind of ["gaussian", "binomial"] as const) {
     async () => {
       // 7 rows: one small pass; GPU_CHUNK + 37: two passes, the gradient summed over both
       for (const count of [7, GPU_CHUNK + 37]) {
-        const { model, theta, batch } = setup(kind, count, count);
+        const { model, theta, batch } = diffusionBatch(kind, count, count);
         const net = await GpuReverseModel.create(model, theta, await gpu());
         const grad32 = new Float64Array(model.n);
         const loss = await net.lossAndGrad(batch, grad32);
@@ -78,7 +52,7 @@ Deno.test(
   "GpuReverseModel: load() takes new weights on the GPU and in the sampling twin",
   opts,
   async () => {
-    const { model, theta, batch } = setup("gaussian", 11, 5);
+    const { model, theta, batch } = diffusionBatch("gaussian", 11, 5);
     const net = await GpuReverseModel.create(model, model.init(new Rng(9)), await gpu());
     const before = await net.kl(batch);
     // θ changed in place, as Adam does, then loaded: both the KL and the reverse kernels follow

@@ -19,49 +19,49 @@ import { float32Engine } from "../src/compute/float32.ts";
 import { Rng } from "../src/random/rng.ts";
 
 const ignore = !(await hasGpu());
+// a WebGPU device stays open for the process: its resources are not this test's to close
+const opts = { ignore, sanitizeResources: false, sanitizeOps: false };
 
-Deno.test("trainability on webgpu: a 2 × 2 map, 30 steps, within 0.05 of wasm's accuracies", {
-  ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
-}, async () => {
-  // shallow depths keep the software adapter's run short (≈ 0.5 GFLOP/s on llvmpipe)
-  const p = {
-    sigma_w2_min: 1,
-    sigma_w2_max: 1.76,
-    sigma_w2_points: 2,
-    depth_min: 3,
-    depth_max: 8,
-    depth_points: 2,
-    steps: 30,
-  };
-  const wasm = await pipelineRows(trainability, p, "w", "wasm");
-  const gpu = await pipelineRows(trainability, p, "g", "webgpu");
-  const cells = (rows: typeof wasm) => rows.filter((r) => r.stream === "cell");
-  assert(cells(gpu).length === 4, `${cells(gpu).length} cells`);
-  let identical = true;
-  for (const c of cells(wasm)) {
-    const g = cells(gpu).find((r) => r.sigma_w2 === c.sigma_w2 && r.depth === c.depth)!;
-    // float32 sums in another order over 30 steps move a held-out accuracy by a digit or two
-    // of 963 (measured ≤ 0.001); 0.05 is the issue's claim
+Deno.test(
+  "trainability on webgpu: a 2 × 2 map, 30 steps, within 0.05 of wasm's accuracies",
+  opts,
+  async () => {
+    // shallow depths keep the software adapter's run short (≈ 0.5 GFLOP/s on llvmpipe)
+    const p = {
+      sigma_w2_min: 1,
+      sigma_w2_max: 1.76,
+      sigma_w2_points: 2,
+      depth_min: 3,
+      depth_max: 8,
+      depth_points: 2,
+      steps: 30,
+    };
+    const wasm = await pipelineRows(trainability, p, "w", "wasm");
+    const gpu = await pipelineRows(trainability, p, "g", "webgpu");
+    const cells = (rows: typeof wasm) => rows.filter((r) => r.stream === "cell");
+    assert(cells(gpu).length === 4, `${cells(gpu).length} cells`);
+    let identical = true;
+    for (const c of cells(wasm)) {
+      const g = cells(gpu).find((r) => r.sigma_w2 === c.sigma_w2 && r.depth === c.depth)!;
+      // float32 sums in another order over 30 steps move a held-out accuracy by a digit or two
+      // of 963 (measured ≤ 0.001); 0.05 is the issue's claim
+      assert(
+        Math.abs((g.accuracy as number) - (c.accuracy as number)) <= 0.05,
+        JSON.stringify([c, g]),
+      );
+      if (g.loss !== c.loss) identical = false;
+    }
+    assert(!identical, "webgpu's losses equal wasm's to the last bit: did it run on the GPU?");
+    const done = gpu.find((r) => r.stream === "done")!;
+    assert(String(done.computed).includes("float32 webgpu"), String(done.computed));
+    assert(!String(done.computed).includes("wasm-simd ("), String(done.computed));
     assert(
-      Math.abs((g.accuracy as number) - (c.accuracy as number)) <= 0.05,
-      JSON.stringify([c, g]),
+      String(gpu.find((r) => r.stream === "meta")!.compute).includes("float32 kernels: webgpu"),
     );
-    if (g.loss !== c.loss) identical = false;
-  }
-  assert(!identical, "webgpu's losses equal wasm's to the last bit: did it run on the GPU?");
-  const done = gpu.find((r) => r.stream === "done")!;
-  assert(String(done.computed).includes("float32 webgpu"), String(done.computed));
-  assert(!String(done.computed).includes("wasm-simd ("), String(done.computed));
-  assert(String(gpu.find((r) => r.stream === "meta")!.compute).includes("float32 kernels: webgpu"));
-});
+  },
+);
 
-Deno.test("diffusion on webgpu: K after 300 steps within 0.1 bits of wasm's", {
-  ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
-}, async () => {
+Deno.test("diffusion on webgpu: K after 300 steps within 0.1 bits of wasm's", opts, async () => {
   // A small net (one layer of 16) and test set keep the software adapter's run near 25 s: it
   // pays ≈ 13 ms a round trip and ≈ 5 ms a dispatch. The default net's full run was measured
   // too (docs/benchmarks.md): K equal to 1e-5 bits.
@@ -86,76 +86,72 @@ Deno.test("diffusion on webgpu: K after 300 steps within 0.1 bits of wasm's", {
   assert(done.includes("float32 webgpu"), done);
 });
 
-Deno.test("deep-cheap's RBM stack on webgpu: the fields and errors of wasm's, not bit-identical", {
-  ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
-}, async () => {
-  // a 16 × 16 lattice and 2 epochs of 500 samples: ≈ 4 s on the software adapter
-  const p = { part: "rbm", size: 16, samples: 500, epochs: 2 };
-  const wasm = await pipelineRows(deepCheap, p, "w", "wasm");
-  const gpu = await pipelineRows(deepCheap, p, "g", "webgpu");
-  const of = (rows: typeof wasm, stream: string) => rows.filter((r) => r.stream === stream);
-  // The same draws on both: only float32 sums differ (measured ≤ 2e-7 on every field number,
-  // 1e-8 on the errors). A flipped sample would move them by ≈ 1e-2; the claim's margin
-  // (layer-1 locality 10× the uniform field's) is far wider.
-  for (const [w, g] of of(wasm, "fields").map((r, i) => [r, of(gpu, "fields")[i]])) {
-    for (const key of ["locality", "radius"]) {
-      const [a, b] = [w[key] as number, g[key] as number];
-      assert(Math.abs(a - b) <= 1e-4, `layer ${w.layer} ${key}: wasm ${a}, webgpu ${b}`);
+Deno.test(
+  "deep-cheap's RBM stack on webgpu: the fields and errors of wasm's, not bit-identical",
+  opts,
+  async () => {
+    // a 16 × 16 lattice and 2 epochs of 500 samples: ≈ 4 s on the software adapter
+    const p = { part: "rbm", size: 16, samples: 500, epochs: 2 };
+    const wasm = await pipelineRows(deepCheap, p, "w", "wasm");
+    const gpu = await pipelineRows(deepCheap, p, "g", "webgpu");
+    const of = (rows: typeof wasm, stream: string) => rows.filter((r) => r.stream === stream);
+    // The same draws on both: only float32 sums differ (measured ≤ 2e-7 on every field number,
+    // 1e-8 on the errors). A flipped sample would move them by ≈ 1e-2; the claim's margin
+    // (layer-1 locality 10× the uniform field's) is far wider.
+    for (const [w, g] of of(wasm, "fields").map((r, i) => [r, of(gpu, "fields")[i]])) {
+      for (const key of ["locality", "radius"]) {
+        const [a, b] = [w[key] as number, g[key] as number];
+        assert(Math.abs(a - b) <= 1e-4, `layer ${w.layer} ${key}: wasm ${a}, webgpu ${b}`);
+      }
     }
-  }
-  const [ew, eg] = [of(wasm, "rbm"), of(gpu, "rbm")];
-  assert(ew.length === eg.length && ew.length >= 6, `${ew.length} / ${eg.length} error rows`);
-  let identical = true;
-  ew.forEach((w, i) => {
-    const [a, b] = [w.reconstruction_error as number, eg[i].reconstruction_error as number];
-    assert(Math.abs(a - b) <= 1e-4, `error row ${i}: wasm ${a}, webgpu ${b}`);
-    if (a !== b) identical = false;
-  });
-  assert(!identical, "webgpu's errors equal wasm's to the last bit: did it run on the GPU?");
-  const done = String(gpu.find((r) => r.stream === "done")!.computed);
-  assert(done.includes("float32 webgpu") && !done.includes("wasm-simd ("), done);
-});
+    const [ew, eg] = [of(wasm, "rbm"), of(gpu, "rbm")];
+    assert(ew.length === eg.length && ew.length >= 6, `${ew.length} / ${eg.length} error rows`);
+    let identical = true;
+    ew.forEach((w, i) => {
+      const [a, b] = [w.reconstruction_error as number, eg[i].reconstruction_error as number];
+      assert(Math.abs(a - b) <= 1e-4, `error row ${i}: wasm ${a}, webgpu ${b}`);
+      if (a !== b) identical = false;
+    });
+    assert(!identical, "webgpu's errors equal wasm's to the last bit: did it run on the GPU?");
+    const done = String(gpu.find((r) => r.stream === "done")!.computed);
+    assert(done.includes("float32 webgpu") && !done.includes("wasm-simd ("), done);
+  },
+);
 
-Deno.test("nngp's finite net on webgpu: the wasm net's outputs after 30 full-batch steps", {
-  ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
-}, async () => {
-  // 100 digits, width 64, tanh depth 2, NTK rates, the same init from the same seed: float32
-  // sums in another order, measured 1e-5 apart (relative); the slide's claim is a distance to
-  // the kernel that halves from width 64 to 1,024 (tests/nngp_test.ts), ≫ 1e-3.
-  const d = gpDigits(100, 200);
-  const spec = {
-    activation: "tanh" as const,
-    sigma_w2: 1.8,
-    sigma_b2: 0.1,
-    depth: 2,
-    width: 64,
-    steps: 30,
-    lr: 0.5,
-  };
-  const tick = () => Promise.resolve();
-  const wasm = await trainFinite(spec, d.train, d.test, new Rng(7), tick);
-  const gpu = await trainFinite(
-    spec,
-    d.train,
-    d.test,
-    new Rng(7),
-    tick,
-    undefined,
-    await float32Engine("webgpu"),
-  );
-  const distance = relativeDistance(gpu, wasm);
-  assert(distance < 1e-3 && distance > 0, `relative distance ${distance}`);
-});
+Deno.test(
+  "nngp's finite net on webgpu: the wasm net's outputs after 30 full-batch steps",
+  opts,
+  async () => {
+    // 100 digits, width 64, tanh depth 2, NTK rates, the same init from the same seed: float32
+    // sums in another order, measured 1e-5 apart (relative); the slide's claim is a distance to
+    // the kernel that halves from width 64 to 1,024 (tests/nngp_test.ts), ≫ 1e-3.
+    const d = gpDigits(100, 200);
+    const spec = {
+      activation: "tanh" as const,
+      sigma_w2: 1.8,
+      sigma_b2: 0.1,
+      depth: 2,
+      width: 64,
+      steps: 30,
+      lr: 0.5,
+    };
+    const tick = () => Promise.resolve();
+    const wasm = await trainFinite(spec, d.train, d.test, new Rng(7), tick);
+    const gpu = await trainFinite(
+      spec,
+      d.train,
+      d.test,
+      new Rng(7),
+      tick,
+      undefined,
+      await float32Engine("webgpu"),
+    );
+    const distance = relativeDistance(gpu, wasm);
+    assert(distance < 1e-3 && distance > 0, `relative distance ${distance}`);
+  },
+);
 
-Deno.test("critical-gain on webgpu: each of three gains trains as on wasm", {
-  ignore,
-  sanitizeResources: false,
-  sanitizeOps: false,
-}, async () => {
+Deno.test("critical-gain on webgpu: each of three gains trains as on wasm", opts, async () => {
   // Gains 0.8, 1, 1.25 at depth 6: on the ordered side and just past the edge float32 sums
   // in another order stay ≈ 1e-7 apart (measured); deep in the chaotic phase (g = 2.5) the
   // nets amplify rounding as they amplify any perturbation (χ1 > 1), and parted by 0.09 in
@@ -185,11 +181,7 @@ Deno.test("critical-gain on webgpu: each of three gains trains as on wasm", {
 
 Deno.test(
   "the tfjs pipelines run on --backend webgpu, their tfjs parts on wasm (tfjs-webgpu cannot read back in Deno)",
-  {
-    ignore,
-    sanitizeResources: false,
-    sanitizeOps: false,
-  },
+  opts,
   async () => {
     // tfjs-webgpu's dataSync draws to a 2-D canvas, which Deno has not got: these three failed
     // with "Cannot read properties of null (reading 'clearRect')" before the float32 engine took
