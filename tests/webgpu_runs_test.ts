@@ -166,6 +166,8 @@ Deno.test("critical-gain on webgpu: each of three gains trains as on wasm", opts
     const g = gains(gpu).find((r) => r.g === w.g)!;
     const [a, b] = [w.train_loss as number, g.train_loss as number];
     assert(Math.abs(a - b) <= 1e-4 * a, `g ${w.g}: train loss wasm ${a}, webgpu ${b}`);
+    // held-out error on 963 digits: losses 1e-4 apart can flip a digit or two (≤ 0.002); 0.01
+    // still tells a net that learnt from one that did not
     assert(
       w.test_error === g.test_error ||
         Math.abs((w.test_error as number) - (g.test_error as number)) <= 0.01,

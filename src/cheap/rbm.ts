@@ -208,6 +208,9 @@ export class SimdRbm {
     return Promise.resolve(this.W.slice());
   }
 
+  /** Nothing to free: the kernels' memory goes with the object (GpuRbm's interface). */
+  dispose(): void {}
+
   /** Shard s's CD statistics G (nv × nh), which `applyUpdate` sums: a view into the kernels' memory. */
   shardGradient(s: number): Float32Array {
     const n = this.nv * this.nh, [all] = this.#buf.shardG;

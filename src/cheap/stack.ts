@@ -100,7 +100,7 @@ export async function trainStack(
       W: Float64Array.from(await rbm.weights()),
       c: Float64Array.from(rbm.c),
     };
-    if (rbm instanceof GpuRbm) rbm.dispose();
+    rbm.dispose();
     layers.push(layer);
     const [hidden] = propagate([layer], input, samples.count, rng);
     input = Float32Array.from(hidden, (s) => (s + 1) / 2);
