@@ -5,6 +5,7 @@
  *
  *   deno task bench:gpu                         GEMM 1024 2048 4096, slides 6 9 11 14 19 21 22 23
  *   deno task bench:gpu --sizes 256,512 --slides 11 --no-wasm-gemm
+ *   deno task bench:gpu --sizes "" --slides "" --defaults trainability --backends webgpu
  *
  * GEMM: C = A·B, row-major float32, the median of 3 timed products after one warm-up (the
  * WebGPU time includes the submit and the read of C, as a trainer pays it). wasm is the SIMD
@@ -23,6 +24,7 @@ import { loadTalk } from "../src/talk/talk.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
 import { type Row, runPipeline } from "../src/runtime/run.ts";
+import type { Pipeline } from "../src/runtime/pipeline.ts";
 import { stopF64Pool } from "../src/compute/f64/mod.ts";
 import { SLIDE_CLAIMS } from "../tests/helpers/slide_claims.ts";
 
@@ -33,6 +35,14 @@ function arg(name: string): string | null {
 const sizes = (arg("sizes") ?? "1024,2048,4096").split(",").filter(Boolean).map(Number);
 const slides = (arg("slides") ?? "6,9,11,14,19,21,22,23").split(/[ ,]/).filter(Boolean).map(Number);
 const wasmGemm = !Deno.args.includes("--no-wasm-gemm");
+// pipelines run at their own default params (issue #31's "default trainability map" target)
+const defaults = (arg("defaults") ?? "").split(",").filter(Boolean);
+// a lent GPU's minutes are few: `--backends webgpu` skips the wasm side of the slides
+const backends = (arg("backends") ?? "wasm,webgpu").split(",").filter(Boolean) as Backend[];
+for (const b of backends) {
+  if (b !== "wasm" && b !== "webgpu") throw new Error(`--backends: wasm or webgpu, got ${b}`);
+}
+type Backend = "wasm" | "webgpu";
 
 const { info } = await gpuAdapter();
 console.log(
@@ -86,39 +96,70 @@ for (const n of sizes) {
   );
 }
 
+// deno-lint-ignore no-explicit-any
+type PipelineDef = Pipeline<any>;
+type Run = { seconds: number; computed: string; status: unknown; shows: string };
+
+/** One whole run as `watch` computes it, and whether a slide's claim (if given) still shows. */
+async function timeRun(
+  def: PipelineDef,
+  params: Record<string, number | string>,
+  backend: Backend,
+  claim: string | null,
+): Promise<Run> {
+  const t0 = performance.now();
+  const rows: Row[] = await firstValueFrom(
+    runPipeline(def, { params, runId: `gpu-bench-${def.id}-${backend}`, backend, logDir: null })
+      .pipe(toArray()),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const done = rows.find((r) => r.stream === "done");
+  let shows = claim === null ? "" : "shows its claim";
+  try {
+    if (claim !== null) SLIDE_CLAIMS[claim]?.check(rows);
+  } catch (e) {
+    shows = `claim NOT shown: ${(e as Error).message}`;
+  }
+  return { seconds, computed: String(done?.computed ?? ""), status: done?.status, shows };
+}
+
+/**
+ * The backends' runs of one pipeline, webgpu first, each printed as soon as it is done (a lent
+ * GPU's call can end at its time limit; what was printed comes back), then the ratio.
+ */
+async function sideBySide(
+  label: string,
+  def: PipelineDef,
+  params: Record<string, number | string>,
+  claim: string | null,
+) {
+  const runs = new Map<Backend, Run>();
+  for (const b of [...backends].sort().reverse()) {
+    const r = await timeRun(def, params, b, claim);
+    runs.set(b, r);
+    console.log(
+      `  ${label} (${def.id}) on ${b}: ${r.seconds.toFixed(1)} s; ${r.status}` +
+        `${r.shows ? ", " + r.shows : ""}; computed: ${r.computed}`,
+    );
+  }
+  const [w, g] = [runs.get("wasm"), runs.get("webgpu")];
+  if (w && g) console.log(`  ${label}: wasm/webgpu ×${(w.seconds / g.seconds).toFixed(2)}`);
+}
+
 if (slides.length) {
   console.log("\nslides (the default talk's params), wall seconds of the whole run");
   const talk = await loadTalk("data/talks/default.json", PIPELINES);
   for (const n of slides) {
     const slide = talk.slides[n - 1];
     const def = PIPELINES.find((p) => p.id === slide.pipeline)!;
-    const params = resolveRunParams(def, slide.params);
-    const run = async (backend: "wasm" | "webgpu") => {
-      const t0 = performance.now();
-      const rows: Row[] = await firstValueFrom(
-        runPipeline(def, { params, runId: `gpu-bench-${n}-${backend}`, backend, logDir: null })
-          .pipe(toArray()),
-      );
-      const seconds = (performance.now() - t0) / 1000;
-      const done = rows.find((r) => r.stream === "done");
-      let shows = "shows its claim";
-      try {
-        SLIDE_CLAIMS[slide.title]?.check(rows);
-      } catch (e) {
-        shows = `claim NOT shown: ${(e as Error).message}`;
-      }
-      return { seconds, computed: String(done?.computed ?? ""), status: done?.status, shows };
-    };
-    const w = await run("wasm");
-    const g = await run("webgpu");
-    console.log(
-      `  slide ${n} (${def.id}): wasm ${w.seconds.toFixed(1)} s, webgpu ${
-        g.seconds.toFixed(1)
-      } s (×${
-        (w.seconds / g.seconds).toFixed(2)
-      }); webgpu ${g.status}, ${g.shows}; computed: ${g.computed}`,
-    );
+    await sideBySide(`slide ${n}`, def, resolveRunParams(def, slide.params), slide.title);
   }
+}
+for (const id of defaults) {
+  const def = PIPELINES.find((p) => p.id === id);
+  if (!def) throw new Error(`--defaults: no pipeline ${id}`);
+  console.log(`\n${id} at its default params, wall seconds of the whole run`);
+  await sideBySide("defaults", def, resolveRunParams(def, {}), null);
 }
 stopF64Pool(); // its helpers would keep `deno run` alive
 Deno.exit(0); // and so would the WebGPU device

@@ -141,7 +141,10 @@ export const SLIDE_CLAIMS: Readonly<Record<string, SlideClaim>> = {
       );
       const learned = (c: Row) => num(c, "accuracy");
       claim(deep.every((c) => learned(c) < 0.25), `deep: ${deep.map(learned)}`);
-      claim(shallow.every((c) => learned(c) > 0.5), `shallow: ${shallow.map(learned)}`);
+      // "learns": four times chance (0.1). Not 0.5: the cell at 2ξ_c (σ_w² = 2, L = 50) ends
+      // 150 float32 steps at 0.512 on wasm and 0.469 on an H200 (docs/benchmarks.md): on that
+      // edge the order of float32 sums moves accuracy by a few hundredths.
+      claim(shallow.every((c) => learned(c) > 0.4), `shallow: ${shallow.map(learned)}`);
       // and the curve 6ξ_c is drawn over the map, diverging at χ1 = 1
       claim(
         of(rows, "depth-scale").some((r) => r.xi_c !== null && num(r, "xi_c") > 100),
