@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { showLocal } from "./local_run.ts";
 import type { PanelSpec } from "../src/runtime/pipeline.ts";
 import { downloadPng, downloadSvg } from "./export.ts";
 import { genericPanels } from "./generic.ts";
@@ -207,15 +208,20 @@ function exportButtons(caption: HTMLElement, fig: HTMLElement, name: string) {
 
 export function redraw() {
   ui.animating = false;
-  if (ui.shownSlide !== null && ui.talk) ui.selected = ui.talk.runs[ui.shownSlide] ?? null;
+  if (ui.local && ui.local.slide === ui.shownSlide) ui.selected = ui.local.run;
+  else if (ui.shownSlide !== null && ui.talk) ui.selected = ui.talk.runs[ui.shownSlide] ?? null;
   else if (ui.follow) ui.selected = store.latest();
   redrawPicker();
   redrawTalk();
+  showLocal(scheduleRedraw);
   writeHash();
   const selected = ui.selected;
   const view = selected ? store.runs.get(selected) : undefined;
   const main = $("#panels");
-  if (selected && !view?.meta) void ensureLoaded(selected, scheduleRedraw);
+  // a local run's rows come from this browser's worker, never from the server
+  if (selected && !view?.meta && selected !== ui.local?.run) {
+    void ensureLoaded(selected, scheduleRedraw);
+  }
   if (!view) {
     main.replaceChildren();
     $("#run-export").replaceChildren();

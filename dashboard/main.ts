@@ -30,6 +30,7 @@ import {
   ui,
   view,
 } from "./state.ts";
+import { localHooks } from "./local_run.ts";
 import { fetchTalk, goToSlide, onKey, onSlide, showSlide, slideKey, step } from "./talk_nav.ts";
 
 /** The param form of pipeline `id` (filled with `values`); on a slide of it, submitting re-runs the slide. */
@@ -94,6 +95,7 @@ function initExported(data: NonNullable<typeof exported>) {
     go((ui.shownSlide ?? 0) + dir);
     e.preventDefault();
   });
+  localHooks.onFollow = () => go(ui.shownSlide ?? 0);
   go(Number.isInteger(hashSlide) && hashSlide >= 1 ? hashSlide - 1 : 0);
   setStatus("offline: an exported talk");
 }
@@ -135,6 +137,7 @@ async function init() {
     if (ui.followTalk && ui.talk) showSlide(ui.talk.slide);
   };
   document.addEventListener("keydown", onKey);
+  localHooks.onFollow = () => ui.talk && showSlide(ui.talk.slide);
   if (view === "present") {
     // The projector window holds no token: its slide keys go to the console over a
     // same-browser channel, and the console moves the talk.

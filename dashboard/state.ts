@@ -90,6 +90,8 @@ export const ui = {
   talk: null as TalkInfo | null,
   shownSlide: null as number | null,
   followTalk: true,
+  /** a run this browser computed for a slide (local_run.ts): shown on that slide instead of its run */
+  local: null as { slide: number; run: string } | null,
 };
 
 /**

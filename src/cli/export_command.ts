@@ -9,7 +9,8 @@ import { firstValueFrom, toArray } from "rxjs";
 import { PIPELINES } from "../../pipelines/mod.ts";
 import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import { runPipeline } from "../runtime/run.ts";
-import { ensureBundle } from "../server/assets.ts";
+import { ensureBundle, localFiles } from "../server/assets.ts";
+import { LOCAL_PIPELINES } from "../../pipelines/local.ts";
 import { decimateSeries } from "../server/decimate.ts";
 import { describePipeline } from "../server/describe.ts";
 import { exportHtml, packRun } from "../talk/export.ts";
@@ -61,6 +62,10 @@ export async function exportCommand(args: string[]): Promise<number> {
     rows.push(slideRows);
   }
   const used = [...new Set(talk.slides.map((s) => s.pipeline))];
+  // a talk with a slide a browser can recompute carries the worker and its binaries (issue #33)
+  const local = used.some((id) => LOCAL_PIPELINES.some((p) => p.id === id))
+    ? await localFiles()
+    : null;
   const root = new URL("../../dashboard/", import.meta.url);
   const html = exportHtml(
     await Deno.readTextFile(new URL("index.html", root)),
@@ -80,7 +85,16 @@ export async function exportCommand(args: string[]): Promise<number> {
       },
       pipelines: used.map((id) => describePipeline(PIPELINES.find((p) => p.id === id)!)),
       runs: rows.map(packRun),
+      ...(local
+        ? {
+          local: {
+            simdKernels: encodeBase64(local.simdKernels),
+            tfjsWasm: encodeBase64(local.tfjsWasm),
+          },
+        }
+        : {}),
     },
+    local?.worker,
   );
   await Deno.writeTextFile(out, html);
   const size = new TextEncoder().encode(html).length;
@@ -90,4 +104,13 @@ export async function exportCommand(args: string[]): Promise<number> {
     } MiB, ${talk.slides.length} slides; open it in a browser (← →)`,
   );
   return 0;
+}
+
+/** Bytes as base64 (btoa takes a binary string; built in chunks, as spread has an argument limit). */
+function encodeBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
 }

@@ -50,12 +50,23 @@ async function findAdapter(): Promise<Adapter | null> {
 }
 
 let loaded: Promise<Tf> | undefined;
+let wasmFiles: Record<string, string> | null = null;
+
+/**
+ * A browser's worker (src/browser/local_worker.ts): where tfjs-wasm's binary is — a blob: URL of
+ * the page's copy, since a worker built from a blob (or a file:// page) has no path to fetch it
+ * from. Before the first run.
+ */
+export function provideTfjsWasm(files: Record<string, string>): void {
+  wasmFiles = files;
+}
 const ready = new Map<string, Promise<BackendInfo>>();
 
 async function loadTf(): Promise<Tf> {
   loaded ??= (async () => {
     const tf = await import("@tensorflow/tfjs");
-    await import("@tensorflow/tfjs-backend-wasm");
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    if (wasmFiles) wasm.setWasmPaths(wasmFiles);
     return tf;
   })();
   return await loaded;

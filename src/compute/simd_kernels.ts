@@ -13,7 +13,7 @@
  *
  * Layout: row-major float32, every row length a multiple of 4 (zero padded, so
  * the pads stay zero), byte pointers into one shared memory. The text is
- * compiled by wabt at first use (≈ 40 ms).
+ * assembled by wabt at first use (≈ 40 ms), or handed in prebuilt in a browser (wat.ts).
  *
  * @module
  */
@@ -296,24 +296,20 @@ export interface Kernels {
 
 import { countSimdInstance } from "./usage.ts";
 import { TANH32_CLAMP, TANH32_P, TANH32_Q } from "./tanh32.ts";
+import { compileWat, type WatSource } from "./wat.ts";
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
-async function compile(): Promise<WebAssembly.Module> {
-  // imported here, not at the top: `list` and the server load every pipeline, and need no wabt
-  const { default: initWabt } = await import("wabt");
-  const wabt = await initWabt();
-  const parsed = wabt.parseWat("simd_kernels.wat", WAT, { simd: true, bulk_memory: true });
-  try {
-    return await WebAssembly.compile(new Uint8Array(parsed.toBinary({}).buffer)); // a copy: wabt types it over ArrayBufferLike
-  } finally {
-    parsed.destroy();
-  }
-}
+/** The kernels' text (a browser gets them prebuilt by `deno task bundle`: wat.ts). */
+export const SIMD_KERNELS: WatSource = {
+  name: "simd_kernels",
+  text: WAT,
+  features: { simd: true, bulk_memory: true },
+};
 
 /** An instance over a fresh memory of `bytes` bytes (its own, so nets do not share weights). */
 export async function instantiateKernels(bytes: number): Promise<Kernels> {
-  compiled ??= compile();
+  compiled ??= compileWat(SIMD_KERNELS);
   const pages = Math.max(1, Math.ceil(bytes / 65536));
   if (pages > 65536) {
     throw new RangeError(

@@ -14,25 +14,46 @@
  * @module
  */
 
-const WORKER_URL = new URL("./normal_worker.ts", import.meta.url);
+import { Rng } from "./rng.ts";
+
+// made when first needed: in a browser's worker the module has no URL to resolve against
+const workerUrl = () => new URL("./normal_worker.ts", import.meta.url);
 let spare: Worker | null = null;
+let inThread = false;
 
 /** Start a drawing worker now, for the next NormalMatrices to take (once; idle until then). */
 export function prestartNormalWorker(): void {
-  if (spare) return;
-  spare = new Worker(WORKER_URL, { type: "module" });
+  if (spare || inThread) return;
+  spare = new Worker(workerUrl(), { type: "module" });
   spare.postMessage({ type: "wake" });
 }
 
+/**
+ * Draw in the calling thread from now on (a browser's worker, src/browser/local_worker.ts: its
+ * bundle has no module to start a drawing worker from). The same Rng drawn in the same order,
+ * so the same seed gives the same matrices as the drawing worker.
+ */
+export function drawNormalsInThread(): void {
+  inThread = true;
+}
+
 export class NormalMatrices {
-  readonly #worker: Worker;
+  readonly #worker: Worker | null;
+  /** drawing in this thread (drawNormalsInThread) */
+  readonly #here: { rng: Rng; std: number } | null;
   readonly #waiting: ((m: Float32Array) => void)[] = [];
   readonly #ready: Float32Array[] = [];
   #requested = 0;
   #taken = 0;
 
   constructor(seed: number, readonly size: number, std: number, readonly ahead = 2) {
-    this.#worker = spare ?? new Worker(WORKER_URL, { type: "module" });
+    if (inThread) {
+      this.#worker = null;
+      this.#here = { rng: new Rng(seed), std };
+      return;
+    }
+    this.#here = null;
+    this.#worker = spare ?? new Worker(workerUrl(), { type: "module" });
     spare = null;
     this.#worker.onmessage = (e: MessageEvent<Float32Array>) => {
       const take = this.#waiting.shift();
@@ -45,6 +66,11 @@ export class NormalMatrices {
 
   /** The next matrix, as a flat Float32Array of `size` entries. */
   next(): Promise<Float32Array> {
+    if (this.#here) {
+      const m = new Float32Array(this.size);
+      this.#here.rng.fillNormal(m, this.#here.std);
+      return Promise.resolve(m);
+    }
     this.#taken++;
     this.#request(this.#taken + this.ahead - this.#requested);
     const m = this.#ready.shift();
@@ -52,12 +78,12 @@ export class NormalMatrices {
   }
 
   close(): void {
-    this.#worker.terminate();
+    this.#worker?.terminate();
   }
 
   #request(count: number): void {
     if (count <= 0) return;
     this.#requested += count;
-    this.#worker.postMessage({ type: "more", count });
+    this.#worker!.postMessage({ type: "more", count });
   }
 }

@@ -54,7 +54,9 @@ export interface RunOptions {
   readonly shard?: { readonly index: number; readonly count: number };
   /**
    * threads of this thread's float64 kernel pool (src/compute/f64), started before the first
-   * run that needs one (default: the core count; a thread's pool keeps its first size)
+   * run that needs one (default: the core count; a thread's pool keeps its first size). 0: no
+   * pool, float64 in plain TypeScript — a browser's worker (src/browser/local_worker.ts), where
+   * the pool's shared memory needs a cross-origin-isolated page
    */
   readonly threads?: number;
   /** the kernel pool's control block, when another thread must be able to end its helpers */
@@ -157,7 +159,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
     (async () => {
       const { tf, info } = await useBackend(opts.backend);
       const float32 = await float32Engine(opts.backend);
-      await startF64Pool(opts.threads ?? CORES, opts.kernelControl);
+      if (opts.threads !== 0) await startF64Pool(opts.threads ?? CORES, opts.kernelControl);
       usage = { mark: markUsage(tf), tf, backend: info.tfjs };
       if (finished || subscriber.closed) return;
       emit("meta", {
@@ -171,7 +173,7 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
         compute: `tfjs: ${info.tfjs}; float64: ${f64Backend()}; float32 kernels: ${
           float32.kind === "webgpu" ? `webgpu (${float32.adapter})` : "wasm-simd f32x4"
         }`,
-        versions: `statmech-live ${VERSION}; deno ${Deno.version.deno}; tfjs ${tf.version.tfjs}`,
+        versions: `statmech-live ${VERSION}; ${runtimeName()}; tfjs ${tf.version.tfjs}`,
       });
       if (signal.aborted) return finish("stopped");
       signal.addEventListener("abort", onAbort);
@@ -236,6 +238,12 @@ export function runPipeline(def: Pipeline<any>, opts: RunOptions): Observable<Ro
       }
     };
   });
+}
+
+/** What runs this code: Deno and its version, or the viewer's browser (a local run). */
+function runtimeName(): string {
+  const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
+  return deno ? `deno ${deno.version.deno}` : `browser (${navigator.userAgent})`;
 }
 
 /** The integer-valued locating fields of a bad row (layer, step…), to name where it diverged. */

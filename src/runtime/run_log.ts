@@ -3,11 +3,10 @@
  * replays. Each row goes down in one write of one whole line to a file opened
  * for appending, so a killed process leaves whole lines (at worst the last
  * line missing, never half of it, for lines under the pipe buffer size).
+ * (No node:path: run.ts imports this, and run.ts also runs in a browser's worker.)
  *
  * @module
  */
-import { join } from "node:path";
-
 const encoder = new TextEncoder();
 
 export class RunLog {
@@ -15,7 +14,7 @@ export class RunLog {
 
   constructor(dir: string, run: string) {
     Deno.mkdirSync(dir, { recursive: true });
-    this.#file = Deno.openSync(join(dir, `${run}.ndjson`), { append: true, create: true });
+    this.#file = Deno.openSync(`${dir}/${run}.ndjson`, { append: true, create: true });
   }
 
   append(row: unknown): void {

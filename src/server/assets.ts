@@ -3,22 +3,54 @@
  * work with the network unplugged). URLs map to a fixed table of files, so
  * no request path is ever joined onto the file system. The browser bundle
  * (Observable Plot and d3 included) is built by `deno bundle` when missing or
- * older than the dashboard's sources.
+ * older than the dashboard's sources; so is the worker that runs pipelines in
+ * the viewer's browser, with the SIMD kernels prebuilt beside it.
  *
  * @module
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assemble } from "../compute/wat.ts";
+import { SIMD_KERNELS } from "../compute/simd_kernels.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dashboard");
 const BUNDLE = join(ROOT, "dist", "app.js");
+/** The browser's worker for local runs (src/browser/local_worker.ts) and the binaries it takes. */
+const LOCAL = join(ROOT, "dist", "local.js");
+const SIMD_WASM = join(ROOT, "dist", "simd_kernels.wasm");
+/** tfjs-wasm's SIMD build, as the npm package ships it (every browser we target has SIMD) */
+export const TFJS_WASM_FILE = "tfjs-backend-wasm-simd.wasm";
+const TFJS_WASM = join(
+  ROOT,
+  "..",
+  "node_modules",
+  "@tensorflow",
+  "tfjs-backend-wasm",
+  "dist",
+  TFJS_WASM_FILE,
+);
 
 const FILES: Record<string, { path: string; type: string }> = {
   "/": { path: join(ROOT, "index.html"), type: "text/html; charset=utf-8" },
   "/index.html": { path: join(ROOT, "index.html"), type: "text/html; charset=utf-8" },
   "/style.css": { path: join(ROOT, "style.css"), type: "text/css; charset=utf-8" },
   "/app.js": { path: BUNDLE, type: "text/javascript; charset=utf-8" },
+  "/local.js": { path: LOCAL, type: "text/javascript; charset=utf-8" },
+  "/simd_kernels.wasm": { path: SIMD_WASM, type: "application/wasm" },
+  [`/${TFJS_WASM_FILE}`]: { path: TFJS_WASM, type: "application/wasm" },
 };
+
+/** What a page's local runs need, read from disk: the worker's code and the two binaries. */
+export async function localFiles(): Promise<
+  { worker: string; simdKernels: Uint8Array; tfjsWasm: Uint8Array }
+> {
+  await ensureBundle();
+  return {
+    worker: await Deno.readTextFile(LOCAL),
+    simdKernels: await Deno.readFile(SIMD_WASM),
+    tfjsWasm: await Deno.readFile(TFJS_WASM),
+  };
+}
 
 /** The file behind a URL path, or undefined for anything not in the table. */
 export async function asset(path: string): Promise<{ body: Uint8Array; type: string } | undefined> {
@@ -43,35 +75,68 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Build dashboard/dist/app.js if it is missing or stale. Safe to call from several processes at once. */
-export async function ensureBundle(): Promise<string> {
-  let built = 0;
+function builtAt(path: string): number {
   try {
-    built = Deno.statSync(BUNDLE).mtime?.getTime() ?? 0;
-  } catch { /* not built yet */ }
-  if (built >= newestSource(ROOT)) return BUNDLE;
-  Deno.mkdirSync(dirname(BUNDLE), { recursive: true });
-  const tmp = `${BUNDLE}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--platform",
-      "browser",
-      "--minify",
-      "-o",
-      tmp,
-      join(ROOT, "main.ts"),
-    ],
-    cwd: join(ROOT, ".."),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(
-      `deno bundle of the dashboard failed:\n${new TextDecoder().decode(out.stderr)}`,
+    return Deno.statSync(path).mtime?.getTime() ?? 0;
+  } catch {
+    return 0; // not built yet
+  }
+}
+
+/** Write `path` by having `make` write a temp file, then renaming it: a reader sees old or new. */
+async function atomically(path: string, make: (tmp: string) => Promise<void>) {
+  Deno.mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  await make(tmp);
+  Deno.renameSync(tmp, path);
+}
+
+async function denoBundle(entry: string, out: string, extra: string[] = []) {
+  await atomically(out, async (tmp) => {
+    const res = await new Deno.Command(Deno.execPath(), {
+      args: ["bundle", "--quiet", "--platform", "browser", "--minify", ...extra, "-o", tmp, entry],
+      cwd: join(ROOT, ".."),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!res.success) {
+      throw new Error(`deno bundle of ${entry} failed:\n${new TextDecoder().decode(res.stderr)}`);
+    }
+  });
+}
+
+/**
+ * Build dashboard/dist if missing or stale: app.js (the page), local.js (the worker that runs
+ * pipelines in the viewer's browser; stale when anything in src/ or pipelines/ is newer) and
+ * simd_kernels.wasm (the SIMD kernels assembled from their WAT, which a browser cannot do).
+ * Safe to call from several processes at once.
+ */
+export async function ensureBundle(): Promise<string> {
+  if (builtAt(BUNDLE) < newestSource(ROOT)) await denoBundle(join(ROOT, "main.ts"), BUNDLE);
+  const science = Math.max(
+    newestSource(join(ROOT, "..", "src")),
+    newestSource(join(ROOT, "..", "pipelines")),
+  );
+  if (builtAt(LOCAL) < science) {
+    // wabt stays out: the worker is handed the kernels prebuilt (src/compute/wat.ts)
+    await denoBundle(join(ROOT, "..", "src", "browser", "local_worker.ts"), LOCAL, [
+      "--external",
+      "wabt",
+    ]);
+    // A page opened from file:// may start only classic workers from a blob (a module worker's
+    // script must be same-origin, and a file:// page has an opaque origin), and a classic
+    // script cannot hold `import.meta`. The bundle's uses of it resolve worker files the
+    // browser never starts (the kernel pool's, the normal matrices' drawer: both are off
+    // there), so they become the worker's own address.
+    const code = await Deno.readTextFile(LOCAL);
+    await atomically(
+      LOCAL,
+      (tmp) => Deno.writeTextFile(tmp, code.replaceAll("import.meta.url", "self.location.href")),
     );
   }
-  Deno.renameSync(tmp, BUNDLE); // atomic: a concurrent reader sees the old file or the new one
+  if (builtAt(SIMD_WASM) < science) {
+    const bytes = await assemble(SIMD_KERNELS);
+    await atomically(SIMD_WASM, (tmp) => Deno.writeFile(tmp, bytes));
+  }
   return BUNDLE;
 }

@@ -2,6 +2,7 @@
 import { toJsonSchema } from "../params/schema.ts";
 import type { Pipeline } from "../runtime/pipeline.ts";
 import { runSchema } from "../runtime/run_params.ts";
+import { LOCAL_PIPELINES } from "../../pipelines/local.ts";
 
 // deno-lint-ignore no-explicit-any
 export function describePipeline(def: Pipeline<any>) {
@@ -13,6 +14,8 @@ export function describePipeline(def: Pipeline<any>) {
     params: toJsonSchema(runSchema(def)),
     streams: def.streams,
     panels: def.panels,
+    /** whether a viewer's browser can recompute it (pipelines/local.ts) */
+    local: LOCAL_PIPELINES.includes(def),
   };
 }
 

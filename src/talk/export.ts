@@ -29,6 +29,12 @@ export interface ExportData {
   };
   readonly pipelines: readonly PipelineDescription[];
   /**
+   * What the page needs to recompute slides itself (dashboard/local_run.ts), base64: the SIMD
+   * kernels prebuilt and tfjs-wasm's binary. The worker's code is its own script element
+   * (`statmech-local`), not a JSON string (escaping it would grow it).
+   */
+  readonly local?: { readonly simdKernels: string; readonly tfjsWasm: string };
+  /**
    * Each slide's run: its rows in order, without the `run` and `pipeline` fields every row
    * repeats (a third of the file); the page puts them back.
    */
@@ -56,10 +62,20 @@ const scriptSafe = (text: string) =>
  * The page `index` with its stylesheet and script inlined and the data embedded. JSON is
  * made script-safe by escaping every "<" (a valid JSON escape).
  */
-export function exportHtml(index: string, css: string, js: string, data: ExportData): string {
+export function exportHtml(
+  index: string,
+  css: string,
+  js: string,
+  data: ExportData,
+  localWorker?: string,
+): string {
   const json = JSON.stringify(data).replaceAll("<", "\\u003c");
   const style = `<style>\n${css.replaceAll("</style", "<\\/style")}\n</style>`;
-  const script = `<script id="statmech-export" type="application/json">${json}</script>\n` +
+  const worker = localWorker === undefined
+    ? ""
+    : `<script id="statmech-local" type="text/plain">${scriptSafe(localWorker)}</script>\n    `;
+  const script = worker +
+    `<script id="statmech-export" type="application/json">${json}</script>\n` +
     `    <script type="module">\n${scriptSafe(js)}\n</script>`;
   const linked = /<link rel="stylesheet" href="\/style\.css">/;
   const loaded = /<script type="module" src="\/app\.js"><\/script>/;

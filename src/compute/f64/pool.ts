@@ -14,6 +14,7 @@
  * @module
  */
 import { GEMM_WAT } from "./gemm_wat.ts";
+import { compileWat, type WatSource } from "../wat.ts";
 import { TRIDIAGONAL_WAT } from "./tridiagonal_wat.ts";
 import {
   claim,
@@ -39,22 +40,18 @@ export const MAX_POOL_THREADS = 256;
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
-function compile(): Promise<WebAssembly.Module> {
-  compiled ??= (async () => {
-    // imported here, not at the top: `list` and the server load every pipeline, and need no wabt
-    const { default: initWabt } = await import("wabt");
-    const wabt = await initWabt();
-    const wat = `(module
+/** The float64 kernels' text: a shared memory, so never in a browser page that is not isolated. */
+export const F64_KERNELS: WatSource = {
+  name: "kernels_f64",
+  text: `(module
       (import "env" "memory" (memory 1 65536 shared))
       ${GEMM_WAT}
-      ${TRIDIAGONAL_WAT})`;
-    const parsed = wabt.parseWat("kernels_f64.wat", wat, { simd: true, threads: true });
-    try {
-      return await WebAssembly.compile(new Uint8Array(parsed.toBinary({}).buffer));
-    } finally {
-      parsed.destroy();
-    }
-  })();
+      ${TRIDIAGONAL_WAT})`,
+  features: { simd: true, threads: true },
+};
+
+function compile(): Promise<WebAssembly.Module> {
+  compiled ??= compileWat(F64_KERNELS);
   return compiled;
 }
 

@@ -1,0 +1,144 @@
+/**
+ * "Run it here" (issue #33): on an audience page and in an exported talk, the shown slide's
+ * params as controls (inputs marked `data-param`) and a button (`data-action="run-local"`)
+ * that runs its pipeline in this browser, in a Web Worker (src/browser/local_worker.ts), and
+ * draws the rows into the slide's panels. The presenter's slide and the server are untouched:
+ * no /api request is made (a served page loads the worker and its two binaries as static files
+ * on the first click; an exported page has them inside). "Follow the presenter" puts the live
+ * slide back.
+ *
+ * Only pipelines/local.ts's pipelines get the button; the others' slides say where they are
+ * computed.
+ *
+ * @module
+ */
+import { formValues, type JsonSchema, paramsForm } from "./controls.ts";
+import { $, exported, setStatus, store, ui } from "./state.ts";
+import type { Row } from "./store.ts";
+
+/** tfjs-wasm's SIMD build, as the server serves it (src/server/assets.ts TFJS_WASM_FILE). */
+const TFJS_WASM_FILE = "tfjs-backend-wasm-simd.wasm";
+
+let worker: Worker | null = null;
+let runs = 0;
+/** what the block says when the worker's run ends */
+let onEnd: () => void = () => {};
+
+function bytesOf(base64: string): Uint8Array {
+  const bin = atob(base64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The worker, started once: from the export's embedded copy, or from the server's files. */
+async function startWorker(onRows: () => void): Promise<Worker> {
+  if (worker) return worker;
+  let url: string, simd: ArrayBuffer, tfjs: Blob;
+  const local = exported?.local;
+  if (local) {
+    const code = document.getElementById("statmech-local")?.textContent ?? "";
+    url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+    simd = bytesOf(local.simdKernels).buffer as ArrayBuffer;
+    tfjs = new Blob([bytesOf(local.tfjsWasm) as Uint8Array<ArrayBuffer>], {
+      type: "application/wasm",
+    });
+  } else {
+    const get = async (path: string) => {
+      const res = await fetch(path);
+      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+      return res;
+    };
+    url = "/local.js";
+    simd = await (await get("/simd_kernels.wasm")).arrayBuffer();
+    tfjs = await (await get(`/${TFJS_WASM_FILE}`)).blob();
+  }
+  // classic, not a module worker: a file:// page may start only classic ones from a blob
+  const w = new Worker(url);
+  w.onmessage = (e) => {
+    if (e.data.kind === "rows") {
+      for (const row of e.data.rows as Row[]) store.add(row);
+      onRows();
+    } else if (e.data.kind === "end") onEnd();
+  };
+  w.onerror = (e) => setStatus(`local run failed: ${e.message}`, true);
+  const tfjsWasm = await tfjs.arrayBuffer();
+  w.postMessage({ kind: "init", simdKernels: simd, tfjsWasm }, [simd, tfjsWasm]);
+  return worker = w;
+}
+
+/** The shown slide's local-run block: controls and button, or where it is computed. */
+export function showLocal(onRows: () => void) {
+  const box = $("#local");
+  const talk = ui.talk;
+  const i = ui.shownSlide;
+  if (!box || ui.presenter || !talk || i === null) return void (box && (box.hidden = true));
+  const slide = talk.talk.slides[i];
+  const def = ui.pipelines.get(slide.pipeline);
+  box.hidden = false;
+  if (box.dataset.slide === String(i)) return; // already built for this slide
+  box.dataset.slide = String(i);
+  const note = document.createElement("p");
+  note.className = "local-note";
+  if (!def?.local) {
+    note.textContent = "Computed on the speaker's machine.";
+    return void box.replaceChildren(note);
+  }
+  const schema = def.params as unknown as JsonSchema;
+  const form = paramsForm(schema);
+  for (const el of form.querySelectorAll<HTMLInputElement>("input, select")) {
+    el.dataset.param = el.name;
+    const v = slide.params[el.name];
+    if (v !== undefined) el.value = String(v);
+  }
+  const run = document.createElement("button");
+  run.type = "button";
+  run.dataset.action = "run-local";
+  run.textContent = "Run it here";
+  run.title = "recompute this slide with these params in your browser (the talk goes on)";
+  const follow = document.createElement("button");
+  follow.type = "button";
+  follow.dataset.action = "follow-presenter";
+  follow.textContent = "Follow the presenter";
+  note.textContent = "Change a param and run it in this browser.";
+  run.onclick = async () => {
+    const id = `local-${Date.now()}-${++runs}`;
+    note.textContent = "Running in this browser…";
+    try {
+      const w = await startWorker(onRows);
+      ui.local = { slide: i, run: id };
+      const t0 = performance.now();
+      onEnd = () => {
+        const status = store.runs.get(id)?.status ?? "ended";
+        note.textContent = status === "ok"
+          ? `Computed in this browser in ${((performance.now() - t0) / 1000).toFixed(1)} s.`
+          : `The run in this browser ended: ${status}.`;
+      };
+      ui.followTalk = false;
+      w.postMessage({
+        kind: "run",
+        run: id,
+        pipeline: slide.pipeline,
+        params: formValues(form, schema),
+      });
+      onRows();
+    } catch (e) {
+      note.textContent = `Could not run here: ${(e as Error).message}`;
+    }
+  };
+  follow.onclick = () => {
+    worker?.postMessage({ kind: "stop" });
+    onEnd = () => {};
+    ui.local = null;
+    ui.followTalk = true;
+    const box = $<HTMLInputElement>("#follow-talk");
+    if (box) box.checked = true;
+    note.textContent = "Change a param and run it in this browser.";
+    onFollow();
+  };
+  box.replaceChildren(form, run, follow, note);
+}
+
+/** Set by main.ts: what "follow the presenter" does (show the live slide). */
+export const localHooks = { onFollow: () => {} };
+const onFollow = () => localHooks.onFollow();

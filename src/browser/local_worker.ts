@@ -1,0 +1,109 @@
+/**
+ * A run in the viewer's browser (issue #33): this Web Worker runs one of pipelines/local.ts's
+ * pipelines with the viewer's params and posts its rows to the page, which draws them into the
+ * slide's panels like rows from the server. Nothing here makes a request: the page hands in the
+ * prebuilt WebAssembly (our SIMD kernels, tfjs's wasm binary) with the first message.
+ *
+ * The same row contract as the server's runs: `runPipeline` makes every row, `meta` says what
+ * computed (float64 in plain TypeScript: the kernel pool's shared memory needs a cross-origin
+ * isolated page), and bad params end in an `error` row naming the param, never a throw.
+ *
+ * Messages in:  {kind: "init", simdKernels: ArrayBuffer, tfjsWasm: ArrayBuffer}
+ *               {kind: "run", run, pipeline, params}   {kind: "stop"}
+ * Messages out: {kind: "rows", rows}   {kind: "end"}
+ *
+ * @module
+ */
+import type { Subscription } from "rxjs";
+import { LOCAL_PIPELINES } from "../../pipelines/local.ts";
+import { providePrebuilt } from "../compute/wat.ts";
+import { SIMD_KERNELS } from "../compute/simd_kernels.ts";
+import { provideTfjsWasm } from "../compute/backend.ts";
+import { resolveRunParams } from "../runtime/run_params.ts";
+import { type Row, runPipeline } from "../runtime/run.ts";
+import { drawNormalsInThread } from "../random/normal_matrices.ts";
+
+// this worker cannot start module workers of its own (it is a classic script: see assets.ts)
+drawNormalsInThread();
+
+/** Rows go to the page at most this often (one message per batch, as SSE batches them). */
+const FLUSH_MS = 50;
+
+type In =
+  | { kind: "init"; simdKernels: ArrayBuffer; tfjsWasm: ArrayBuffer }
+  | { kind: "run"; run: string; pipeline: string; params: Record<string, unknown> }
+  | { kind: "stop" };
+
+const post = (msg: unknown) => (self as unknown as Worker).postMessage(msg);
+let current: { sub: Subscription; stop: AbortController } | null = null;
+
+function run(msg: Extract<In, { kind: "run" }>) {
+  current?.stop.abort();
+  const def = LOCAL_PIPELINES.find((p) => p.id === msg.pipeline);
+  let pending: Row[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (pending.length) post({ kind: "rows", rows: pending });
+    pending = [];
+  };
+  const fail = (message: string, param?: string) => {
+    post({
+      kind: "rows",
+      rows: [
+        { run: msg.run, pipeline: msg.pipeline, stream: "error", seq: 0, message, param },
+        { run: msg.run, pipeline: msg.pipeline, stream: "done", seq: 1, status: "failed" },
+      ],
+    });
+    post({ kind: "end" });
+  };
+  if (!def) return fail(`pipeline ${msg.pipeline} does not run in a browser`);
+  let params;
+  try {
+    params = resolveRunParams(def, msg.params);
+  } catch (e) {
+    return fail((e as Error).message, (e as { param?: string }).param);
+  }
+  const stop = new AbortController();
+  const sub = runPipeline(def, {
+    params,
+    runId: msg.run,
+    backend: "auto",
+    logDir: null,
+    signal: stop.signal,
+    threads: 0,
+  }).subscribe({
+    next: (row) => {
+      pending.push(row);
+      timer ??= setTimeout(flush, FLUSH_MS);
+    },
+    complete: () => {
+      clearTimeout(timer);
+      flush();
+      post({ kind: "end" });
+    },
+  });
+  current = { sub, stop };
+}
+
+self.onmessage = (e: MessageEvent<In>) => {
+  const msg = e.data;
+  if (msg.kind === "init") {
+    providePrebuilt(SIMD_KERNELS.name, new Uint8Array(msg.simdKernels));
+    // a blob: URL made here (one the page made is not fetchable from a file:// page's worker).
+    // tfjs asks a map for all three of its builds; the SIMD one answers for each: every browser
+    // we target has SIMD, and the threaded build needs a cross-origin-isolated page
+    const url = URL.createObjectURL(new Blob([msg.tfjsWasm], { type: "application/wasm" }));
+    provideTfjsWasm(
+      Object.fromEntries(
+        [
+          "tfjs-backend-wasm.wasm",
+          "tfjs-backend-wasm-simd.wasm",
+          "tfjs-backend-wasm-threaded-simd.wasm",
+        ]
+          .map((f) => [f, url]),
+      ),
+    );
+  } else if (msg.kind === "run") run(msg);
+  else current?.stop.abort();
+};
