@@ -20,7 +20,7 @@ import { firstValueFrom, toArray } from "rxjs";
 import { gpu, gpuAdapter } from "../src/compute/webgpu/device.ts";
 import { gemm } from "../src/compute/webgpu/gemm.ts";
 import { instantiateKernels } from "../src/compute/simd_kernels.ts";
-import { loadTalk } from "../src/talk/talk.ts";
+import { loadTalk } from "../src/cli/talk_file.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
 import { type Row, runPipeline } from "../src/runtime/run.ts";

@@ -7,7 +7,7 @@
  *   deno run -A bench/pool_slides_bench.ts [slide numbers…]   (default: 1 3 6 11 12 14 15 18 19)
  */
 import { firstValueFrom, toArray } from "rxjs";
-import { loadTalk } from "../src/talk/talk.ts";
+import { loadTalk } from "../src/cli/talk_file.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
 import { type Row, runPipeline } from "../src/runtime/run.ts";

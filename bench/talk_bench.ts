@@ -3,7 +3,7 @@
  * against its budget (tests/helpers/slide_claims.ts), and whether it shows its claim —
  * what a speaker waits for after pressing →.
  */
-import { loadTalk } from "../src/talk/talk.ts";
+import { loadTalk } from "../src/cli/talk_file.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { pipelineRows } from "../tests/helpers/pipeline_rows.ts";
 import { SLIDE_CLAIMS } from "../tests/helpers/slide_claims.ts";

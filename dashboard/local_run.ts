@@ -24,25 +24,24 @@ let runs = 0;
 /** what the block says when the worker's run ends */
 let onEnd: () => void = () => {};
 
-function bytesOf(base64: string): Uint8Array {
+/** An export's packed file: base64 of gzip (src/cli/export_command.ts `packed`). */
+async function unpacked(base64: string): Promise<ArrayBuffer> {
   const bin = atob(base64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  const gz = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
+  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return await new Response(stream).arrayBuffer();
 }
 
 /** The worker, started once: from the export's embedded copy, or from the server's files. */
 async function startWorker(onRows: () => void): Promise<Worker> {
   if (worker) return worker;
-  let url: string, simd: ArrayBuffer, tfjs: Blob;
+  let url: string, simd: ArrayBuffer, tfjs: ArrayBuffer;
   const local = exported?.local;
   if (local) {
-    const code = document.getElementById("statmech-local")?.textContent ?? "";
+    const code = await unpacked(local.worker);
     url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
-    simd = bytesOf(local.simdKernels).buffer as ArrayBuffer;
-    tfjs = new Blob([bytesOf(local.tfjsWasm) as Uint8Array<ArrayBuffer>], {
-      type: "application/wasm",
-    });
+    [simd, tfjs] = await Promise.all([unpacked(local.simdKernels), unpacked(local.tfjsWasm)]);
   } else {
     const get = async (path: string) => {
       const res = await fetch(path);
@@ -51,7 +50,7 @@ async function startWorker(onRows: () => void): Promise<Worker> {
     };
     url = "/local.js";
     simd = await (await get("/simd_kernels.wasm")).arrayBuffer();
-    tfjs = await (await get(`/${TFJS_WASM_FILE}`)).blob();
+    tfjs = await (await get(`/${TFJS_WASM_FILE}`)).arrayBuffer();
   }
   // classic, not a module worker: a file:// page may start only classic ones from a blob
   const w = new Worker(url);
@@ -62,8 +61,7 @@ async function startWorker(onRows: () => void): Promise<Worker> {
     } else if (e.data.kind === "end") onEnd();
   };
   w.onerror = (e) => setStatus(`local run failed: ${e.message}`, true);
-  const tfjsWasm = await tfjs.arrayBuffer();
-  w.postMessage({ kind: "init", simdKernels: simd, tfjsWasm }, [simd, tfjsWasm]);
+  w.postMessage({ kind: "init", simdKernels: simd, tfjsWasm: tfjs }, [simd, tfjs]);
   return worker = w;
 }
 

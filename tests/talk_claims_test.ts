@@ -1,5 +1,5 @@
 import { assert } from "./assert.ts";
-import { loadTalk } from "../src/talk/talk.ts";
+import { loadTalk } from "../src/cli/talk_file.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { pipelineRows } from "./helpers/pipeline_rows.ts";
 import { SLIDE_CLAIMS } from "./helpers/slide_claims.ts";

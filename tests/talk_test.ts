@@ -4,7 +4,8 @@
  */
 import { assert, assertEquals } from "./assert.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
-import { loadTalk, parseTalk, TalkError } from "../src/talk/talk.ts";
+import { parseTalk, TalkError } from "../src/talk/talk.ts";
+import { loadTalk } from "../src/cli/talk_file.ts";
 import { parseIngest } from "../src/server/ingest.ts";
 import { toCsv } from "../src/server/export.ts";
 import type { Row } from "../src/runtime/run.ts";

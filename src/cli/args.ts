@@ -11,7 +11,8 @@ import { CORES, parseThreads } from "../runtime/threads.ts";
 import type { Pipeline } from "../runtime/pipeline.ts";
 import { resolveRunParams, runSchema } from "../runtime/run_params.ts";
 import { suggestion } from "../params/did_you_mean.ts";
-import { loadTalk, type Talk, TalkError } from "../talk/talk.ts";
+import { type Talk, TalkError } from "../talk/talk.ts";
+import { loadTalk } from "./talk_file.ts";
 
 export class UsageError extends Error {}
 

@@ -88,13 +88,13 @@ export async function exportCommand(args: string[]): Promise<number> {
       ...(local
         ? {
           local: {
-            simdKernels: encodeBase64(local.simdKernels),
-            tfjsWasm: encodeBase64(local.tfjsWasm),
+            worker: await packed(new TextEncoder().encode(local.worker)),
+            simdKernels: await packed(local.simdKernels),
+            tfjsWasm: await packed(local.tfjsWasm),
           },
         }
         : {}),
     },
-    local?.worker,
   );
   await Deno.writeTextFile(out, html);
   const size = new TextEncoder().encode(html).length;
@@ -104,6 +104,18 @@ export async function exportCommand(args: string[]): Promise<number> {
     } MiB, ${talk.slides.length} slides; open it in a browser (← →)`,
   );
   return 0;
+}
+
+/** Bytes gzipped, as base64 (the page inflates them: dashboard/local_run.ts). */
+async function packed(bytes: Uint8Array): Promise<string> {
+  const gz = new Uint8Array(
+    await new Response(
+      new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+        new CompressionStream("gzip"),
+      ),
+    ).arrayBuffer(),
+  );
+  return encodeBase64(gz);
 }
 
 /** Bytes as base64 (btoa takes a binary string; built in chunks, as spread has an argument limit). */

@@ -8,7 +8,7 @@ import type { Pipeline } from "../runtime/pipeline.ts";
 import { registerSource } from "../runtime/run_pool.ts";
 import type { Runs } from "../server/runs.ts";
 import type { TalkState } from "../server/talk_state.ts";
-import { loadTalk } from "../talk/talk.ts";
+import { loadTalk } from "./talk_file.ts";
 
 /**
  * Hot reload. A changed pipeline file is re-imported (a fresh module URL) and

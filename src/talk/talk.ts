@@ -112,18 +112,3 @@ export function talkPath(nameOrPath: string): string {
 export function talkId(path: string): string {
   return (path.split("/").pop() ?? path).replace(/\.json$/, "");
 }
-
-/** Read and check a talk file; a missing or unreadable file is a TalkError too. */
-export async function loadTalk(
-  path: string,
-  // deno-lint-ignore no-explicit-any
-  pipelines: readonly Pipeline<any>[],
-): Promise<Talk> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new TalkError(`cannot read talk ${path}: ${e instanceof Error ? e.message : e}`);
-  }
-  return parseTalk(text, talkId(path), pipelines);
-}

@@ -34,3 +34,5 @@ export type Browser = Awaited<ReturnType<typeof chromium.launch>>;
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
+
+export type Page = Awaited<ReturnType<Browser["newPage"]>>;

@@ -1,0 +1,209 @@
+/**
+ * "Run it here" (issue #33) in Chromium: a slide recomputed with the viewer's params in the
+ * viewer's browser, in an exported talk opened from file:// with every other request refused,
+ * and on a live audience page without a request to the server's API.
+ */
+import { assert, assertEquals } from "./assert.ts";
+import { launch, NO_BROWSER, type Page, WAIT_MS } from "./helpers/browser.ts";
+import { startWatch } from "./helpers/test_talk.ts";
+import { ensureBundle } from "../src/server/assets.ts";
+
+const SIGNALS = {
+  title: "signals here",
+  pipeline: "signal-propagation",
+  params: { depth: 10, width: 200, draws: 1, pairs: 4 },
+  panels: ["qmap", "fixed-point"],
+};
+
+/** The `fixed-point` row `deno task run` prints for these params (the CLI, another process). */
+async function cliFixedPoint(params: Record<string, number>): Promise<Record<string, unknown>> {
+  const flags = Object.entries(params).flatMap(([k, v]) => [`--${k.replaceAll("_", "-")}`, `${v}`]);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts", "run", "signal-propagation", ...flags],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  assert(out.success, "the CLI run");
+  const rows = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => JSON.parse(l));
+  return rows.find((r) => r.stream === "fixed-point");
+}
+
+/** The fixed-point table's cells as drawn: name → text. */
+async function drawnTable(page: Page): Promise<Record<string, string>> {
+  return Object.fromEntries(
+    await page.locator('figure[data-panel="fixed-point"] tr').evaluateAll((trs) =>
+      trs.map((tr) => [tr.querySelector("th")!.textContent, tr.querySelector("td")!.textContent])
+    ),
+  );
+}
+
+Deno.test({
+  name:
+    "run it here: an exported one-slide talk recomputes σw² = 2.5 offline from file://, as the CLI does",
+  ignore: NO_BROWSER,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
+    const browser = await launch();
+    try {
+      await Deno.writeTextFile(
+        `${dir}/talk.json`,
+        JSON.stringify({ title: "t", slides: [SIGNALS] }),
+      );
+      const out = `${dir}/handout.html`;
+      const cmd = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "main.ts",
+          "export",
+          `${dir}/talk.json`,
+          "--out",
+          out,
+          "--backend",
+          "cpu",
+        ],
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      assert(cmd.success, new TextDecoder().decode(cmd.stderr));
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.route("**/*", (route) => {
+        const url = route.request().url();
+        if (url.startsWith("file://")) return route.continue();
+        requests.push(url);
+        return route.abort();
+      });
+      await page.goto(`file://${out}`);
+      // the recorded slide first: σw² = 1.5 (the default), ordered
+      await page.waitForSelector('figure[data-panel="fixed-point"] td', { timeout: WAIT_MS });
+      assertEquals((await drawnTable(page)).phase, "ordered");
+      await page.fill('[data-param="sigma_w2"]', "2.5");
+      const t0 = performance.now();
+      await page.click('[data-action="run-local"]');
+      await page.waitForFunction(
+        () =>
+          /run local-.* · ok/.test(document.querySelector("#run-info")?.textContent ?? "") &&
+          document.querySelector('figure[data-panel="fixed-point"] td') !== null,
+        null,
+        { timeout: WAIT_MS },
+      );
+      console.log(
+        `  the local run, click to done: ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+      );
+      // the panel draws what the CLI computes for the same params (the table's 5 digits)
+      const cli = await cliFixedPoint({ ...SIGNALS.params, sigma_w2: 2.5 });
+      const drawn = await drawnTable(page);
+      assertEquals(drawn["q*"], (cli.q_star as number).toPrecision(5));
+      assertEquals(drawn["c*"], (cli.c_star as number).toPrecision(5));
+      assertEquals(drawn.phase, "chaotic");
+      // what computed it, said honestly: this browser, float64 in plain TypeScript
+      assert(
+        /Computed in this browser/.test(await page.locator(".local-note").textContent() ?? ""),
+      );
+      // bad input: an error row naming the param, drawn as the run's error
+      await page.fill('[data-param="sigma_w2"]', "-1");
+      await page.click('[data-action="run-local"]');
+      await page.waitForFunction(
+        () => /sigma_w2/.test(document.querySelector("#run-info")?.textContent ?? ""),
+        null,
+        { timeout: WAIT_MS },
+      );
+      // back to the talk: the recorded run again
+      await page.click('[data-action="follow-presenter"]');
+      await page.waitForFunction(
+        () => /run export-/.test(document.querySelector("#run-info")?.textContent ?? ""),
+        null,
+        { timeout: WAIT_MS },
+      );
+      assertEquals((await drawnTable(page)).phase, "ordered");
+      assertEquals(requests, []);
+      assertEquals(errors, []);
+    } finally {
+      await browser.close();
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "run it here: on an audience page the run makes no API request and leaves the presenter's slide as it was",
+  ignore: NO_BROWSER,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await ensureBundle();
+    const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
+    const { audience, presenter, server } = await startWatch(dir, "sesame");
+    const browser = await launch();
+    try {
+      const errors: string[] = [];
+      const lead = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      lead.on("pageerror", (e) => errors.push(`presenter: ${e}`));
+      await lead.goto(presenter);
+      await lead.waitForFunction(
+        () => document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= 36,
+        null,
+        { timeout: WAIT_MS },
+      );
+      assertEquals(
+        await lead.locator('[data-action="run-local"]').count(),
+        0,
+        "not the presenter's",
+      );
+      const base = new URL(audience).origin;
+      const talkBefore = await (await fetch(`${base}/api/talk`)).json();
+      const runsBefore = (await (await fetch(`${base}/api/runs`)).json()).runs.length;
+
+      const room = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      room.on("pageerror", (e) => errors.push(`audience: ${e}`));
+      await room.goto(audience);
+      await room.waitForFunction(
+        () => document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= 36,
+        null,
+        { timeout: WAIT_MS },
+      );
+      const api: string[] = [];
+      room.on("request", (r) => {
+        if (new URL(r.url()).pathname.startsWith("/api/")) api.push(r.url());
+      });
+      // the phase diagram at 4 × 4 instead of the slide's 6 × 6: 16 cells, drawn here
+      await room.fill('[data-param="grid"]', "4");
+      await room.click('[data-action="run-local"]');
+      await room.waitForFunction(
+        () =>
+          /run local-.* · ok/.test(document.querySelector("#run-info")?.textContent ?? "") &&
+          document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= 16,
+        null,
+        { timeout: WAIT_MS },
+      );
+      const cells = await room.locator('figure[data-panel="phase"] svg rect').count();
+      assert(cells >= 16 && cells < 36, `a 4 × 4 map drawn, ${cells} rects`);
+      assertEquals(api, [], "no request to the server's API");
+      assertEquals(await (await fetch(`${base}/api/talk`)).json(), talkBefore);
+      assertEquals((await (await fetch(`${base}/api/runs`)).json()).runs.length, runsBefore);
+      // the presenter's page still shows the slide's own run
+      assert(!/local-/.test(await lead.locator("#run-info").textContent() ?? ""));
+      // following the presenter again puts the live slide back
+      await room.click('[data-action="follow-presenter"]');
+      await room.waitForFunction(
+        () =>
+          !/local-/.test(document.querySelector("#run-info")?.textContent ?? "") &&
+          document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= 36,
+        null,
+        { timeout: WAIT_MS },
+      );
+      assertEquals(errors, []);
+    } finally {
+      await browser.close();
+      await server.stop("SIGTERM");
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
