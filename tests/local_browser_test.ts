@@ -6,7 +6,13 @@
 import { assert, assertEquals } from "./assert.ts";
 import { launch, NO_BROWSER, type Page, WAIT_MS } from "./helpers/browser.ts";
 import { startWatch } from "./helpers/test_talk.ts";
-import { ensureBundle } from "../src/server/assets.ts";
+import { ensureBundle, localFiles } from "../src/server/assets.ts";
+import { loadTalk } from "../src/cli/talk_file.ts";
+import { PIPELINES } from "../pipelines/mod.ts";
+import { resolveRunParams } from "../src/runtime/run_params.ts";
+import { type Row, runPipeline } from "../src/runtime/run.ts";
+import { firstValueFrom, toArray } from "rxjs";
+import { SLIDE_CLAIMS } from "./helpers/slide_claims.ts";
 
 const SIGNALS = {
   title: "signals here",
@@ -203,6 +209,106 @@ Deno.test({
     } finally {
       await browser.close();
       await server.stop("SIGTERM");
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
+
+/** The default talk's slides of local pipelines that run in a few seconds (the rest: README). */
+const LIGHT_SLIDES = [1, 3, 7, 13, 16, 17, 20];
+/**
+ * Compared by their claim alone: singularities' trajectories pass near a Milnor attractor, where
+ * they part from any rounding-level difference (Chromium's V8 and Deno's are different versions,
+ * and their Math functions may round differently): 1.4e-2 apart at the end, both stalling.
+ */
+const SENSITIVE = new Set(["singularities"]);
+
+Deno.test({
+  name:
+    "run it here: the browser's worker computes the CLI's rows on the default talk's light slides",
+  ignore: NO_BROWSER,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await ensureBundle();
+    const talk = await loadTalk("data/talks/default.json", PIPELINES);
+    const dist = new URL("../dashboard/dist/", import.meta.url);
+    const code = await Deno.readTextFile(new URL("local.js", dist));
+    const simd = Array.from(await Deno.readFile(new URL("simd_kernels.wasm", dist)));
+    const tfjs = Array.from((await localFiles()).tfjsWasm);
+    const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
+    await Deno.writeTextFile(`${dir}/blank.html`, "<!doctype html><title>blank</title>");
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`file://${dir}/blank.html`);
+      for (const n of LIGHT_SLIDES) {
+        const slide = talk.slides[n - 1];
+        const def = PIPELINES.find((p) => p.id === slide.pipeline)!;
+        // in Chromium: the worker as the page starts it (a classic worker from a blob)
+        const inBrowser = page.evaluate(
+          ([code, simd, tfjs, pipeline, params]) =>
+            new Promise<Row[]>((resolve, reject) => {
+              const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+              const w = new Worker(url);
+              const rows: Row[] = [];
+              w.onmessage = (e) => {
+                if (e.data.kind === "rows") rows.push(...e.data.rows);
+                else if (e.data.kind === "end") resolve(rows), w.terminate();
+              };
+              w.onerror = (e) => reject(new Error(e.message));
+              const a = new Uint8Array(simd).buffer, b = new Uint8Array(tfjs).buffer;
+              w.postMessage({ kind: "init", simdKernels: a, tfjsWasm: b }, [a, b]);
+              w.postMessage({ kind: "run", run: "local-test", pipeline, params });
+            }),
+          [code, simd, tfjs, slide.pipeline, slide.params] as const,
+        );
+        // in Deno: the same run as `deno task run` computes it (float64 on the kernel pool)
+        const inDeno = firstValueFrom(
+          runPipeline(def, {
+            params: resolveRunParams(def, slide.params),
+            runId: "deno-test",
+            backend: "wasm",
+            logDir: null,
+          }).pipe(toArray()),
+        );
+        // both at once: Chromium is its own process
+        const [here, there] = await Promise.all([inBrowser, inDeno]);
+        const done = here.find((r) => r.stream === "done");
+        assertEquals(
+          done?.status,
+          "ok",
+          `slide ${n}: ${JSON.stringify(here.find((r) => r.stream === "error"))}`,
+        );
+        const meta = here.find((r) => r.stream === "meta")!;
+        assert(String(meta.versions).includes("browser"), "meta names the browser");
+        assert(String(meta.compute).includes("float64: js"), "and float64 in TypeScript");
+        // what the audience sees: the slide's claim, shown by the browser's run
+        SLIDE_CLAIMS[slide.title].check(here);
+        if (SENSITIVE.has(def.id)) continue;
+        const science = (rows: Row[]) =>
+          rows.filter((r) => !["meta", "done", "progress"].includes(r.stream));
+        const [a, b] = [science(here), science(there)];
+        assertEquals(a.length, b.length, `slide ${n}: rows`);
+        // The browser's float64 is plain TypeScript, Deno's the f64x2 kernel pool: the same sums
+        // in another order, rounding apart (1e-16), which iterative solvers may grow by a few
+        // orders (deep-cheap: 3e-12); 1e-9 relative is far under anything a panel draws.
+        for (let i = 0; i < a.length; i++) {
+          const { run: _r, ...x } = a[i], { run: _s, ...y } = b[i];
+          assertEquals(Object.keys(x).sort(), Object.keys(y).sort(), `slide ${n} row ${i}`);
+          for (const [k, v] of Object.entries(x)) {
+            const w = y[k];
+            if (typeof v === "number" && typeof w === "number") {
+              assert(
+                Math.abs(v - w) <= 1e-9 * Math.max(1, Math.abs(w)),
+                `slide ${n} (${def.id}) ${x.stream} row ${i} ${k}: browser ${v}, Deno ${w}`,
+              );
+            } else assertEquals(v, w, `slide ${n} ${x.stream} row ${i} ${k}`);
+          }
+        }
+      }
+    } finally {
+      await browser.close();
       Deno.removeSync(dir, { recursive: true });
     }
   },
