@@ -1,6 +1,7 @@
 /**
- * "Run it here" (issue #33): on an audience page and in an exported talk, the shown slide's
- * params as controls (inputs marked `data-param`) and a button (`data-action="run-local"`)
+ * "Run it here" (issue #33): on an audience page and in an exported talk (not on the projected
+ * page), folded under one line, the shown slide's params as controls (inputs marked
+ * `data-param`) and a button (`data-action="run-local"`)
  * that runs its pipeline in this browser, in a Web Worker (src/browser/local_worker.ts), and
  * draws the rows into the slide's panels. The presenter's slide and the server are untouched:
  * no /api request is made (a served page loads the worker and its two binaries as static files
@@ -129,12 +130,20 @@ export function showLocal(onRows: () => void) {
     onEnd = () => {};
     ui.local = null;
     ui.followTalk = true;
-    const box = $<HTMLInputElement>("#follow-talk");
-    if (box) box.checked = true;
+    const followTalk = $<HTMLInputElement>("#follow-talk");
+    if (followTalk) followTalk.checked = true;
     note.textContent = "Change a param and run it in this browser.";
     onFollow();
   };
-  box.replaceChildren(form, run, follow, note);
+  // folded to one line until opened: the slide keeps its height on a projector-sized screen
+  const fold = document.createElement("details");
+  const summary = document.createElement("summary");
+  summary.textContent = "Run it here, with your own params";
+  const buttons = document.createElement("div");
+  buttons.className = "buttons";
+  buttons.append(run, follow);
+  fold.append(summary, form, buttons);
+  box.replaceChildren(fold, note);
 }
 
 /** Set by main.ts: what "follow the presenter" does (show the live slide). */

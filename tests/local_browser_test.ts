@@ -89,6 +89,7 @@ Deno.test({
       // the recorded slide first: σw² = 1.5 (the default), ordered
       await page.waitForSelector('figure[data-panel="fixed-point"] td', { timeout: WAIT_MS });
       assertEquals((await drawnTable(page)).phase, "ordered");
+      await page.click("#local summary"); // the controls unfold
       await page.fill('[data-param="sigma_w2"]', "2.5");
       const t0 = performance.now();
       await page.click('[data-action="run-local"]');
@@ -180,6 +181,7 @@ Deno.test({
         if (new URL(r.url()).pathname.startsWith("/api/")) api.push(r.url());
       });
       // the phase diagram at 4 × 4 instead of the slide's 6 × 6: 16 cells, drawn here
+      await room.click("#local summary");
       await room.fill('[data-param="grid"]', "4");
       await room.click('[data-action="run-local"]');
       await room.waitForFunction(

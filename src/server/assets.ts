@@ -91,7 +91,13 @@ async function atomically(path: string, make: (tmp: string) => Promise<void>) {
   Deno.renameSync(tmp, path);
 }
 
-async function denoBundle(entry: string, out: string, extra: string[] = []) {
+/** `deno bundle` of `entry` for a browser into `out`, its text through `edit` before it lands. */
+async function denoBundle(
+  entry: string,
+  out: string,
+  extra: string[] = [],
+  edit: (code: string) => string = (code) => code,
+) {
   await atomically(out, async (tmp) => {
     const res = await new Deno.Command(Deno.execPath(), {
       args: ["bundle", "--quiet", "--platform", "browser", "--minify", ...extra, "-o", tmp, entry],
@@ -102,6 +108,7 @@ async function denoBundle(entry: string, out: string, extra: string[] = []) {
     if (!res.success) {
       throw new Error(`deno bundle of ${entry} failed:\n${new TextDecoder().decode(res.stderr)}`);
     }
+    await Deno.writeTextFile(tmp, edit(await Deno.readTextFile(tmp)));
   });
 }
 
@@ -118,20 +125,17 @@ export async function ensureBundle(): Promise<string> {
     newestSource(join(ROOT, "..", "pipelines")),
   );
   if (builtAt(LOCAL) < science) {
-    // wabt stays out: the worker is handed the kernels prebuilt (src/compute/wat.ts)
-    await denoBundle(join(ROOT, "..", "src", "browser", "local_worker.ts"), LOCAL, [
-      "--external",
-      "wabt",
-    ]);
+    // wabt stays out: the worker is handed the kernels prebuilt (src/compute/wat.ts).
     // A page opened from file:// may start only classic workers from a blob (a module worker's
     // script must be same-origin, and a file:// page has an opaque origin), and a classic
     // script cannot hold `import.meta`. The bundle's uses of it resolve worker files the
     // browser never starts (the kernel pool's, the normal matrices' drawer: both are off
     // there), so they become the worker's own address.
-    const code = await Deno.readTextFile(LOCAL);
-    await atomically(
+    await denoBundle(
+      join(ROOT, "..", "src", "browser", "local_worker.ts"),
       LOCAL,
-      (tmp) => Deno.writeTextFile(tmp, code.replaceAll("import.meta.url", "self.location.href")),
+      ["--external", "wabt"],
+      (code) => code.replaceAll("import.meta.url", "self.location.href"),
     );
   }
   if (builtAt(SIMD_WASM) < science) {
