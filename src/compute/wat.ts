@@ -3,7 +3,7 @@
  * in already assembled (a browser has no wabt, and 5 MB of it would outweigh the page:
  * `deno task bundle` writes the binaries beside the dashboard, and the page passes them to its
  * worker, which calls `providePrebuilt`). The prebuilt binary is the same bytes wabt makes of the
- * same text (tests/wat_prebuilt_test.ts).
+ * same text (tests/local_worker_test.ts).
  *
  * @module
  */
