@@ -7,7 +7,7 @@
  *
  *   deno run -A bench/local_run.ts [--repeats 5]
  */
-import { launch } from "../tests/helpers/browser.ts";
+import { launch, offline } from "../tests/helpers/browser.ts";
 import { loadTalk } from "../src/cli/talk_file.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
 
@@ -43,10 +43,7 @@ const browser = await launch();
 const firsts: number[] = [], dones: number[] = [];
 for (let r = 0; r < repeats; r++) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.route(
-    "**/*",
-    (route) => route.request().url().startsWith("file://") ? route.continue() : route.abort(),
-  );
+  await offline(page);
   await page.goto(`file://${out}`);
   await page.click("#local summary");
   const t0 = performance.now();

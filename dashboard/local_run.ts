@@ -133,7 +133,7 @@ export function showLocal(onRows: () => void) {
     const followTalk = $<HTMLInputElement>("#follow-talk");
     if (followTalk) followTalk.checked = true;
     note.textContent = "Change a param and run it in this browser.";
-    onFollow();
+    localHooks.onFollow();
   };
   // folded to one line until opened: the slide keeps its height on a projector-sized screen
   const fold = document.createElement("details");
@@ -148,4 +148,3 @@ export function showLocal(onRows: () => void) {
 
 /** Set by main.ts: what "follow the presenter" does (show the live slide). */
 export const localHooks = { onFollow: () => {} };
-const onFollow = () => localHooks.onFollow();

@@ -3,7 +3,7 @@
  * opened from file:// in Chromium with every non-file request refused.
  */
 import { assert, assertEquals } from "./assert.ts";
-import { launch, NO_BROWSER, WAIT_MS } from "./helpers/browser.ts";
+import { launch, NO_BROWSER, offline, WAIT_MS } from "./helpers/browser.ts";
 import { SPEAKER_NOTES as NOTES, writeTestTalk } from "./helpers/test_talk.ts";
 
 Deno.test({
@@ -40,15 +40,8 @@ Deno.test({
 
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       const errors: string[] = [];
-      const requests: string[] = [];
       page.on("pageerror", (e) => errors.push(String(e)));
-      // no network: anything but the file itself is refused (and noted)
-      await page.route("**/*", (route) => {
-        const url = route.request().url();
-        if (url.startsWith("file://")) return route.continue();
-        requests.push(url);
-        return route.abort();
-      });
+      const requests = await offline(page);
       await page.goto(`file://${out}`);
       const drawn = async (title: string) => {
         await page.waitForFunction(

@@ -4,8 +4,8 @@
  * and on a live audience page without a request to the server's API.
  */
 import { assert, assertEquals } from "./assert.ts";
-import { launch, NO_BROWSER, type Page, WAIT_MS } from "./helpers/browser.ts";
-import { startWatch } from "./helpers/test_talk.ts";
+import { launch, NO_BROWSER, offline, type Page, WAIT_MS } from "./helpers/browser.ts";
+import { phasesDrawn, startWatch } from "./helpers/test_talk.ts";
 import { ensureBundle, localFiles } from "../src/server/assets.ts";
 import { loadTalk } from "../src/cli/talk_file.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
@@ -77,14 +77,8 @@ Deno.test({
 
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       const errors: string[] = [];
-      const requests: string[] = [];
       page.on("pageerror", (e) => errors.push(String(e)));
-      await page.route("**/*", (route) => {
-        const url = route.request().url();
-        if (url.startsWith("file://")) return route.continue();
-        requests.push(url);
-        return route.abort();
-      });
+      const requests = await offline(page);
       await page.goto(`file://${out}`);
       // the recorded slide first: σw² = 1.5 (the default), ordered
       await page.waitForSelector('figure[data-panel="fixed-point"] td', { timeout: WAIT_MS });
@@ -154,11 +148,7 @@ Deno.test({
       const lead = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       lead.on("pageerror", (e) => errors.push(`presenter: ${e}`));
       await lead.goto(presenter);
-      await lead.waitForFunction(
-        () => document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= 36,
-        null,
-        { timeout: WAIT_MS },
-      );
+      await phasesDrawn(lead);
       assertEquals(
         await lead.locator('[data-action="run-local"]').count(),
         0,
@@ -171,11 +161,7 @@ Deno.test({
       const room = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       room.on("pageerror", (e) => errors.push(`audience: ${e}`));
       await room.goto(audience);
-      await room.waitForFunction(
-        () => document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= 36,
-        null,
-        { timeout: WAIT_MS },
-      );
+      await phasesDrawn(room);
       const api: string[] = [];
       room.on("request", (r) => {
         if (new URL(r.url()).pathname.startsWith("/api/")) api.push(r.url());

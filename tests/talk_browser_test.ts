@@ -7,7 +7,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { ensureBundle } from "../src/server/assets.ts";
 import { launch, NO_BROWSER, WAIT_MS } from "./helpers/browser.ts";
-import { startWatch } from "./helpers/test_talk.ts";
+import { phasesDrawn, startWatch } from "./helpers/test_talk.ts";
 
 const runOf = (text: string | null) => text?.match(/run (\S+)/)?.[1];
 
@@ -28,11 +28,7 @@ Deno.test({
       lead.on("pageerror", (e) => errors.push(`presenter: ${e}`));
       await lead.goto(presenter);
       // The presenter's page starts the first slide's run: the 6×6 phase diagram fills in.
-      await lead.waitForFunction(
-        () => document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= 36,
-        null,
-        { timeout: WAIT_MS },
-      );
+      await phasesDrawn(lead);
       assert(await lead.locator("#next").isVisible(), "the presenter has slide controls");
 
       const room = await browser.newPage({

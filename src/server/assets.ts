@@ -19,7 +19,7 @@ const BUNDLE = join(ROOT, "dist", "app.js");
 const LOCAL = join(ROOT, "dist", "local.js");
 const SIMD_WASM = join(ROOT, "dist", "simd_kernels.wasm");
 /** tfjs-wasm's SIMD build, as the npm package ships it (every browser we target has SIMD) */
-export const TFJS_WASM_FILE = "tfjs-backend-wasm-simd.wasm";
+const TFJS_WASM_FILE = "tfjs-backend-wasm-simd.wasm";
 const TFJS_WASM = join(
   ROOT,
   "..",

@@ -36,3 +36,18 @@ export function launch(): Promise<Browser> {
 }
 
 export type Page = Awaited<ReturnType<Browser["newPage"]>>;
+
+/**
+ * No network for `page`: every request but file:// is refused (an exported talk must play and
+ * recompute from the file alone). Returns the refused URLs, for the test to assert empty.
+ */
+export async function offline(page: Page): Promise<string[]> {
+  const refused: string[] = [];
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("file://")) return route.continue();
+    refused.push(url);
+    return route.abort();
+  });
+  return refused;
+}

@@ -6,6 +6,7 @@
  * @module
  */
 import { serveProcess } from "./serve_process.ts";
+import { type Page, WAIT_MS } from "./browser.ts";
 
 export const SPEAKER_NOTES = "speaker-only: remember the critical line";
 
@@ -53,4 +54,13 @@ export async function startWatch(dir: string, token: string) {
     presenter: server.banner.match(/presenter: (\S+)/)![1],
     server,
   };
+}
+
+/** Until the page draws the first slide's phase diagram with at least `cells` cells (6 × 6 here). */
+export function phasesDrawn(page: Page, cells = 36): Promise<unknown> {
+  return page.waitForFunction(
+    (n) => document.querySelectorAll('figure[data-panel="phase"] svg rect').length >= n,
+    cells,
+    { timeout: WAIT_MS },
+  );
 }
