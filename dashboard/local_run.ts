@@ -5,8 +5,8 @@
  * that runs its pipeline in this browser, in a Web Worker (src/browser/local_worker.ts), and
  * draws the rows into the slide's panels. The presenter's slide and the server are untouched:
  * no /api request is made (a served page loads the worker and its two binaries as static files
- * on the first click; an exported page has them inside). "Follow the presenter" puts the live
- * slide back.
+ * on the first click, and the packed MNIST digits when the worker first asks for them; an
+ * exported page has them inside). "Follow the presenter" puts the live slide back.
  *
  * Only pipelines/local.ts's pipelines get the button; the others' slides say where they are
  * computed.
@@ -24,14 +24,34 @@ let worker: Worker | null = null;
 let runs = 0;
 /** what the block says when the worker's run ends */
 let onEnd: () => void = () => {};
+/** the running slide's note line */
+let setNote: (text: string) => void = () => {};
+
+/** Gzipped bytes inflated. */
+async function inflated(gz: BlobPart): Promise<ArrayBuffer> {
+  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return await new Response(stream).arrayBuffer();
+}
 
 /** An export's packed file: base64 of gzip (src/cli/export_command.ts `packed`). */
-async function unpacked(base64: string): Promise<ArrayBuffer> {
+function unpacked(base64: string): Promise<ArrayBuffer> {
   const bin = atob(base64);
   const gz = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) gz[i] = bin.charCodeAt(i);
-  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return await new Response(stream).arrayBuffer();
+  return inflated(gz);
+}
+
+async function fetched(path: string): Promise<Response> {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res;
+}
+
+/** The packed MNIST digits (src/linear/mnist_pack.ts), for the worker that asked for them. */
+async function mnistDigits(): Promise<ArrayBuffer> {
+  if (!exported) return await inflated(await (await fetched("/mnist.bin.gz")).arrayBuffer());
+  if (exported.local?.mnist) return await unpacked(exported.local.mnist);
+  throw new Error("this file was exported without the MNIST digits");
 }
 
 /** The worker, started once: from the export's embedded copy, or from the server's files. */
@@ -44,14 +64,9 @@ async function startWorker(onRows: () => void): Promise<Worker> {
     url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
     [simd, tfjs] = await Promise.all([unpacked(local.simdKernels), unpacked(local.tfjsWasm)]);
   } else {
-    const get = async (path: string) => {
-      const res = await fetch(path);
-      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-      return res;
-    };
     url = "/local.js";
-    simd = await (await get("/simd_kernels.wasm")).arrayBuffer();
-    tfjs = await (await get(`/${TFJS_WASM_FILE}`)).arrayBuffer();
+    simd = await (await fetched("/simd_kernels.wasm")).arrayBuffer();
+    tfjs = await (await fetched(`/${TFJS_WASM_FILE}`)).arrayBuffer();
   }
   // classic, not a module worker: a file:// page may start only classic ones from a blob
   const w = new Worker(url);
@@ -60,6 +75,16 @@ async function startWorker(onRows: () => void): Promise<Worker> {
       for (const row of e.data.rows as Row[]) store.add(row);
       onRows();
     } else if (e.data.kind === "end") onEnd();
+    else if (e.data.kind === "need-mnist") {
+      setNote("Loading the MNIST digits…");
+      mnistDigits().then(
+        (bytes) => {
+          setNote("Running in this browser…");
+          w.postMessage({ kind: "mnist", bytes }, [bytes]);
+        },
+        (err) => setNote(`Could not run here: ${(err as Error).message}`),
+      );
+    }
   };
   w.onerror = (e) => setStatus(`local run failed: ${e.message}`, true);
   w.postMessage({ kind: "init", simdKernels: simd, tfjsWasm: tfjs }, [simd, tfjs]);
@@ -102,7 +127,8 @@ export function showLocal(onRows: () => void) {
   note.textContent = "Change a param and run it in this browser.";
   run.onclick = async () => {
     const id = `local-${Date.now()}-${++runs}`;
-    note.textContent = "Running in this browser…";
+    setNote = (text) => note.textContent = text;
+    setNote("Running in this browser…");
     try {
       const w = await startWorker(onRows);
       ui.local = { slide: i, run: id };

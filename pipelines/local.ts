@@ -1,11 +1,11 @@
 /**
  * The pipelines a viewer's browser recomputes (issue #33: "run it here" on an audience page and
  * in an exported talk): those whose slide runs in well under half a minute in a laptop's
- * browser on one thread and that read no MNIST. The others' slides say "computed on the
- * speaker's machine". The browser's worker (src/browser/local_worker.ts) bundles exactly these.
+ * browser on one thread. The others' slides say "computed on the speaker's machine". The
+ * browser's worker (src/browser/local_worker.ts) bundles exactly these.
  *
  * Left out, and why: trainability, training-time, loss-landscape, nngp, critical-gain,
- * diffusion and image-diffusion train for minutes on every core; isometry reads MNIST.
+ * diffusion and image-diffusion train for minutes on every core.
  *
  * @module
  */
@@ -20,6 +20,7 @@ import gramSpectrum from "./gram_spectrum.ts";
 import singularities from "./singularities.ts";
 import deepCheap from "./deep_cheap.ts";
 import semanticCognition from "./semantic_cognition.ts";
+import isometry from "./isometry.ts";
 
 export const LOCAL_PIPELINES: readonly Pipeline<any>[] = [
   signalPropagation,
@@ -31,4 +32,16 @@ export const LOCAL_PIPELINES: readonly Pipeline<any>[] = [
   singularities,
   deepCheap,
   semanticCognition,
+  isometry,
 ];
+
+/**
+ * The local pipelines that can read MNIST, and whether a run with these (resolved) params does:
+ * the worker asks the page for the digits (1.6 MB packed) before such a run, never otherwise, and
+ * an export with one of these slides carries them.
+ */
+export const MNIST_READERS: Readonly<Record<string, (params: Record<string, unknown>) => boolean>> =
+  {
+    // the learning-speed comparison trains on MNIST; the spectra read none
+    isometry: (p) => Number(p.train_steps) > 0,
+  };

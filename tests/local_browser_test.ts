@@ -6,7 +6,9 @@
 import { assert, assertEquals } from "./assert.ts";
 import { launch, NO_BROWSER, offline, type Page, WAIT_MS } from "./helpers/browser.ts";
 import { phasesDrawn, startWatch } from "./helpers/test_talk.ts";
-import { ensureBundle, localFiles } from "../src/server/assets.ts";
+import { ensureBundle, localFiles, mnistPacked } from "../src/server/assets.ts";
+import { MNIST_READERS } from "../pipelines/local.ts";
+import { encodeBase64 } from "../src/cli/export_command.ts";
 import { loadTalk } from "../src/cli/talk_file.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
@@ -53,28 +55,10 @@ Deno.test({
     const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
     const browser = await launch();
     try {
-      await Deno.writeTextFile(
-        `${dir}/talk.json`,
-        JSON.stringify({ title: "t", slides: [SIGNALS] }),
-      );
-      const out = `${dir}/handout.html`;
-      const cmd = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "main.ts",
-          "export",
-          `${dir}/talk.json`,
-          "--out",
-          out,
-          "--backend",
-          "cpu",
-        ],
-        stdout: "null",
-        stderr: "piped",
-      }).output();
-      assert(cmd.success, new TextDecoder().decode(cmd.stderr));
-
+      const out = await exportTalk(dir, [SIGNALS]);
+      // no MNIST in a talk whose slides never read it
+      const local = (await exportedData(out)).local;
+      assert(local?.worker && !local.mnist, "the worker, without the digits");
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(String(e)));
@@ -132,6 +116,76 @@ Deno.test({
   },
 });
 
+/** One export of `slides` with `deno task export`; the file's path. */
+async function exportTalk(dir: string, slides: unknown[]): Promise<string> {
+  await Deno.writeTextFile(`${dir}/talk.json`, JSON.stringify({ title: "t", slides }));
+  const out = `${dir}/handout.html`;
+  const cmd = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts", "export", `${dir}/talk.json`, "--out", out, "--backend", "cpu"],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert(cmd.success, new TextDecoder().decode(cmd.stderr));
+  return out;
+}
+
+/** The export's embedded data (src/talk/export.ts). */
+async function exportedData(file: string): Promise<{ local?: Record<string, string> }> {
+  const html = await Deno.readTextFile(file);
+  const m = html.match(/<script id="statmech-export" type="application\/json">(.*?)<\/script>/s);
+  assert(m, "the export's data");
+  return JSON.parse(m[1]);
+}
+
+Deno.test({
+  name:
+    "run it here: an exported isometry slide trains on MNIST offline, the digits coming from the file",
+  ignore: NO_BROWSER,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
+    const browser = await launch();
+    try {
+      const out = await exportTalk(dir, [{
+        title: "isometry here",
+        pipeline: "isometry",
+        params: { depth: 4, width: 16, draws: 1 },
+        panels: ["variance", "training"],
+      }]);
+      // the digits are in the file because isometry can read them; the signal slide's has none
+      assert((await exportedData(out)).local?.mnist, "the export carries the digits");
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      const requests = await offline(page);
+      await page.goto(`file://${out}`);
+      await page.waitForSelector('figure[data-panel="variance"] svg', { timeout: WAIT_MS });
+      await page.click("#local summary");
+      await page.fill('[data-param="train_steps"]', "20");
+      await page.click('[data-action="run-local"]');
+      await page.waitForFunction(
+        () => /run local-.* · ok/.test(document.querySelector("#run-info")?.textContent ?? ""),
+        null,
+        { timeout: WAIT_MS },
+      );
+      // the four starts' held-out accuracy, one line each, trained in this browser
+      const lines = await page.locator(
+        'figure[data-panel="training"] svg [aria-label="line"] path',
+      ).count();
+      assertEquals(lines, 4, "four nets trained");
+      assert(
+        /Computed in this browser/.test(await page.locator(".local-note").textContent() ?? ""),
+      );
+      assertEquals(requests, []);
+      assertEquals(errors, []);
+    } finally {
+      await browser.close();
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
+
 Deno.test({
   name:
     "run it here: on an audience page the run makes no API request and leaves the presenter's slide as it was",
@@ -162,9 +216,11 @@ Deno.test({
       room.on("pageerror", (e) => errors.push(`audience: ${e}`));
       await room.goto(audience);
       await phasesDrawn(room);
-      const api: string[] = [];
+      const api: string[] = [], fetched: string[] = [];
       room.on("request", (r) => {
-        if (new URL(r.url()).pathname.startsWith("/api/")) api.push(r.url());
+        const path = new URL(r.url()).pathname;
+        fetched.push(path);
+        if (path.startsWith("/api/")) api.push(r.url());
       });
       // the phase diagram at 4 × 4 instead of the slide's 6 × 6: 16 cells, drawn here
       await room.click("#local summary");
@@ -180,6 +236,12 @@ Deno.test({
       const cells = await room.locator('figure[data-panel="phase"] svg rect').count();
       assert(cells >= 16 && cells < 36, `a 4 × 4 map drawn, ${cells} rects`);
       assertEquals(api, [], "no request to the server's API");
+      assert(fetched.includes("/local.js"), "the worker, as a static file");
+      assert(!fetched.includes("/mnist.bin.gz"), "no digits for a run that reads none");
+      // …which the server has for one that does, as a static file
+      const digits = await fetch(`${base}/mnist.bin.gz`);
+      assertEquals(digits.headers.get("content-type"), "application/gzip");
+      assertEquals(new Uint8Array(await digits.arrayBuffer()), await mnistPacked());
       assertEquals(await (await fetch(`${base}/api/talk`)).json(), talkBefore);
       assertEquals((await (await fetch(`${base}/api/runs`)).json()).runs.length, runsBefore);
       // the presenter's page still shows the slide's own run
@@ -203,7 +265,15 @@ Deno.test({
 });
 
 /** The default talk's slides of local pipelines that run in a few seconds (the rest: README). */
-const LIGHT_SLIDES = [1, 3, 7, 13, 16, 17, 20];
+const LIGHT_SLIDES = [1, 3, 7, 12, 13, 16, 17, 20];
+/**
+ * A run that reads MNIST (isometry's learning-speed comparison, kept small): the worker asks for
+ * the digits, the page sends them packed, and the four nets train on tfjs-wasm in the browser.
+ */
+const TRAINS_ON_MNIST = {
+  pipeline: "isometry",
+  params: { depth: 4, width: 16, draws: 1, train_steps: 20 },
+};
 /**
  * Compared by their claim alone: singularities' trajectories pass near a Milnor attractor, where
  * they part from any rounding-level difference (Chromium's V8 and Deno's are different versions,
@@ -213,7 +283,7 @@ const SENSITIVE = new Set(["singularities"]);
 
 Deno.test({
   name:
-    "run it here: the browser's worker computes the CLI's rows on the default talk's light slides",
+    "run it here: the browser's worker computes the CLI's rows on the default talk's light slides and on MNIST",
   ignore: NO_BROWSER,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -224,32 +294,47 @@ Deno.test({
     const code = await Deno.readTextFile(new URL("local.js", dist));
     const simd = Array.from(await Deno.readFile(new URL("simd_kernels.wasm", dist)));
     const tfjs = Array.from((await localFiles()).tfjsWasm);
+    // the packed digits as a page holds them: gzipped, in base64 (inflated in Chromium)
+    const mnist = encodeBase64(await mnistPacked());
     const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
     await Deno.writeTextFile(`${dir}/blank.html`, "<!doctype html><title>blank</title>");
     const browser = await launch();
     try {
       const page = await browser.newPage();
       await page.goto(`file://${dir}/blank.html`);
-      for (const n of LIGHT_SLIDES) {
-        const slide = talk.slides[n - 1];
+      const cases = [
+        ...LIGHT_SLIDES.map((n) => ({ label: `slide ${n}`, slide: talk.slides[n - 1] })),
+        { label: "isometry on MNIST", slide: { ...TRAINS_ON_MNIST, title: "" } },
+      ];
+      for (const { label, slide } of cases) {
         const def = PIPELINES.find((p) => p.id === slide.pipeline)!;
-        // in Chromium: the worker as the page starts it (a classic worker from a blob)
+        // in Chromium: the worker as the page starts it (a classic worker from a blob), sent the
+        // digits only if it asks for them
         const inBrowser = page.evaluate(
-          ([code, simd, tfjs, pipeline, params]) =>
-            new Promise<Row[]>((resolve, reject) => {
+          ([code, simd, tfjs, mnist, pipeline, params]) =>
+            new Promise<{ rows: Row[]; askedForMnist: boolean }>((resolve, reject) => {
               const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
               const w = new Worker(url);
               const rows: Row[] = [];
-              w.onmessage = (e) => {
+              let askedForMnist = false;
+              w.onmessage = async (e) => {
                 if (e.data.kind === "rows") rows.push(...e.data.rows);
-                else if (e.data.kind === "end") resolve(rows), w.terminate();
+                else if (e.data.kind === "end") resolve({ rows, askedForMnist }), w.terminate();
+                else if (e.data.kind === "need-mnist") {
+                  askedForMnist = true;
+                  const gz = Uint8Array.from(atob(mnist), (c) => c.charCodeAt(0));
+                  const bytes = await new Response(
+                    new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip")),
+                  ).arrayBuffer();
+                  w.postMessage({ kind: "mnist", bytes }, [bytes]);
+                }
               };
               w.onerror = (e) => reject(new Error(e.message));
               const a = new Uint8Array(simd).buffer, b = new Uint8Array(tfjs).buffer;
               w.postMessage({ kind: "init", simdKernels: a, tfjsWasm: b }, [a, b]);
               w.postMessage({ kind: "run", run: "local-test", pipeline, params });
             }),
-          [code, simd, tfjs, slide.pipeline, slide.params] as const,
+          [code, simd, tfjs, mnist, slide.pipeline, slide.params] as const,
         );
         // in Deno: the same run as `deno task run` computes it (float64 on the kernel pool)
         const inDeno = firstValueFrom(
@@ -261,37 +346,39 @@ Deno.test({
           }).pipe(toArray()),
         );
         // both at once: Chromium is its own process
-        const [here, there] = await Promise.all([inBrowser, inDeno]);
+        const [{ rows: here, askedForMnist }, there] = await Promise.all([inBrowser, inDeno]);
         const done = here.find((r) => r.stream === "done");
         assertEquals(
           done?.status,
           "ok",
-          `slide ${n}: ${JSON.stringify(here.find((r) => r.stream === "error"))}`,
+          `${label}: ${JSON.stringify(here.find((r) => r.stream === "error"))}`,
         );
+        // the digits travel only to a run that reads them
+        assertEquals(askedForMnist, MNIST_READERS[def.id]?.(slide.params) ?? false, label);
         const meta = here.find((r) => r.stream === "meta")!;
         assert(String(meta.versions).includes("browser"), "meta names the browser");
         assert(String(meta.compute).includes("float64: js"), "and float64 in TypeScript");
         // what the audience sees: the slide's claim, shown by the browser's run
-        SLIDE_CLAIMS[slide.title].check(here);
+        SLIDE_CLAIMS[slide.title]?.check(here);
         if (SENSITIVE.has(def.id)) continue;
         const science = (rows: Row[]) =>
           rows.filter((r) => !["meta", "done", "progress"].includes(r.stream));
         const [a, b] = [science(here), science(there)];
-        assertEquals(a.length, b.length, `slide ${n}: rows`);
+        assertEquals(a.length, b.length, `${label}: rows`);
         // The browser's float64 is plain TypeScript, Deno's the f64x2 kernel pool: the same sums
         // in another order, rounding apart (1e-16), which iterative solvers may grow by a few
         // orders (deep-cheap: 3e-12); 1e-9 relative is far under anything a panel draws.
         for (let i = 0; i < a.length; i++) {
           const { run: _r, ...x } = a[i], { run: _s, ...y } = b[i];
-          assertEquals(Object.keys(x).sort(), Object.keys(y).sort(), `slide ${n} row ${i}`);
+          assertEquals(Object.keys(x).sort(), Object.keys(y).sort(), `${label} row ${i}`);
           for (const [k, v] of Object.entries(x)) {
             const w = y[k];
             if (typeof v === "number" && typeof w === "number") {
               assert(
                 Math.abs(v - w) <= 1e-9 * Math.max(1, Math.abs(w)),
-                `slide ${n} (${def.id}) ${x.stream} row ${i} ${k}: browser ${v}, Deno ${w}`,
+                `${label} (${def.id}) ${x.stream} row ${i} ${k}: browser ${v}, Deno ${w}`,
               );
-            } else assertEquals(v, w, `slide ${n} ${x.stream} row ${i} ${k}`);
+            } else assertEquals(v, w, `${label} ${x.stream} row ${i} ${k}`);
           }
         }
       }

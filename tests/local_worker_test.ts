@@ -10,7 +10,8 @@ import { ensureBundle } from "../src/server/assets.ts";
 import { drawNormalsInThread, NormalMatrices } from "../src/random/normal_matrices.ts";
 import { describePipeline } from "../src/server/describe.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
-import { LOCAL_PIPELINES } from "../pipelines/local.ts";
+import { LOCAL_PIPELINES, MNIST_READERS } from "../pipelines/local.ts";
+import { resolveRunParams } from "../src/runtime/run_params.ts";
 
 Deno.test("prebuilt kernels: `deno task bundle` writes the bytes wabt makes of the WAT", async () => {
   await ensureBundle();
@@ -44,11 +45,15 @@ Deno.test("normal matrices drawn in this thread are the drawing worker's, matrix
   assert(worker[0][0] !== worker[1][0], "three different matrices");
 });
 
-Deno.test("which slides a browser recomputes: the light pipelines, none that reads MNIST", () => {
+Deno.test("which slides a browser recomputes: the light pipelines; isometry asks for MNIST only to train", () => {
   const local = new Set(PIPELINES.filter((p) => describePipeline(p).local).map((p) => p.id));
   assertEquals(local, new Set(LOCAL_PIPELINES.map((p) => p.id)));
-  for (const heavy of ["trainability", "nngp", "isometry", "image-diffusion"]) {
-    assert(!local.has(heavy), heavy);
-  }
-  assert(local.has("signal-propagation") && local.has("phase-diagram"));
+  for (const heavy of ["trainability", "nngp", "image-diffusion"]) assert(!local.has(heavy), heavy);
+  assert(local.has("signal-propagation") && local.has("phase-diagram") && local.has("isometry"));
+  for (const id of Object.keys(MNIST_READERS)) assert(local.has(id), `${id} is local`);
+  const isometry = PIPELINES.find((p) => p.id === "isometry")!;
+  const reads = (params: Record<string, unknown>) =>
+    MNIST_READERS.isometry(resolveRunParams(isometry, params));
+  assert(!reads({}), "the slide's spectra read no digits");
+  assert(reads({ train_steps: 10 }), "the learning-speed comparison does");
 });

