@@ -122,6 +122,14 @@ Deno.test({
         { timeout: WAIT_MS },
       );
       console.log(`hot reload shown in ${(performance.now() - t0).toFixed(0)} ms`);
+      // …and the browser's worker for local runs is rebuilt from the edit
+      const edited = (await Deno.stat(file)).mtime!.getTime();
+      const worker = new URL("../dashboard/dist/local.js", import.meta.url);
+      const deadline = Date.now() + WAIT_MS;
+      while ((await Deno.stat(worker)).mtime!.getTime() < edited) {
+        assert(Date.now() < deadline, "local.js rebuilt after the pipeline's edit");
+        await new Promise((r) => setTimeout(r, 100));
+      }
       assertEquals(errors, []);
     } finally {
       await browser.close();

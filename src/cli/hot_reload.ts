@@ -9,6 +9,7 @@ import { registerSource } from "../runtime/run_pool.ts";
 import type { Runs } from "../server/runs.ts";
 import type { TalkState } from "../server/talk_state.ts";
 import { loadTalk } from "./talk_file.ts";
+import { ensureBundle } from "../server/assets.ts";
 
 /**
  * Hot reload. A changed pipeline file is re-imported (a fresh module URL) and
@@ -16,6 +17,8 @@ import { loadTalk } from "./talk_file.ts";
  * the current slide if it uses that pipeline, else the pipeline's latest run.
  * A changed talk file is re-read and re-runs the current slide. Edits come in
  * bursts of events (editors write, rename, chmod), so each file waits 150 ms.
+ * A changed pipeline also rebuilds the browser's worker (dashboard/dist/local.js,
+ * in a `deno bundle` process): a page's next "run it here" starts from the edit.
  */
 export async function watchFiles(
   registry: Map<string, Pipeline>,
@@ -74,6 +77,10 @@ async function reloadPipeline(
   const def = mod.default as Pipeline;
   registerSource(def, url); // its runs' workers import the new version
   registry.set(def.id, def);
+  // in the background: the re-run below shows first; a stale worker is a page's next click away
+  ensureBundle().catch((e) =>
+    console.error(`${name} changed but the browser's worker did not rebuild: ${e.message ?? e}`)
+  );
   if (await talk?.pipelineChanged(def.id)) {
     console.error(`${name} changed: re-running slide ${talk!.slide + 1}`);
     return;
