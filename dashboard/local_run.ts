@@ -4,7 +4,7 @@
  * `data-param`) and a button (`data-action="run-local"`)
  * that runs its pipeline in this browser, in a Web Worker (src/browser/local_worker.ts), and
  * draws the rows into the slide's panels. The presenter's slide and the server are untouched:
- * no /api request is made (a served page loads the worker and its two binaries as static files
+ * no /api request is made (a served page loads the worker and its three binaries as static files
  * on the first click, and the packed MNIST digits when the worker first asks for them; an
  * exported page has them inside). "Follow the presenter" puts the live slide back.
  *
@@ -57,16 +57,20 @@ async function mnistDigits(): Promise<ArrayBuffer> {
 /** The worker, started once: from the export's embedded copy, or from the server's files. */
 async function startWorker(onRows: () => void): Promise<Worker> {
   if (worker) return worker;
-  let url: string, simd: ArrayBuffer, tfjs: ArrayBuffer;
+  let url: string, simd: ArrayBuffer, f64: ArrayBuffer, tfjs: ArrayBuffer;
   const local = exported?.local;
   if (local) {
     const code = await unpacked(local.worker);
     url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
-    [simd, tfjs] = await Promise.all([unpacked(local.simdKernels), unpacked(local.tfjsWasm)]);
+    [simd, f64, tfjs] = await Promise.all(
+      [local.simdKernels, local.f64Kernels, local.tfjsWasm].map(unpacked),
+    );
   } else {
     url = "/local.js";
-    simd = await (await fetched("/simd_kernels.wasm")).arrayBuffer();
-    tfjs = await (await fetched(`/${TFJS_WASM_FILE}`)).arrayBuffer();
+    [simd, f64, tfjs] = await Promise.all(
+      ["/simd_kernels.wasm", "/f64_kernels.wasm", `/${TFJS_WASM_FILE}`]
+        .map(async (path) => await (await fetched(path)).arrayBuffer()),
+    );
   }
   // classic, not a module worker: a file:// page may start only classic ones from a blob
   const w = new Worker(url);
@@ -87,7 +91,11 @@ async function startWorker(onRows: () => void): Promise<Worker> {
     }
   };
   w.onerror = (e) => setStatus(`local run failed: ${e.message}`, true);
-  w.postMessage({ kind: "init", simdKernels: simd, tfjsWasm: tfjs }, [simd, tfjs]);
+  w.postMessage({ kind: "init", simdKernels: simd, f64Kernels: f64, tfjsWasm: tfjs }, [
+    simd,
+    f64,
+    tfjs,
+  ]);
   return worker = w;
 }
 

@@ -71,8 +71,9 @@ const maxRelError = (x: Float64Array, ref: Float64Array) => {
   return scale === 0 ? err : err / scale;
 };
 
+/** Pools of 1, 2, 3 threads on shared memory, and the browser's solo pool on plain memory. */
 async function withPools(body: (pools: F64Pool[]) => void) {
-  const pools = await Promise.all(THREADS.map((t) => F64Pool.create(t)));
+  const pools = await Promise.all([...THREADS.map((t) => F64Pool.create(t)), F64Pool.solo()]);
   try {
     body(pools);
   } finally {
@@ -80,7 +81,7 @@ async function withPools(body: (pools: F64Pool[]) => void) {
   }
 }
 
-Deno.test("gemm() equals the plain product at odd sizes, A·B and A·Bᵀ, bit for bit across 1, 2, 3 threads", async () => {
+Deno.test("gemm() equals the plain product at odd sizes, A·B and A·Bᵀ, bit for bit across 1, 2, 3 threads and solo", async () => {
   const rng = new Rng(3);
   await withPools((pools) => {
     for (const n of SIZES) {
@@ -105,7 +106,7 @@ Deno.test("gemm() equals the plain product at odd sizes, A·B and A·Bᵀ, bit f
   });
 });
 
-Deno.test("gemm() splits a short, wide product by columns too, with the same bits on 1, 2, 3 threads", async () => {
+Deno.test("gemm() splits a short, wide product by columns too, with the same bits on 1, 2, 3 threads and solo", async () => {
   const rng = new Rng(6);
   await withPools((pools) => {
     // 5 rows: one row block, so the threads share it by chunks of its 251 panels
@@ -145,7 +146,7 @@ Deno.test("gemm() scales by α and adds C (β = 1)", async () => {
   });
 });
 
-Deno.test("choleskyPool() matches choleskyPlain() at odd sizes and L·Lᵀ = A, bit for bit across 1, 2, 3 threads", async () => {
+Deno.test("choleskyPool() matches choleskyPlain() at odd sizes and L·Lᵀ = A, bit for bit across 1, 2, 3 threads and solo", async () => {
   const rng = new Rng(5);
   await withPools((pools) => {
     for (const n of SIZES) {
@@ -237,7 +238,7 @@ Deno.test("deepKernels() on the pool gives the same bits as on one thread (tanh 
   }
 });
 
-Deno.test("solveLowerRows() solves X Lᵀ = C as row-by-row forward substitution does, at odd sizes, bit for bit across 1, 2, 3 threads", async () => {
+Deno.test("solveLowerRows() solves X Lᵀ = C as row-by-row forward substitution does, at odd sizes, bit for bit across 1, 2, 3 threads and solo", async () => {
   const { solveLowerRows } = await import("../src/compute/f64/mod.ts");
   const rng = new Rng(10);
   await withPools((pools) => {

@@ -6,6 +6,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { assemble, compileWat, providePrebuilt } from "../src/compute/wat.ts";
 import { SIMD_KERNELS } from "../src/compute/simd_kernels.ts";
+import { F64_KERNELS_SOLO } from "../src/compute/f64/pool.ts";
 import { ensureBundle } from "../src/server/assets.ts";
 import { drawNormalsInThread, NormalMatrices } from "../src/random/normal_matrices.ts";
 import { describePipeline } from "../src/server/describe.ts";
@@ -15,10 +16,12 @@ import { resolveRunParams } from "../src/runtime/run_params.ts";
 
 Deno.test("prebuilt kernels: `deno task bundle` writes the bytes wabt makes of the WAT", async () => {
   await ensureBundle();
-  const shipped = await Deno.readFile(
-    new URL("../dashboard/dist/simd_kernels.wasm", import.meta.url),
-  );
-  assertEquals(shipped, await assemble(SIMD_KERNELS));
+  for (const [file, kernels] of [["simd", SIMD_KERNELS], ["f64", F64_KERNELS_SOLO]] as const) {
+    const shipped = await Deno.readFile(
+      new URL(`../dashboard/dist/${file}_kernels.wasm`, import.meta.url),
+    );
+    assertEquals(shipped, await assemble(kernels), file);
+  }
 });
 
 Deno.test("prebuilt kernels: a module handed in is the one compiled, not the text's", async () => {

