@@ -6,9 +6,9 @@
 import { assert, assertEquals } from "./assert.ts";
 import { launch, NO_BROWSER, offline, type Page, WAIT_MS } from "./helpers/browser.ts";
 import { phasesDrawn, startWatch } from "./helpers/test_talk.ts";
-import { ensureBundle, localFiles, mnistPacked } from "../src/server/assets.ts";
+import { ensureBundle, mnistPacked } from "../src/server/assets.ts";
 import { MNIST_READERS } from "../pipelines/local.ts";
-import { encodeBase64 } from "../src/cli/export_command.ts";
+import { workerFiles, workerRun } from "./helpers/local_worker.ts";
 import { loadTalk } from "../src/cli/talk_file.ts";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { resolveRunParams } from "../src/runtime/run_params.ts";
@@ -290,13 +290,7 @@ Deno.test({
   async fn() {
     await ensureBundle();
     const talk = await loadTalk("data/talks/default.json", PIPELINES);
-    const dist = new URL("../dashboard/dist/", import.meta.url);
-    const code = await Deno.readTextFile(new URL("local.js", dist));
-    const files = await localFiles();
-    const simd = Array.from(files.simdKernels), f64 = Array.from(files.f64Kernels);
-    const tfjs = Array.from(files.tfjsWasm);
-    // the packed digits as a page holds them: gzipped, in base64 (inflated in Chromium)
-    const mnist = encodeBase64(await mnistPacked());
+    const files = await workerFiles();
     const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
     await Deno.writeTextFile(`${dir}/blank.html`, "<!doctype html><title>blank</title>");
     const browser = await launch();
@@ -309,38 +303,8 @@ Deno.test({
       ];
       for (const { label, slide } of cases) {
         const def = PIPELINES.find((p) => p.id === slide.pipeline)!;
-        // in Chromium: the worker as the page starts it (a classic worker from a blob), sent the
-        // digits only if it asks for them
-        const inBrowser = page.evaluate(
-          ([code, simd, f64, tfjs, mnist, pipeline, params]) =>
-            new Promise<{ rows: Row[]; askedForMnist: boolean }>((resolve, reject) => {
-              const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
-              const w = new Worker(url);
-              const rows: Row[] = [];
-              let askedForMnist = false;
-              w.onmessage = async (e) => {
-                if (e.data.kind === "rows") rows.push(...e.data.rows);
-                else if (e.data.kind === "end") resolve({ rows, askedForMnist }), w.terminate();
-                else if (e.data.kind === "need-mnist") {
-                  askedForMnist = true;
-                  const gz = Uint8Array.from(atob(mnist), (c) => c.charCodeAt(0));
-                  const bytes = await new Response(
-                    new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip")),
-                  ).arrayBuffer();
-                  w.postMessage({ kind: "mnist", bytes }, [bytes]);
-                }
-              };
-              w.onerror = (e) => reject(new Error(e.message));
-              const [a, b, c] = [simd, f64, tfjs].map((x) => new Uint8Array(x).buffer);
-              w.postMessage({ kind: "init", simdKernels: a, f64Kernels: b, tfjsWasm: c }, [
-                a,
-                b,
-                c,
-              ]);
-              w.postMessage({ kind: "run", run: "local-test", pipeline, params });
-            }),
-          [code, simd, f64, tfjs, mnist, slide.pipeline, slide.params] as const,
-        );
+        // in Chromium: the worker as the page starts it
+        const inBrowser = workerRun(page, files, slide.pipeline, slide.params);
         // in Deno: the same run as `deno task run` computes it (float64 on the kernel pool)
         const inDeno = firstValueFrom(
           runPipeline(def, {

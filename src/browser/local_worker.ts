@@ -25,7 +25,7 @@ import { providePrebuilt } from "../compute/wat.ts";
 import { SIMD_KERNELS } from "../compute/simd_kernels.ts";
 import { F64_KERNELS_SOLO } from "../compute/f64/pool.ts";
 import { startSoloF64Pool } from "../compute/f64/mod.ts";
-import { provideTfjsWasm } from "../compute/backend.ts";
+import { BACKENDS, type BackendChoice, provideTfjsWasm } from "../compute/backend.ts";
 import { resolveRunParams } from "../runtime/run_params.ts";
 import { type Row, runPipeline } from "../runtime/run.ts";
 import { drawNormalsInThread } from "../random/normal_matrices.ts";
@@ -39,7 +39,14 @@ const FLUSH_MS = 50;
 
 type In =
   | { kind: "init"; simdKernels: ArrayBuffer; f64Kernels: ArrayBuffer; tfjsWasm: ArrayBuffer }
-  | { kind: "run"; run: string; pipeline: string; params: Record<string, unknown> }
+  | {
+    kind: "run";
+    run: string;
+    pipeline: string;
+    params: Record<string, unknown>;
+    /** "auto" unless said: tests force "webgpu" on a software adapter, which auto skips */
+    backend?: BackendChoice;
+  }
   | { kind: "stop" }
   | { kind: "mnist"; bytes: ArrayBuffer };
 
@@ -74,6 +81,10 @@ function run(msg: Extract<In, { kind: "run" }>) {
     post({ kind: "end" });
   };
   if (!def) return fail(`pipeline ${msg.pipeline} does not run in a browser`);
+  const backend = msg.backend ?? "auto";
+  if (!BACKENDS.includes(backend)) {
+    return fail(`backend must be one of ${BACKENDS.join(", ")}, got ${backend}`, "backend");
+  }
   let params;
   try {
     params = resolveRunParams(def, msg.params);
@@ -88,7 +99,7 @@ function run(msg: Extract<In, { kind: "run" }>) {
   const sub = runPipeline(def, {
     params,
     runId: msg.run,
-    backend: "auto",
+    backend,
     logDir: null,
     signal: stop.signal,
     threads: 0,

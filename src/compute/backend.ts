@@ -16,13 +16,15 @@ export interface BackendInfo {
   /** the run's backend: what `auto` resolved to, or what was asked for */
   backend: "webgpu" | "wasm" | "cpu";
   /**
-   * the backend tfjs itself runs on. Under Deno a webgpu run's tfjs parts run on wasm:
-   * tfjs-webgpu reads results back synchronously through a 2-D canvas (`dataSync`), which Deno
-   * has not got ("Cannot read properties of null (reading 'clearRect')"): signal-propagation,
-   * deep-linear and neurodynamics failed on it. The float32 engine (float32.ts) carries the
-   * run's GPU work on our own WGSL kernels instead.
+   * the backend tfjs itself runs on: a webgpu run's tfjs parts run on wasm, in Deno and in a
+   * browser alike. tfjs-webgpu reads results back synchronously (`dataSync`, which the pipelines
+   * use throughout) by drawing to a canvas: Deno has none ("Cannot read properties of null
+   * (reading 'clearRect')": signal-propagation, deep-linear and neurodynamics failed on it), and
+   * in headless Chromium on SwiftShader it reads all zeros, silently (neurodynamics' tangents
+   * vanished), after which the page's WebGPU instance is lost. The float32 engine (float32.ts)
+   * carries the run's GPU work on our own WGSL kernels instead, read back asynchronously.
    */
-  tfjs: "webgpu" | "wasm" | "cpu";
+  tfjs: "wasm" | "cpu";
   /** the WebGPU adapter's description, when one was found */
   adapter: string | null;
   fallback_adapter: boolean | null;
@@ -81,9 +83,8 @@ async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
   if (backend === "webgpu" && !adapter) {
     throw new BackendError("backend webgpu: no WebGPU adapter on this machine; use wasm or cpu");
   }
-  const inDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
-  const tfjs = backend === "webgpu" && inDeno ? "wasm" : backend;
-  if (tfjs === "webgpu") await import("@tensorflow/tfjs-backend-webgpu");
+  // a webgpu run's GPU work is the float32 engine's; tfjs itself stays on wasm (BackendInfo.tfjs)
+  const tfjs = backend === "webgpu" ? "wasm" : backend;
   if (!(await tf.setBackend(tfjs))) {
     throw new BackendError(`backend ${tfjs} failed to initialise`);
   }

@@ -31,9 +31,16 @@ export const NO_BROWSER = (() => {
 
 export type Browser = Awaited<ReturnType<typeof chromium.launch>>;
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+/** Chromium, with `extra` flags after ours (a later flag wins). */
+export function launch(extra: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extra] });
 }
+
+/**
+ * WebGPU on SwiftShader, Chromium's software adapter (reported as a fallback adapter, so `auto`
+ * never takes it: a test asks for webgpu by name). Headless Chromium has no WebGPU without it.
+ */
+export const SOFTWARE_WEBGPU = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"];
 
 export type Page = Awaited<ReturnType<Browser["newPage"]>>;
 
