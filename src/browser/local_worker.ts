@@ -25,7 +25,7 @@ import { providePrebuilt } from "../compute/wat.ts";
 import { SIMD_KERNELS } from "../compute/simd_kernels.ts";
 import { F64_KERNELS_SOLO } from "../compute/f64/pool.ts";
 import { startSoloF64Pool } from "../compute/f64/mod.ts";
-import { BACKENDS, type BackendChoice, provideTfjsWasm } from "../compute/backend.ts";
+import { type BackendChoice, BACKENDS, provideTfjsWasm } from "../compute/backend.ts";
 import { resolveRunParams } from "../runtime/run_params.ts";
 import { type Row, runPipeline } from "../runtime/run.ts";
 import { drawNormalsInThread } from "../random/normal_matrices.ts";
