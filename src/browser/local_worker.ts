@@ -2,7 +2,7 @@
  * A run in the viewer's browser (issue #33): this Web Worker runs one of pipelines/local.ts's
  * pipelines with the viewer's params and posts its rows to the page, which draws them into the
  * slide's panels like rows from the server. Nothing here makes a request: the page hands in the
- * prebuilt WebAssembly (our SIMD kernels, tfjs's wasm binary) with the first message.
+ * prebuilt WebAssembly (our float32 and float64 kernels, tfjs's wasm binary) with the first message.
  *
  * The same row contract as the server's runs: `runPipeline` makes every row, `meta` says what
  * computed (float64 on the f64x2 kernels, one thread on plain memory: a page that is not
