@@ -2,7 +2,7 @@
  * What each slide of the default talk claims on screen, as a check on its own run's rows,
  * and the seconds it may take (its budget on this 2-core machine, measured by
  * bench/talk_bench.ts, not by the tests). A slide added to data/talks/default.json
- * without a claim here fails tests/talk_claims_test.ts.
+ * without a claim here fails tests/talk_claims_test.ts (the two halves: helpers/talk_claims.ts).
  *
  * @module
  */
