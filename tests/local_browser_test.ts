@@ -6,6 +6,7 @@
 import { assert, assertEquals } from "./assert.ts";
 import { launch, NO_BROWSER, offline, type Page, WAIT_MS } from "./helpers/browser.ts";
 import { phasesDrawn, startWatch } from "./helpers/test_talk.ts";
+import { serveProcess } from "./helpers/serve_process.ts";
 import { ensureBundle, mnistPacked } from "../src/server/assets.ts";
 import { MNIST_READERS } from "../pipelines/local.ts";
 import { workerFiles, workerRun } from "./helpers/local_worker.ts";
@@ -255,6 +256,68 @@ Deno.test({
         null,
         { timeout: WAIT_MS },
       );
+      assertEquals(errors, []);
+    } finally {
+      await browser.close();
+      await server.stop("SIGTERM");
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "run it here: on an audience page, a run that reads MNIST fetches the packed digits from the server as a static file",
+  ignore: NO_BROWSER,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await ensureBundle();
+    const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
+    await Deno.writeTextFile(
+      `${dir}/talk.json`,
+      JSON.stringify({
+        title: "t",
+        slides: [{
+          title: "isometry here",
+          pipeline: "isometry",
+          params: { depth: 4, width: 16, draws: 1 },
+          panels: ["variance", "training"],
+        }],
+      }),
+    );
+    const server = await serveProcess(
+      ["watch", `${dir}/talk.json`, "--port", "0", "--token", "sesame", "--backend", "cpu"],
+      /presenter: (\S+)/,
+    );
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      const fetched: string[] = [];
+      page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+      // the presenter's page opens the talk (its first slide runs), then the room's
+      const lead = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await lead.goto(server.banner.match(/presenter: (\S+)/)![1]);
+      await page.goto(server.banner.match(/audience: +(\S+)/)![1]);
+      await page.waitForSelector('figure[data-panel="variance"] svg', { timeout: WAIT_MS });
+      await page.click("#local summary");
+      await page.fill('[data-param="train_steps"]', "10");
+      const before = fetched.length;
+      await page.click('[data-action="run-local"]');
+      await page.waitForFunction(
+        () => /run local-.* · ok/.test(document.querySelector("#run-info")?.textContent ?? ""),
+        null,
+        { timeout: WAIT_MS },
+      );
+      const lines = await page.locator(
+        'figure[data-panel="training"] svg [aria-label="line"] path',
+      ).count();
+      assertEquals(lines, 4, "four nets trained here");
+      const asked = fetched.slice(before);
+      assert(asked.includes("/mnist.bin.gz"), `the digits fetched: ${asked.join(", ")}`);
+      assertEquals(asked.filter((p) => p.startsWith("/api/")), [], "no API request");
       assertEquals(errors, []);
     } finally {
       await browser.close();
