@@ -13,7 +13,7 @@ import {
   patches,
 } from "../src/diffusion/images.ts";
 import { baselines, gaussianBits, moments } from "../src/diffusion/baselines.ts";
-import { inpaint } from "../src/diffusion/inpaint.ts";
+import { inpaint, inpaintMean } from "../src/diffusion/inpaint.ts";
 import { ReverseModel, sampleReverse } from "../src/diffusion/model.ts";
 import { makeSchedule } from "../src/diffusion/schedule.ts";
 import { SimdReverseModel } from "../src/diffusion/simd_model.ts";
@@ -140,6 +140,39 @@ Deno.test("inpainting: nothing known is sampling, draw for draw; everything know
     assert(half[4 * e + 2] !== x0[4 * e + 2]);
   }
   assertEquals(frames, Array.from({ length: 13 }, (_, k) => 12 - k));
+});
+
+Deno.test("inpainting's mean of chains: one chain is inpaint's, K chains their average, the known pixels exact", () => {
+  const rng = new Rng(8);
+  const beta = makeSchedule("geometric", 12, false, 1e-3, 0.3);
+  const model = new ReverseModel({ kind: "gaussian", d: 4, hidden: [6], basis: 12 }, beta);
+  const theta = model.init(rng);
+  for (let i = 0; i < theta.length; i++) theta[i] += 0.3 * rng.normal();
+  const net = model.at(theta);
+  const x0 = Float64Array.from({ length: 3 * 4 }, () => rng.normal());
+  const known = Uint8Array.of(1, 1, 0, 0);
+  // one chain: inpaint's draws, with its known-pixel stream the first int32 of the rng
+  const one = inpaintMean(net, x0, known, new Rng(5), 1, 2);
+  const r = new Rng(5);
+  assertEquals(one, inpaint(net, x0, known, r, new Rng(r.int32() >>> 0), undefined, 2));
+  // three: the average of the three chains the streams give, drawn independently here
+  const s = new Rng(5);
+  const chains = [inpaint(net, x0, known, s, new Rng(s.int32() >>> 0), undefined, 2)];
+  for (let c = 1; c < 3; c++) {
+    chains.push(
+      inpaint(net, x0, known, new Rng(s.int32() >>> 0), new Rng(s.int32() >>> 0), undefined, 2),
+    );
+  }
+  const mean = inpaintMean(net, x0, known, new Rng(5), 3, 2);
+  for (let i = 0; i < mean.length; i++) {
+    assertAlmostEquals(mean[i], (chains[0][i] + chains[1][i] + chains[2][i]) / 3, 1e-14);
+  }
+  // the known pixels are the image's in every chain, so in the mean; the unknown ones differ
+  for (let e = 0; e < 3; e++) {
+    for (const i of [0, 1]) assertAlmostEquals(mean[4 * e + i], x0[4 * e + i], 1e-14);
+    assert(chains[0][4 * e + 2] !== chains[1][4 * e + 2], "independent chains");
+  }
+  assertThrows(() => inpaintMean(net, x0, known, new Rng(5), 0), RangeError, "chains");
 });
 
 Deno.test("inpainting: the known pixels at step t follow the forward marginal N(√ᾱ_t x⁰, 1 − ᾱ_t)", () => {

@@ -15,14 +15,14 @@
  */
 import type { Emit, RunContext } from "../runtime/pipeline.ts";
 import { RunError } from "../runtime/pipeline.ts";
-import { Rng } from "../random/rng.ts";
+import type { Rng } from "../random/rng.ts";
 import { SimdMlp } from "../compute/simd_mlp.ts";
 import { ReverseModel, sampleReverse } from "./model.ts";
 import { makeSchedule } from "./schedule.ts";
 import { bound } from "./bound.ts";
 import { float32Net, trainReverse } from "./train.ts";
 import { baselines } from "./baselines.ts";
-import { inpaint } from "./inpaint.ts";
+import { inpaintMean } from "./inpaint.ts";
 import {
   deadLeavesPatches,
   dequantise,
@@ -56,6 +56,8 @@ export interface ImageRunParams {
   readonly mask_rows: number;
   /** passes of each reverse step in inpainting (1: the paper's) */
   readonly resample: number;
+  /** independent chains per image, the scored completion their mean (1: one sample) */
+  readonly chains: number;
 }
 
 /** Images shown per set in a panel (samples, training images, inpainted digits). */
@@ -197,7 +199,7 @@ export async function* imageRun(p: ImageRunParams, ctx: RunContext): AsyncGenera
 async function* inpainting(
   p: ImageRunParams,
   ctx: RunContext,
-  net: Parameters<typeof inpaint>[0],
+  net: Parameters<typeof inpaintMean>[0],
   data: Data,
 ): AsyncGenerator<Emit> {
   const d = p.patch * p.patch, T = p.steps;
@@ -211,12 +213,14 @@ async function* inpainting(
   const shown = Math.min(SHOWN, n);
   const rows: Emit[] = [];
   const grey = (x: ArrayLike<number>) => toGrey(x, data.scaling);
-  const completed = inpaint(
+  // the mean of `chains` chains is scored (inpaintMean); the frames are the first chain's
+  const completed = inpaintMean(
     net,
     data.test,
     known,
     ctx.rng,
-    new Rng(ctx.rng.int32() >>> 0),
+    p.chains,
+    p.resample,
     (t, x) => {
       if (!frames.has(t)) return;
       const stage = t === 0 ? "completed" : `t = ${t}`;
@@ -233,7 +237,6 @@ async function* inpainting(
         }
       }
     },
-    p.resample,
   );
   for (let k = 0; k < shown; k++) {
     const e = spread(k, shown, n);
@@ -269,6 +272,7 @@ async function* inpainting(
       original_accuracy: accuracy(data.test),
       n,
       masked_rows: p.mask_rows,
+      chains: p.chains,
     },
   };
 }

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Rng } from "../random/rng.ts";
+import { Rng } from "../random/rng.ts";
 import type { ReverseSampler } from "./model.ts";
 
 /**
@@ -86,4 +86,38 @@ export function inpaint(
     visit?.(t - 1, x);
   }
   return x;
+}
+
+/**
+ * The mean of `chains` completions (each `inpaint` from its own streams): an estimate of the
+ * posterior mean E[x | known pixels], which reads as the image more often than one sample, whose
+ * unknown pixels are speckled where the chains disagree (docs/pipelines/image-diffusion.md).
+ * The first chain draws as `inpaint(model, x0, known, rng, new Rng(rng.int32() >>> 0), visit,
+ * resample)` does, so one chain is exactly that; `visit` sees the first chain only.
+ */
+export function inpaintMean(
+  model: ReverseSampler,
+  x0: Float64Array,
+  known: Uint8Array,
+  rng: Rng,
+  chains: number,
+  resample = 1,
+  visit?: (t: number, x: Float64Array) => void,
+): Float64Array {
+  if (!(Number.isInteger(chains) && chains >= 1)) throw new RangeError(`chains ${chains}`);
+  const mean = inpaint(model, x0, known, rng, new Rng(rng.int32() >>> 0), visit, resample);
+  for (let c = 1; c < chains; c++) {
+    const one = inpaint(
+      model,
+      x0,
+      known,
+      new Rng(rng.int32() >>> 0),
+      new Rng(rng.int32() >>> 0),
+      undefined,
+      resample,
+    );
+    for (let i = 0; i < mean.length; i++) mean[i] += one[i];
+  }
+  if (chains > 1) { for (let i = 0; i < mean.length; i++) mean[i] /= chains; }
+  return mean;
 }
