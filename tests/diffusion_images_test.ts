@@ -107,15 +107,21 @@ Deno.test("baselines: the Gaussian's bits per pixel against a hand-written 2-D d
   assertAlmostEquals(gw.bits_per_pixel, -0.5 * Math.log2(2 * Math.PI * Math.E), 0.05);
 });
 
-Deno.test("inpainting: nothing known is sampling, draw for draw; everything known returns the image", () => {
-  const rng = new Rng(7);
+/**
+ * A 4-pixel image model (2 × 2 patches, T = 12) with its readout off 0, so the chain depends on
+ * x, and three images to inpaint.
+ */
+function fourPixelModel(seed: number) {
+  const rng = new Rng(seed);
   const beta = makeSchedule("geometric", 12, false, 1e-3, 0.3);
-  // a 4-pixel image model (2 × 2 patches) with its readout off 0, so the chain depends on x
   const model = new ReverseModel({ kind: "gaussian", d: 4, hidden: [6], basis: 12 }, beta);
   const theta = model.init(rng);
   for (let i = 0; i < theta.length; i++) theta[i] += 0.3 * rng.normal();
-  const net = model.at(theta);
-  const x0 = Float64Array.from({ length: 3 * 4 }, () => rng.normal());
+  return { net: model.at(theta), x0: Float64Array.from({ length: 3 * 4 }, () => rng.normal()) };
+}
+
+Deno.test("inpainting: nothing known is sampling, draw for draw; everything known returns the image", () => {
+  const { net, x0 } = fourPixelModel(7);
   const none = inpaint(net, x0, new Uint8Array(4), new Rng(11), new Rng(12));
   const xT = new Float64Array(12);
   const chain = new Rng(11);
@@ -143,13 +149,7 @@ Deno.test("inpainting: nothing known is sampling, draw for draw; everything know
 });
 
 Deno.test("inpainting's mean of chains: one chain is inpaint's, K chains their average, the known pixels exact", () => {
-  const rng = new Rng(8);
-  const beta = makeSchedule("geometric", 12, false, 1e-3, 0.3);
-  const model = new ReverseModel({ kind: "gaussian", d: 4, hidden: [6], basis: 12 }, beta);
-  const theta = model.init(rng);
-  for (let i = 0; i < theta.length; i++) theta[i] += 0.3 * rng.normal();
-  const net = model.at(theta);
-  const x0 = Float64Array.from({ length: 3 * 4 }, () => rng.normal());
+  const { net, x0 } = fourPixelModel(8);
   const known = Uint8Array.of(1, 1, 0, 0);
   // one chain: inpaint's draws, with its known-pixel stream the first int32 of the rng
   const one = inpaintMean(net, x0, known, new Rng(5), 1, 2);

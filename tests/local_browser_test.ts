@@ -117,6 +117,28 @@ Deno.test({
   },
 });
 
+/** An isometry slide small enough to train in seconds, with its training panel shown. */
+const ISOMETRY = {
+  title: "isometry here",
+  pipeline: "isometry",
+  params: { depth: 4, width: 16, draws: 1 },
+  panels: ["variance", "training"],
+};
+
+/** Until the page's local run has ended ok. */
+function localRunOk(page: Page): Promise<unknown> {
+  return page.waitForFunction(
+    () => /run local-.* · ok/.test(document.querySelector("#run-info")?.textContent ?? ""),
+    null,
+    { timeout: WAIT_MS },
+  );
+}
+
+/** Lines drawn in isometry's training panel: one a trained net. */
+function trainingLines(page: Page): Promise<number> {
+  return page.locator('figure[data-panel="training"] svg [aria-label="line"] path').count();
+}
+
 /** One export of `slides` with `deno task export`; the file's path. */
 async function exportTalk(dir: string, slides: unknown[]): Promise<string> {
   await Deno.writeTextFile(`${dir}/talk.json`, JSON.stringify({ title: "t", slides }));
@@ -148,12 +170,7 @@ Deno.test({
     const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
     const browser = await launch();
     try {
-      const out = await exportTalk(dir, [{
-        title: "isometry here",
-        pipeline: "isometry",
-        params: { depth: 4, width: 16, draws: 1 },
-        panels: ["variance", "training"],
-      }]);
+      const out = await exportTalk(dir, [ISOMETRY]);
       // the digits are in the file because isometry can read them; the signal slide's has none
       assert((await exportedData(out)).local?.mnist, "the export carries the digits");
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -165,16 +182,9 @@ Deno.test({
       await page.click("#local summary");
       await page.fill('[data-param="train_steps"]', "20");
       await page.click('[data-action="run-local"]');
-      await page.waitForFunction(
-        () => /run local-.* · ok/.test(document.querySelector("#run-info")?.textContent ?? ""),
-        null,
-        { timeout: WAIT_MS },
-      );
+      await localRunOk(page);
       // the four starts' held-out accuracy, one line each, trained in this browser
-      const lines = await page.locator(
-        'figure[data-panel="training"] svg [aria-label="line"] path',
-      ).count();
-      assertEquals(lines, 4, "four nets trained");
+      assertEquals(await trainingLines(page), 4, "four nets trained");
       assert(
         /Computed in this browser/.test(await page.locator(".local-note").textContent() ?? ""),
       );
@@ -276,15 +286,7 @@ Deno.test({
     const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
     await Deno.writeTextFile(
       `${dir}/talk.json`,
-      JSON.stringify({
-        title: "t",
-        slides: [{
-          title: "isometry here",
-          pipeline: "isometry",
-          params: { depth: 4, width: 16, draws: 1 },
-          panels: ["variance", "training"],
-        }],
-      }),
+      JSON.stringify({ title: "t", slides: [ISOMETRY] }),
     );
     const server = await serveProcess(
       ["watch", `${dir}/talk.json`, "--port", "0", "--token", "sesame", "--backend", "cpu"],
@@ -306,15 +308,8 @@ Deno.test({
       await page.fill('[data-param="train_steps"]', "10");
       const before = fetched.length;
       await page.click('[data-action="run-local"]');
-      await page.waitForFunction(
-        () => /run local-.* · ok/.test(document.querySelector("#run-info")?.textContent ?? ""),
-        null,
-        { timeout: WAIT_MS },
-      );
-      const lines = await page.locator(
-        'figure[data-panel="training"] svg [aria-label="line"] path',
-      ).count();
-      assertEquals(lines, 4, "four nets trained here");
+      await localRunOk(page);
+      assertEquals(await trainingLines(page), 4, "four nets trained here");
       const asked = fetched.slice(before);
       assert(asked.includes("/mnist.bin.gz"), `the digits fetched: ${asked.join(", ")}`);
       assertEquals(asked.filter((p) => p.startsWith("/api/")), [], "no API request");

@@ -5,6 +5,7 @@
  */
 import { assert } from "./assert.ts";
 import { hasGpu } from "../src/compute/webgpu/device.ts";
+import { assertRbmAsOnWasm } from "./helpers/rbm_on_webgpu.ts";
 import { pipelineRows } from "./helpers/pipeline_rows.ts";
 import trainability from "../pipelines/trainability.ts";
 import diffusion from "../pipelines/diffusion.ts";
@@ -94,25 +95,7 @@ Deno.test(
     const p = { part: "rbm", size: 16, samples: 500, epochs: 2 };
     const wasm = await pipelineRows(deepCheap, p, "w", "wasm");
     const gpu = await pipelineRows(deepCheap, p, "g", "webgpu");
-    const of = (rows: typeof wasm, stream: string) => rows.filter((r) => r.stream === stream);
-    // The same draws on both: only float32 sums differ (measured ≤ 2e-7 on every field number,
-    // 1e-8 on the errors). A flipped sample would move them by ≈ 1e-2; the claim's margin
-    // (layer-1 locality 10× the uniform field's) is far wider.
-    for (const [w, g] of of(wasm, "fields").map((r, i) => [r, of(gpu, "fields")[i]])) {
-      for (const key of ["locality", "radius"]) {
-        const [a, b] = [w[key] as number, g[key] as number];
-        assert(Math.abs(a - b) <= 1e-4, `layer ${w.layer} ${key}: wasm ${a}, webgpu ${b}`);
-      }
-    }
-    const [ew, eg] = [of(wasm, "rbm"), of(gpu, "rbm")];
-    assert(ew.length === eg.length && ew.length >= 6, `${ew.length} / ${eg.length} error rows`);
-    let identical = true;
-    ew.forEach((w, i) => {
-      const [a, b] = [w.reconstruction_error as number, eg[i].reconstruction_error as number];
-      assert(Math.abs(a - b) <= 1e-4, `error row ${i}: wasm ${a}, webgpu ${b}`);
-      if (a !== b) identical = false;
-    });
-    assert(!identical, "webgpu's errors equal wasm's to the last bit: did it run on the GPU?");
+    assertRbmAsOnWasm(wasm, gpu);
     const done = String(gpu.find((r) => r.stream === "done")!.computed);
     assert(done.includes("float32 webgpu") && !done.includes("wasm-simd ("), done);
   },
