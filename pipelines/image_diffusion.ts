@@ -8,7 +8,13 @@
 import { definePipeline } from "../src/runtime/pipeline.ts";
 import { fromAsync } from "../src/runtime/from_async.ts";
 import { ParamError, type ParamsSchema } from "../src/params/schema.ts";
-import { IMAGE_DATASETS, type ImageDataset, imageRun } from "../src/diffusion/image_part.ts";
+import {
+  IMAGE_DATASETS,
+  type ImageDataset,
+  imageRun,
+  KERNEL_BASES,
+  type KernelBaseName,
+} from "../src/diffusion/image_part.ts";
 import { LEAVES_IMAGE, MNIST_SIDE } from "../src/diffusion/images.ts";
 
 const SD = "Sohl-Dickstein et al., ICML 2015 (arXiv:1503.03585)";
@@ -83,6 +89,14 @@ const PARAMS = {
     integer: true,
     help:
       "bump functions of t in the readout (at most T); 4 shares each readout over ten steps' data: on dead leaves K passed the Gaussian in half the steps that 10 took",
+  },
+  base: {
+    kind: "enum",
+    values: KERNEL_BASES,
+    default: "forward",
+    help:
+      "the reverse kernel the network perturbs: forward (the paper's: mean x√(1−β) + m√β, variance near β) or gaussian (the exact reverse kernel of the Gaussian fitted to the training images, on their principal axes: K starts near the Gaussian baseline, and training adds what second-order statistics miss)",
+    cite: `${SD}, Appendix D.1 (forward); gaussian: ours, docs/pipelines/image-diffusion.md`,
   },
   train_steps: {
     kind: "number",
@@ -250,6 +264,7 @@ export default definePipeline({
         train_images: "training images",
         test_images: "held-out images",
         trainer: "simd-float32 (batched, WebAssembly SIMD) or webgpu-float32",
+        base: "the reverse kernel the network perturbs: forward or gaussian",
       },
     },
     baseline: {
@@ -376,6 +391,8 @@ export default definePipeline({
     },
   ],
   run(p, ctx) {
-    return fromAsync(() => imageRun({ ...p, ...resolveImageParams(p) }, ctx));
+    return fromAsync(() =>
+      imageRun({ ...p, base: p.base as KernelBaseName, ...resolveImageParams(p) }, ctx)
+    );
   },
 });

@@ -154,6 +154,29 @@ Deno.test("ParallelReverseModel: gradient and KL with the same bits with no pool
   }
 });
 
+Deno.test("ParallelReverseModel.reverseAll(): the reverse kernels in row blocks over the pool, the same bits as on the model itself", async () => {
+  const { model, theta } = diffusionSetup(4);
+  const net = await SimdReverseModel.create(model, theta);
+  const rng = new Rng(9);
+  const count = 2 * KL_ROWS + 37; // three blocks, the last partial
+  const xt = Float64Array.from({ length: count * 2 }, () => 2 * rng.normal());
+  const want = net.reverseAll(xt, 7);
+  for (const threads of [2, 3]) {
+    await startF64Pool(threads);
+    try {
+      const parallel = new ParallelReverseModel(model, net, theta);
+      // repeated: the first calls build the helpers' replicas while the caller takes blocks
+      for (let i = 0; i < 3; i++) {
+        const got = parallel.reverseAll(xt, 7);
+        assertEquals(Array.from(got.mean), Array.from(want.mean), `${threads} threads`);
+        assertEquals(Array.from(got.variance), Array.from(want.variance), `${threads} threads`);
+      }
+    } finally {
+      stopF64Pool();
+    }
+  }
+});
+
 Deno.test("gaussianCeiling(): the ideal kernels' moments on 2 and 3 threads give the bits of one", async () => {
   const beta = makeSchedule("geometric", 8, false, 1e-3, 0.3);
   const rng = new Rng(3);

@@ -22,7 +22,8 @@ import { makeSchedule } from "./schedule.ts";
 import { bound } from "./bound.ts";
 import { float32Net, trainReverse } from "./train.ts";
 import { baselines } from "./baselines.ts";
-import { inpaintMean } from "./inpaint.ts";
+import { type Axes, inpaintMean } from "./inpaint.ts";
+import { fromAxes, gaussianBase, principalAxes, toAxes } from "./gaussian_base.ts";
 import {
   deadLeavesPatches,
   dequantise,
@@ -34,6 +35,9 @@ import {
 
 export const IMAGE_DATASETS = ["dead-leaves", "mnist"] as const;
 export type ImageDataset = typeof IMAGE_DATASETS[number];
+/** the reverse kernel the network perturbs: the forward one (the paper's) or the fitted Gaussian's */
+export const KERNEL_BASES = ["forward", "gaussian"] as const;
+export type KernelBaseName = typeof KERNEL_BASES[number];
 
 /** What the run reads of the pipeline's params (resolved: no zeros left). */
 export interface ImageRunParams {
@@ -45,6 +49,9 @@ export interface ImageRunParams {
   readonly hidden: number;
   readonly layers: number;
   readonly basis: number;
+  /** "gaussian": the model works on the training set's principal axes, perturbing the fitted
+   * Gaussian's exact reverse kernel (gaussian_base.ts) */
+  readonly base: KernelBaseName;
   readonly train_steps: number;
   readonly batch: number;
   readonly lr: number;
@@ -119,9 +126,17 @@ export async function* imageRun(p: ImageRunParams, ctx: RunContext): AsyncGenera
   const d = p.patch * p.patch;
   const data = imageData(p, ctx.rng);
   const beta = makeSchedule("geometric", p.steps, false, p.beta_min, p.beta_max);
+  // the baselines, fitted to the same training pixels, scored on the same held-out ones
+  const fitted = baselines(data.train, data.test, d);
+  // with the Gaussian base the model sees the images on the principal axes (an orthogonal
+  // change of coordinates: the same diffusion, the same K); samples and frames go back to pixels
+  const axes = p.base === "gaussian" ? principalAxes(data.train, d) : null;
+  const train = axes ? toAxes(axes, data.train) : data.train;
+  const test = axes ? toAxes(axes, data.test) : data.test;
   const model = new ReverseModel(
     { kind: "gaussian", d, hidden: Array(p.layers).fill(p.hidden), basis: p.basis },
     beta,
+    axes ? gaussianBase(beta, axes.mean, axes.variance) : null,
   );
   const theta = model.init(ctx.rng);
   const device = ctx.float32.device;
@@ -139,14 +154,13 @@ export async function* imageRun(p: ImageRunParams, ctx: RunContext): AsyncGenera
       train_images: data.train.length / d,
       test_images: data.test.length / d,
       trainer: device ? "webgpu-float32" : "simd-float32",
+      base: p.base,
     },
   };
-  // the baselines, fitted to the same training pixels, scored on the same held-out ones
-  const base = baselines(data.train, data.test, d);
-  for (const b of base) yield { stream: "baseline", row: { ...b } };
-  const [gaussian, factorial] = base.map((b) => b.bits_per_pixel);
+  for (const b of fitted) yield { stream: "baseline", row: { ...b } };
+  const [gaussian, factorial] = fitted.map((b) => b.bits_per_pixel);
   const evaluate = async (step: number): Promise<Emit> => {
-    const b = await bound(net, data.test, ctx.rng);
+    const b = await bound(net, test, ctx.rng);
     return {
       stream: "bound",
       row: {
@@ -163,7 +177,7 @@ export async function* imageRun(p: ImageRunParams, ctx: RunContext): AsyncGenera
     model,
     net,
     theta,
-    data.train,
+    train,
     { steps: p.train_steps, batch: p.batch, lr: p.lr, evals: p.evals },
     ctx.rng,
     ctx.tick,
@@ -180,6 +194,7 @@ export async function* imageRun(p: ImageRunParams, ctx: RunContext): AsyncGenera
   const xT = new Float64Array(p.samples * d).map(() => ctx.rng.normal());
   let last: Float64Array = xT;
   sampleReverse(net, xT, ctx.rng, (_, x) => (last = x));
+  if (axes) last = fromAxes(axes, last);
   for (let k = 0; k < shown; k++) {
     const sample = toGrey(last.subarray(k * d, (k + 1) * d), data.scaling);
     for (const row of pixelRows(sample, p.patch, { set: "sample", image: k + 1 })) {
@@ -192,7 +207,7 @@ export async function* imageRun(p: ImageRunParams, ctx: RunContext): AsyncGenera
     await ctx.tick();
   }
   if (p.mask_rows === 0) return;
-  yield* inpainting(p, ctx, net, data);
+  yield* inpainting(p, ctx, net, data, axes);
 }
 
 /** The inpainting frames and, on MNIST, the classifier's score of the completions. */
@@ -201,6 +216,7 @@ async function* inpainting(
   ctx: RunContext,
   net: Parameters<typeof inpaintMean>[0],
   data: Data,
+  axes: Axes | null,
 ): AsyncGenerator<Emit> {
   const d = p.patch * p.patch, T = p.steps;
   const n = data.test.length / d;
@@ -237,6 +253,7 @@ async function* inpainting(
         }
       }
     },
+    axes,
   );
   for (let k = 0; k < shown; k++) {
     const e = spread(k, shown, n);

@@ -14,6 +14,10 @@
  */
 import { Rng } from "../random/rng.ts";
 import type { ReverseSampler } from "./model.ts";
+import { fromAxes, type PrincipalAxes, toAxes } from "./gaussian_base.ts";
+
+/** The orthogonal coordinates a model on principal axes works in (gaussian_base.ts). */
+export type Axes = Pick<PrincipalAxes, "d" | "axes">;
 
 /**
  * The completions of the rows of x0 (n × d) with pixels `known[i] = 1` held; `visit(t, x)`
@@ -24,6 +28,11 @@ import type { ReverseSampler } from "./model.ts";
  * ones several times at each noise level, which the paper's single pass leaves loosely
  * coupled (its completions keep the known half's class less often: docs/pipelines/
  * image-diffusion.md). resample = 1 is the paper's method.
+ *
+ * With `axes`, the model works on principal axes (`--base gaussian`): the chain runs in those
+ * coordinates and goes to pixels to hold the known ones (x0, the frames and the result are
+ * pixels). The forward noise is isotropic, so x^T and the backing-up steps are drawn alike in
+ * either coordinates.
  */
 export function inpaint(
   model: ReverseSampler,
@@ -33,8 +42,10 @@ export function inpaint(
   knownRng: Rng,
   visit?: (t: number, x: Float64Array) => void,
   resample = 1,
+  axes: Axes | null = null,
 ): Float64Array {
   const d = model.spec.d;
+  if (axes && axes.d !== d) throw new RangeError(`axes of ${axes.d} pixels for ${d}`);
   if (known.length !== d) throw new RangeError(`mask of ${known.length} pixels for ${d}`);
   if (model.spec.kind !== "gaussian") throw new RangeError("inpainting needs Gaussian diffusion");
   const n = x0.length / d;
@@ -66,10 +77,23 @@ export function inpaint(
     }
     return next;
   };
-  let x = new Float64Array(n * d);
+  // the chain's state x is in the model's coordinates; these take it to pixels and back
+  const pixels = (x: Float64Array) => axes ? fromAxes(axes, x) : x;
+  const anyKnown = known.some((k) => k === 1);
+  const held = (t: number, x: Float64Array) => {
+    if (!anyKnown) return x;
+    if (!axes) {
+      hold(t, x);
+      return x;
+    }
+    const p = pixels(x);
+    hold(t, p);
+    return toAxes(axes, p);
+  };
+  let x: Float64Array = new Float64Array(n * d);
   for (let i = 0; i < x.length; i++) x[i] = rng.normal();
-  hold(T, x);
-  visit?.(T, x);
+  x = held(T, x);
+  if (visit) visit(T, pixels(x));
   for (let t = T; t >= 1; t--) {
     for (let u = 0; u < resample; u++) {
       if (u > 0) {
@@ -79,13 +103,17 @@ export function inpaint(
           x[i] = Math.sqrt(1 - b) * x[i] + Math.sqrt(b) * rng.normal();
         }
       }
-      const next = step(t, x);
-      hold(t - 1, next);
-      x = next;
+      x = held(t - 1, step(t, x));
     }
-    visit?.(t - 1, x);
+    if (visit) visit(t - 1, pixels(x));
   }
-  return x;
+  if (!axes) return x;
+  // the known pixels exactly (the way back from the axes rounds)
+  const out = pixels(x);
+  for (let e = 0; e < n; e++) {
+    for (let i = 0; i < d; i++) if (known[i]) out[e * d + i] = x0[e * d + i];
+  }
+  return out;
 }
 
 /**
@@ -93,7 +121,7 @@ export function inpaint(
  * posterior mean E[x | known pixels], which reads as the image more often than one sample, whose
  * unknown pixels are speckled where the chains disagree (docs/pipelines/image-diffusion.md).
  * The first chain draws as `inpaint(model, x0, known, rng, new Rng(rng.int32() >>> 0), visit,
- * resample)` does, so one chain is exactly that; `visit` sees the first chain only.
+ * resample, axes)` does, so one chain is exactly that; `visit` sees the first chain only.
  */
 export function inpaintMean(
   model: ReverseSampler,
@@ -103,9 +131,10 @@ export function inpaintMean(
   chains: number,
   resample = 1,
   visit?: (t: number, x: Float64Array) => void,
+  axes: Axes | null = null,
 ): Float64Array {
   if (!(Number.isInteger(chains) && chains >= 1)) throw new RangeError(`chains ${chains}`);
-  const mean = inpaint(model, x0, known, rng, new Rng(rng.int32() >>> 0), visit, resample);
+  const mean = inpaint(model, x0, known, rng, new Rng(rng.int32() >>> 0), visit, resample, axes);
   for (let c = 1; c < chains; c++) {
     const one = inpaint(
       model,
@@ -115,6 +144,7 @@ export function inpaintMean(
       new Rng(rng.int32() >>> 0),
       undefined,
       resample,
+      axes,
     );
     for (let i = 0; i < mean.length; i++) mean[i] += one[i];
   }

@@ -9,7 +9,9 @@
  *
  * Gaussian (Swiss roll), as in the paper's code: with readouts (m, c),
  *   mean  = x^t √(1−β_t) + m √β_t,   variance = σ(c/√T + logit β_t),
- * a perturbation of the forward kernel. Binomial (heartbeat): logit p(x^{t−1} = 1)
+ * a perturbation of the forward kernel; or, given a `KernelBase` (gaussian_base.ts), of that
+ * kernel instead: mean = a_t x^t + b_t + m √β_t, variance = σ(c/√T + logitVariance_t).
+ * Binomial (heartbeat): logit p(x^{t−1} = 1)
  *   = r + logit(x^t (1−β_t) + β_t/2).
  *
  * The training objective is the bound's KL terms: E_t KL(q(x^{t−1}|x^t,x^0) ‖ p(x^{t−1}|x^t)),
@@ -19,6 +21,7 @@
  */
 import type { Rng } from "../random/rng.ts";
 import { alphaBar, bernoulliEntropy, gaussianPosterior } from "./schedule.ts";
+import type { KernelBase } from "./gaussian_base.ts";
 
 export type Kind = "gaussian" | "binomial";
 
@@ -106,10 +109,25 @@ export class ReverseModel {
   /** Gaussian q(x^{t−1}|x^t,x^0)'s coefficients, index t (2…T) */
   readonly #posterior: ReturnType<typeof gaussianPosterior>[];
 
-  constructor(readonly spec: ModelSpec, readonly beta: Float64Array) {
+  /**
+   * `base`: the Gaussian reverse kernel the readouts perturb, (T + 1) × d per array; absent,
+   * the forward kernel (the paper's).
+   */
+  constructor(
+    readonly spec: ModelSpec,
+    readonly beta: Float64Array,
+    readonly base: KernelBase | null = null,
+  ) {
     const T = beta.length;
     if (spec.basis < 1 || spec.basis > T) {
       throw new RangeError(`basis must be in 1…${T}, got ${spec.basis}`);
+    }
+    if (base) {
+      if (spec.kind !== "gaussian") throw new RangeError("a kernel base needs Gaussian diffusion");
+      const size = (T + 1) * spec.d;
+      if ([base.a, base.b, base.logitVariance].some((v) => v.length !== size)) {
+        throw new RangeError(`a kernel base needs (T + 1) × d = ${size} entries per array`);
+      }
     }
     this.ab = alphaBar(beta);
     this.#posterior = Array.from(
@@ -208,7 +226,7 @@ export class ReverseModel {
     }
   }
 
-  /** Weights N(0, 1/fan-in), biases 0, readout 0: p starts as the forward kernel. */
+  /** Weights N(0, 1/fan-in), biases 0, readout 0: p starts as the forward kernel (or the base). */
   init(rng: Rng): Float64Array {
     const theta = new Float64Array(this.n);
     this.#off.forEach(({ w, b }, l) => {
@@ -294,6 +312,15 @@ export class ReverseModel {
     const bt = this.beta[t - 1];
     const mean = new Float64Array(d);
     const variance = new Float64Array(d);
+    const base = this.base;
+    if (base) {
+      const sb = Math.sqrt(bt), sT = Math.sqrt(this.beta.length), row = t * d;
+      for (let i = 0; i < d; i++) {
+        mean[i] = base.a[row + i] * xt[off + i] + base.b[row + i] + out[oOff + i] * sb;
+        variance[i] = sigmoid(out[oOff + d + i] / sT + base.logitVariance[row + i]);
+      }
+      return { mean, variance };
+    }
     for (let i = 0; i < d; i++) {
       const x = xt[off + i];
       if (this.spec.kind === "gaussian") {

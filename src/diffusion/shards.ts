@@ -47,12 +47,16 @@ const H = {
   x0At: 13,
   xtAt: 14,
   tAt: 15,
-  /** shards × n gradients (none when `gradient` is 0), then count KL values */
+  /** shards × n gradients (mode 1 only), then count KL values (mode 2: count × d means, then
+   * count × d variances) */
   gradAt: 16,
   klAt: 17,
-  /** 1: shards of the gradient step; 0: KL only, in tasks of KL_ROWS rows */
+  /** 1: shards of the gradient step; 0: KL only, in tasks of KL_ROWS rows; 2: the reverse
+   * kernels at one t (every row's t), in `shards` even blocks of rows */
   gradient: 18,
-  length: 19,
+  /** the kernel base's a, b and logitVariance, (T + 1) × d each, from baseAt; −1: none */
+  baseAt: 19,
+  length: 20,
 } as const;
 
 let nextKey = 1;
@@ -77,6 +81,29 @@ function shardGradient(
   return [from, rows];
 }
 
+/**
+ * Block s of `blocks` (shardRows: even blocks) of xt's rows: their reverse kernels at step t
+ * into mean and variance. Each row's kernels depend on that row alone, so any split gives the
+ * same bits.
+ */
+function reverseBlock(
+  net: SimdReverseModel,
+  xt: Float64Array,
+  t: number,
+  blocks: number,
+  s: number,
+  mean: Float64Array,
+  variance: Float64Array,
+): [number, number] {
+  const [from, rows] = shardRows(xt.length / net.spec.d, blocks, s);
+  net.reverseRows(xt, from, rows, t, mean, variance);
+  return [from, rows];
+}
+
+/** What a job computes: a training step's shards, KL values, or the reverse kernels at one t. */
+type Mode = "gradient" | "kl" | "reverse";
+const MODE_CODE: Record<Mode, number> = { kl: 0, gradient: 1, reverse: 2 };
+
 /** Block s of KL_ROWS rows of an evaluation batch on `net`: their KL into kl[from…]. */
 function klBlock(
   net: SimdReverseModel,
@@ -92,9 +119,8 @@ function klBlock(
 /**
  * The float32 reverse model with its batch work spread over the kernel pool: the training
  * step's loss and gradient in shards, and evaluation's per-example KL (the bound takes
- * T − 1 batches of the held-out set each time) in row blocks. The reverse chain's calls
- * (`reverseAll`) stay on the model itself. Without a pool of several threads, every call
- * runs here, with the same bits.
+ * T − 1 batches of the held-out set each time) and the reverse chain's kernels (`reverseAll`)
+ * in row blocks. Without a pool of several threads, every call runs here, with the same bits.
  */
 export class ParallelReverseModel implements ReverseKernel {
   readonly spec: ModelSpec;
@@ -144,7 +170,7 @@ export class ParallelReverseModel implements ReverseKernel {
     }
     this.threads = Math.min(pool.threads, shards);
     const n = this.#model.n;
-    const { gradAt, klAt } = this.#job(pool, batch, shards, true, (s, { gradAt, klAt }) => {
+    const { gradAt, klAt } = this.#job(pool, batch, shards, "gradient", (s, { gradAt, klAt }) => {
       const [from, rows] = shardGradient(this.#net, batch, shards, s, this.#shardGrad, kl);
       const out = pool.f64();
       out.set(this.#shardGrad, gradAt + s * n);
@@ -167,7 +193,7 @@ export class ParallelReverseModel implements ReverseKernel {
     if (!pool || pool.threads === 1 || count <= KL_ROWS) return this.#net.kl(batch);
     const kl = new Float64Array(count);
     const tasks = Math.ceil(count / KL_ROWS);
-    const { klAt } = this.#job(pool, batch, tasks, false, (s, { klAt }) => {
+    const { klAt } = this.#job(pool, batch, tasks, "kl", (s, { klAt }) => {
       const [from, rows] = klBlock(this.#net, batch, s, kl);
       pool.f64().set(kl.subarray(from, from + rows), klAt + from);
     });
@@ -175,8 +201,34 @@ export class ParallelReverseModel implements ReverseKernel {
     return kl;
   }
 
+  /**
+   * The reverse kernels at step t for every row of xt (ReverseKernel.reverseAll), in blocks of
+   * blocks over the pool: the inpainting chain's 200 images × 800 steps.
+   */
   reverseAll(xt: Float64Array, t: number): { mean: Float64Array; variance: Float64Array } {
-    return this.#net.reverseAll(xt, t);
+    const { d } = this.spec;
+    const count = xt.length / d;
+    const pool = f64Pool();
+    if (!pool || pool.threads === 1 || count <= KL_ROWS) return this.#net.reverseAll(xt, t);
+    const mean = new Float64Array(xt.length), variance = new Float64Array(xt.length);
+    const batch: Batch = { x0: new Float64Array(0), xt, t: new Int32Array(count).fill(t) };
+    // a block per thread (200 images on 2 threads: 2 of 100), none past KL_ROWS rows
+    const tasks = Math.max(pool.threads, Math.ceil(count / KL_ROWS));
+    const here = new Set<number>();
+    const { klAt } = this.#job(pool, batch, tasks, "reverse", (s) => {
+      reverseBlock(this.#net, xt, t, tasks, s, mean, variance);
+      here.add(s);
+    });
+    // the helpers' blocks come back through the memory; the caller's are in place already
+    const out = pool.f64();
+    for (let s = 0; s < tasks; s++) {
+      if (here.has(s)) continue;
+      const [from, rows] = shardRows(count, tasks, s);
+      const a = from * d, b = (from + rows) * d;
+      mean.set(out.subarray(klAt + a, klAt + b), a);
+      variance.set(out.subarray(klAt + count * d + a, klAt + count * d + b), a);
+    }
+    return { mean, variance };
   }
 
   /** Writes the job's header, θ and batch into the pool's memory and runs its tasks. */
@@ -184,7 +236,7 @@ export class ParallelReverseModel implements ReverseKernel {
     pool: F64Pool,
     batch: Batch,
     tasks: number,
-    gradient: boolean,
+    mode: Mode,
     local: (s: number, at: { gradAt: number; klAt: number }) => void,
   ): { gradAt: number; klAt: number } {
     const { spec, beta, n } = this.#model;
@@ -193,7 +245,10 @@ export class ParallelReverseModel implements ReverseKernel {
     const at = (doubles: number) => pool.alloc(8 * doubles) / 8;
     const argsAt = at(H.length), sizesAt = at(spec.hidden.length), betaAt = at(beta.length);
     const thetaAt = at(n), x0At = at(batch.x0.length), xtAt = at(batch.xt.length);
-    const tAt = at(count), gradAt = at(gradient ? tasks * n : 0), klAt = at(count);
+    const tAt = at(count), gradAt = at(mode === "gradient" ? tasks * n : 0);
+    const klAt = at(mode === "reverse" ? 2 * count * spec.d : count);
+    const base = this.#model.base, baseSize = (beta.length + 1) * spec.d;
+    const baseAt = base ? at(3 * baseSize) : -1;
     const header = new Float64Array(H.length);
     header[H.key] = this.#key;
     header[H.version] = this.#version;
@@ -213,8 +268,14 @@ export class ParallelReverseModel implements ReverseKernel {
     header[H.tAt] = tAt;
     header[H.gradAt] = gradAt;
     header[H.klAt] = klAt;
-    header[H.gradient] = gradient ? 1 : 0;
+    header[H.gradient] = MODE_CODE[mode];
+    header[H.baseAt] = baseAt;
     const mem = pool.f64();
+    if (base) {
+      mem.set(base.a, baseAt);
+      mem.set(base.b, baseAt + baseSize);
+      mem.set(base.logitVariance, baseAt + 2 * baseSize);
+    }
     mem.set(header, argsAt);
     mem.set(spec.hidden, sizesAt);
     mem.set(beta, betaAt);
@@ -259,7 +320,13 @@ export async function shardTask(
     const kind: Kind = h[H.kind] === 0 ? "gaussian" : "binomial";
     const hidden = Array.from(mem.subarray(h[H.sizesAt], h[H.sizesAt] + h[H.layers]));
     const beta = mem.slice(h[H.betaAt], h[H.betaAt] + h[H.T]);
-    const model = new ReverseModel({ kind, d, hidden, basis: h[H.basis] }, beta);
+    const baseAt = h[H.baseAt], baseSize = (h[H.T] + 1) * d;
+    const base = baseAt < 0 ? null : {
+      a: mem.slice(baseAt, baseAt + baseSize),
+      b: mem.slice(baseAt + baseSize, baseAt + 2 * baseSize),
+      logitVariance: mem.slice(baseAt + 2 * baseSize, baseAt + 3 * baseSize),
+    };
+    const model = new ReverseModel({ kind, d, hidden, basis: h[H.basis] }, beta, base);
     const theta = mem.slice(h[H.thetaAt], h[H.thetaAt] + n);
     replica = {
       key: h[H.key],
@@ -275,6 +342,15 @@ export async function shardTask(
   if (r.version !== h[H.version]) {
     r.net.load(out.slice(h[H.thetaAt], h[H.thetaAt] + n));
     r.version = h[H.version];
+  }
+  if (h[H.gradient] === MODE_CODE.reverse) {
+    const xt = out.slice(h[H.xtAt], h[H.xtAt] + count * d);
+    const mean = new Float64Array(count * d), variance = new Float64Array(count * d);
+    const [from, rows] = reverseBlock(r.net, xt, out[h[H.tAt]], h[H.shards], s, mean, variance);
+    const at = h[H.klAt];
+    out.set(mean.subarray(from * d, (from + rows) * d), at + from * d);
+    out.set(variance.subarray(from * d, (from + rows) * d), at + count * d + from * d);
+    return;
   }
   if (r.kl.length !== count) r.kl = new Float64Array(count);
   const batch: Batch = {

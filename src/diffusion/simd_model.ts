@@ -294,20 +294,35 @@ export class SimdReverseModel implements ReverseKernel {
   }
 
   reverseAll(xt: Float64Array, t: number): { mean: Float64Array; variance: Float64Array } {
-    const { d } = this.spec;
-    const count = xt.length / d;
-    const O = this.#ref.outputs;
+    const count = xt.length / this.spec.d;
     const mean = new Float64Array(xt.length);
     const variance = new Float64Array(xt.length);
     for (let from = 0; from < count; from += CHUNK) {
-      const rows = Math.min(CHUNK, count - from);
-      this.#forward(xt, from, rows, t);
-      for (let e = 0; e < rows; e++) {
-        const r = this.#ref.params(this.#out, e * O, xt, (from + e) * d, t);
-        mean.set(r.mean, (from + e) * d);
-        variance.set(r.variance, (from + e) * d);
-      }
+      this.reverseRows(xt, from, Math.min(CHUNK, count - from), t, mean, variance);
     }
     return { mean, variance };
+  }
+
+  /**
+   * reverseAll for rows from…from + rows (at most 256) of xt, into the same rows of mean and
+   * variance (a parallel chain step, shards.ts, runs one block of rows per call).
+   */
+  reverseRows(
+    xt: Float64Array,
+    from: number,
+    rows: number,
+    t: number,
+    mean: Float64Array,
+    variance: Float64Array,
+  ): void {
+    if (rows > CHUNK) throw new RangeError(`at most ${CHUNK} rows a call, got ${rows}`);
+    const { d } = this.spec;
+    const O = this.#ref.outputs;
+    this.#forward(xt, from, rows, t);
+    for (let e = 0; e < rows; e++) {
+      const r = this.#ref.params(this.#out, e * O, xt, (from + e) * d, t);
+      mean.set(r.mean, (from + e) * d);
+      variance.set(r.variance, (from + e) * d);
+    }
   }
 }
