@@ -95,7 +95,7 @@ const PARAMS = {
     values: KERNEL_BASES,
     default: "forward",
     help:
-      "the reverse kernel the network perturbs: forward (the paper's: mean x√(1−β) + m√β, variance near β) or gaussian (the exact reverse kernel of the Gaussian fitted to the training images, on their principal axes: K starts near the Gaussian baseline, and training adds what second-order statistics miss)",
+      "the reverse kernel the network perturbs: forward (the paper's: mean x√(1−β) + m√β, variance near β) or gaussian (the exact reverse kernel of the Gaussian fitted to the training images, on their principal axes: on MNIST K is 0.46 bits/pixel before training against the forward base's −2.07, and 0.87 after 1,500 steps against 0.19)",
     cite: `${SD}, Appendix D.1 (forward); gaussian: ours, docs/pipelines/image-diffusion.md`,
   },
   train_steps: {
