@@ -227,6 +227,11 @@ export default definePipeline({
     if (p.basis > p.steps) {
       throw new ParamError("basis", `must be at most T (${p.steps}), got ${p.basis}`);
     }
+    if (p.base === "gaussian" && p.beta_max > 0.5) {
+      // the Gaussian's reverse variance β s_{t−1}/s_t reaches β/(1−β) on a wide axis, and the
+      // model's variance σ(·) is below 1
+      throw new ParamError("beta_max", `must be at most 0.5 with base gaussian, got ${p.beta_max}`);
+    }
     if (p.beta_min > p.beta_max) {
       throw new ParamError("beta_min", `must be at most beta_max (${p.beta_max})`);
     }

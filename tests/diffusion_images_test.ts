@@ -228,6 +228,7 @@ Deno.test("image-diffusion: bad sizes are refused naming the param and what is a
     [{ steps: 5, basis: 6 }, "basis", "must be at most T (5)"],
     [{ train_size: 64 }, "train_size", "must exceed the 64 pixels of an image"],
     [{ dataset: "mnist", train_size: 6000 }, "train_size", "with test_size must leave 300 digits"],
+    [{ base: "gaussian", beta_max: 0.6 }, "beta_max", "must be at most 0.5 with base gaussian"],
   ];
   for (const [input, param, problem] of cases) {
     try {

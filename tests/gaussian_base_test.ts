@@ -74,6 +74,12 @@ Deno.test("gaussianBase(): the reverse kernel's mean and variance against a regr
     }
   }
   assertThrows(() => gaussianBase(beta, mean, Float64Array.of(1)), RangeError, "variances");
+  // β above ½ on a wide axis: the reverse variance β s_{t−1}/s_t passes 1, which σ(·) cannot hold
+  assertThrows(
+    () => gaussianBase(Float64Array.of(0.1, 0.8), Float64Array.of(0), Float64Array.of(50)),
+    RangeError,
+    "β above ½",
+  );
 });
 
 Deno.test("principalAxes(): orthonormal axes that diagonalise the covariance, variances descending; toAxes and fromAxes inverse, on the pool as in plain loops", async () => {

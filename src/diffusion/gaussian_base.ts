@@ -61,6 +61,10 @@ export function gaussianBase(
       const s = ab[t] * variance[k] + 1 - ab[t];
       const g = (Math.sqrt(1 - bt) * sPrev) / s;
       const v = (bt * sPrev) / s;
+      // the model's variance is σ(·) < 1; v < 1 whenever β_t ≤ ½ (v → β/(1−β) as s grows)
+      if (!(v < 1)) {
+        throw new RangeError(`the reverse variance at t = ${t} is ${v}: β above ½ on a wide axis`);
+      }
       a[t * d + k] = g;
       b[t * d + k] = (Math.sqrt(ab[t - 1]) - g * Math.sqrt(ab[t])) * mean[k];
       logitVariance[t * d + k] = Math.log(v / (1 - v));
