@@ -7,10 +7,10 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import { Rng } from "../src/random/rng.ts";
 import { makeSchedule } from "../src/diffusion/schedule.ts";
-import { ReverseModel, sampleReverse } from "../src/diffusion/model.ts";
+import { drawPrior, ReverseModel, sampleReverse } from "../src/diffusion/model.ts";
 import { SimdReverseModel } from "../src/diffusion/simd_model.ts";
 import { ParallelReverseModel } from "../src/diffusion/shards.ts";
-import { forwardSample } from "../src/diffusion/bound.ts";
+import { edgeTerms, forwardSample } from "../src/diffusion/bound.ts";
 import { moments } from "../src/diffusion/baselines.ts";
 import {
   fromAxes,
@@ -72,6 +72,15 @@ Deno.test("gaussianBase(): the reverse kernel's mean and variance against a regr
       );
       assertAlmostEquals(res, v, 5 * v * Math.sqrt(2 / n), `variance, coordinate ${k}, t ${t}`);
     }
+    // the prior is where the chains end: x^T's mean and variance, to 5 standard errors
+    let m = 0, m2 = 0;
+    for (let e = 0; e < n; e++) {
+      m += xs[T][e] / n;
+      m2 += xs[T][e] ** 2 / n;
+    }
+    const s = base.prior!.variance[k];
+    assertAlmostEquals(m, base.prior!.mean[k], 5 * Math.sqrt(s / n), `x^T's mean, coordinate ${k}`);
+    assertAlmostEquals(m2 - m * m, s, 5 * s * Math.sqrt(2 / n), `x^T's variance, coordinate ${k}`);
   }
   assertThrows(() => gaussianBase(beta, mean, Float64Array.of(1)), RangeError, "variances");
   // β above ½ on a wide axis: the reverse variance β s_{t−1}/s_t passes 1, which σ(·) cannot hold
@@ -218,9 +227,8 @@ Deno.test("inpainting on principal axes: nothing known is sampling on the axes, 
     1,
     axes,
   );
-  const xT = new Float64Array(12);
   const chain = new Rng(11);
-  for (let i = 0; i < 12; i++) xT[i] = chain.normal();
+  const xT = drawPrior(net, 4, chain); // the chain starts at the base's prior
   let sampled: Float64Array = new Float64Array(0);
   sampleReverse(net, xT, chain, (_, x) => (sampled = x));
   assertEquals(Array.from(none), Array.from(fromAxes(axes, sampled)));
@@ -262,5 +270,51 @@ Deno.test("inpainting on principal axes: nothing known is sampling on the axes, 
       }),
     RangeError,
     "axes",
+  );
+});
+
+Deno.test("the base's prior: K's cross-entropy term against a Monte Carlo over q(x^T | x^0); drawPrior's moments, and N(0, I) draw for draw without one", () => {
+  const { model, batch } = baseSetup(5, 8);
+  const prior = model.base!.prior!;
+  const { beta, ab } = model;
+  const T = beta.length, d = 3, x0 = batch.x0;
+  // edgeTerms(π = N(0, I)) − edgeTerms(π = prior) = H_p(X^T) under the prior − under N(0, I):
+  // the same samples x^T ~ q(x^T | x^0) estimate both cross-entropies
+  const rng = new Rng(3);
+  const draws = 40_000;
+  let diff = 0, diff2 = 0;
+  for (let r = 0; r < draws; r++) {
+    for (let e = 0; e < 5; e++) {
+      let delta = 0;
+      for (let k = 0; k < d; k++) {
+        const x = Math.sqrt(ab[T]) * x0[e * d + k] + Math.sqrt(1 - ab[T]) * rng.normal();
+        const s = prior.variance[k];
+        // −log N(x; m, s) + log N(x; 0, 1)
+        delta += 0.5 * Math.log(s) + (x - prior.mean[k]) ** 2 / (2 * s) - x * x / 2;
+      }
+      diff += delta / (5 * draws);
+      diff2 += delta * delta / (5 * draws);
+    }
+  }
+  const se = Math.sqrt((diff2 - diff * diff) / (5 * draws));
+  const exact = edgeTerms(beta, ab, x0, d, false) - edgeTerms(beta, ab, x0, d, false, prior);
+  assertAlmostEquals(exact, diff, 5 * se);
+  // drawPrior: N(m_k, s_k) per coordinate; without a prior, rng's normals as they come
+  const many = drawPrior(model.at(model.init(new Rng(1))), 50_000, new Rng(4));
+  for (let k = 0; k < d; k++) {
+    let m = 0, m2 = 0;
+    for (let e = 0; e < 50_000; e++) {
+      m += many[e * d + k] / 50_000;
+      m2 += many[e * d + k] ** 2 / 50_000;
+    }
+    const s = prior.variance[k];
+    assertAlmostEquals(m, prior.mean[k], 5 * Math.sqrt(s / 50_000));
+    assertAlmostEquals(m2 - m * m, s, 5 * s * Math.sqrt(2 / 50_000));
+  }
+  const plain = new ReverseModel({ kind: "gaussian", d, hidden: [2], basis: 2 }, beta);
+  const r = new Rng(6);
+  assertEquals(
+    Array.from(drawPrior(plain.at(plain.init(new Rng(1))), 2, new Rng(6))),
+    Array.from({ length: 6 }, () => r.normal()),
   );
 });

@@ -12,13 +12,14 @@
  */
 import type { Rng } from "../random/rng.ts";
 import type { Batch, ReverseKernel } from "./model.ts";
+import type { Prior } from "./gaussian_base.ts";
 import { bernoulliEntropy, gaussianEntropy } from "./schedule.ts";
 
 /**
  * What the bound needs of a reverse process: its schedule and each example's KL term, now
  * (the float64 model, the wasm kernels) or once a GPU has read it back (gpu_model.ts).
  */
-export type KlSource = Pick<ReverseKernel, "spec" | "beta" | "ab"> & {
+export type KlSource = Pick<ReverseKernel, "spec" | "beta" | "ab" | "prior"> & {
   kl(batch: Batch): Float64Array | Promise<Float64Array>;
 };
 
@@ -82,7 +83,8 @@ export function nullLogLikelihood(
 /**
  * K's terms outside the KL sum, mean per example (nats):
  * H_q(X^T|X^0) − H_q(X^1|X^0) − H_p(X^T), with H_p(X^T) the cross-entropy of the
- * prior π on q(x^T|x^0), exact per example.
+ * prior π on q(x^T|x^0), exact per example: π = N(0, I), or a kernel base's N(m_k, s_k) per
+ * coordinate.
  */
 export function edgeTerms(
   beta: Float64Array,
@@ -90,6 +92,7 @@ export function edgeTerms(
   x0: Float64Array,
   d: number,
   binomial: boolean,
+  prior: Prior | null = null,
 ): number {
   const T = beta.length;
   if (binomial) {
@@ -97,11 +100,23 @@ export function edgeTerms(
     return d * bernoulliEntropy((1 - ab[T]) / 2) - d * bernoulliEntropy(beta[0] / 2) -
       d * Math.log(2);
   }
-  let sq = 0;
-  for (const v of x0) sq += v * v;
-  // −E log N(x^T; 0, I) with E‖x^T‖² = ᾱ_T ‖x^0‖² + d (1 − ᾱ_T)
-  const crossPrior = 0.5 * d * Math.log(2 * Math.PI) +
-    0.5 * (ab[T] * sq / (x0.length / d) + d * (1 - ab[T]));
+  const count = x0.length / d;
+  let crossPrior: number;
+  if (prior) {
+    // −E log N(x^T; m, s) per coordinate, E (x^T_k − m_k)² = (√ᾱ_T x^0_k − m_k)² + 1 − ᾱ_T
+    crossPrior = 0;
+    for (let k = 0; k < d; k++) {
+      let sq = 0;
+      for (let e = 0; e < count; e++) sq += (Math.sqrt(ab[T]) * x0[e * d + k] - prior.mean[k]) ** 2;
+      const s = prior.variance[k];
+      crossPrior += 0.5 * Math.log(2 * Math.PI * s) + (sq / count + 1 - ab[T]) / (2 * s);
+    }
+  } else {
+    let sq = 0;
+    for (const v of x0) sq += v * v;
+    // −E log N(x^T; 0, I) with E‖x^T‖² = ᾱ_T ‖x^0‖² + d (1 − ᾱ_T)
+    crossPrior = 0.5 * d * Math.log(2 * Math.PI) + 0.5 * (ab[T] * sq / count + d * (1 - ab[T]));
+  }
   return gaussianEntropy(d, 1 - ab[T]) - gaussianEntropy(d, beta[0]) - crossPrior;
 }
 
@@ -156,7 +171,7 @@ export async function bound(
       for (const k of await model.kl(batch)) klSum += (k * (T - 1)) / maxSteps;
     }
   }
-  const edge = edgeTerms(model.beta, ab, x0, d, binomial);
+  const edge = edgeTerms(model.beta, ab, x0, d, binomial, model.prior);
   const kNats = -klSum / count + edge;
   return {
     kBits: kNats / Math.LN2,

@@ -28,20 +28,30 @@ import { alphaBar } from "./schedule.ts";
 import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
 import { f64Pool, gemm } from "../compute/f64/mod.ts";
 
+/** p(x^T), where the reverse chain starts: N(mean_k, variance_k) per coordinate. */
+export interface Prior {
+  readonly mean: Float64Array;
+  readonly variance: Float64Array;
+}
+
 /**
  * The reverse kernel p(x^{t−1} | x^t) the readouts perturb, per step and coordinate, rows
  * t = 0…T of d entries (rows 0 and 1 unused: step 1 is the forward kernel reversed):
- * mean = a x^t + b + m √β_t, variance = σ(c/√T + logitVariance).
+ * mean = a x^t + b + m √β_t, variance = σ(c/√T + logitVariance); and the chain's start p(x^T)
+ * (absent: N(0, I), the paper's).
  */
 export interface KernelBase {
   readonly a: Float64Array;
   readonly b: Float64Array;
   readonly logitVariance: Float64Array;
+  readonly prior?: Prior;
 }
 
 /**
  * The exact reverse process of independent Gaussian coordinates N(mean_k, variance_k) under the
- * schedule β (see the module comment).
+ * schedule β (see the module comment), starting where the forward process leaves them:
+ * p(x^T) = N(√ᾱ_T mean_k, ᾱ_T variance_k + 1 − ᾱ_T). (After T = 40 steps to β = 0.3, ᾱ_T ≈ 0.24:
+ * the widest axes of MNIST, variance ≈ 30, are still far from N(0, 1) there.)
  */
 export function gaussianBase(
   beta: Float64Array,
@@ -70,7 +80,11 @@ export function gaussianBase(
       logitVariance[t * d + k] = Math.log(v / (1 - v));
     }
   }
-  return { a, b, logitVariance };
+  const prior = {
+    mean: mean.map((m) => Math.sqrt(ab[T]) * m),
+    variance: variance.map((l) => ab[T] * l + 1 - ab[T]),
+  };
+  return { a, b, logitVariance, prior };
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   grid,
   words,
 } from "../compute/webgpu/elementwise.ts";
+import type { Prior } from "./gaussian_base.ts";
 import type { Batch, ModelSpec, ReverseModel } from "./model.ts";
 import { SimdReverseModel } from "./simd_model.ts";
 
@@ -53,6 +54,7 @@ export class GpuReverseModel {
   readonly spec: ModelSpec;
   readonly beta: Float64Array;
   readonly ab: Float64Array;
+  readonly prior: Prior | null;
   readonly #ref: ReverseModel;
   readonly #gpu: Gpu;
   readonly #twin: SimdReverseModel;
@@ -88,6 +90,7 @@ export class GpuReverseModel {
     this.spec = ref.spec;
     this.beta = ref.beta;
     this.ab = ref.ab;
+    this.prior = ref.base?.prior ?? null;
     const O = ref.outputs;
     const bo = this.spec.basis * O;
     this.#bo = bo;

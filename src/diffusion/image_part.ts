@@ -17,7 +17,7 @@ import type { Emit, RunContext } from "../runtime/pipeline.ts";
 import { RunError } from "../runtime/pipeline.ts";
 import type { Rng } from "../random/rng.ts";
 import { SimdMlp } from "../compute/simd_mlp.ts";
-import { ReverseModel, sampleReverse } from "./model.ts";
+import { drawPrior, ReverseModel, sampleReverse } from "./model.ts";
 import { makeSchedule } from "./schedule.ts";
 import { bound } from "./bound.ts";
 import { float32Net, trainReverse } from "./train.ts";
@@ -191,7 +191,7 @@ export async function* imageRun(p: ImageRunParams, ctx: RunContext): AsyncGenera
 
   // samples from noise beside training images
   const shown = Math.min(SHOWN, p.samples);
-  const xT = new Float64Array(p.samples * d).map(() => ctx.rng.normal());
+  const xT = drawPrior(net, p.samples, ctx.rng);
   let last: Float64Array = xT;
   sampleReverse(net, xT, ctx.rng, (_, x) => (last = x));
   if (axes) last = fromAxes(axes, last);

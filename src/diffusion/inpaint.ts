@@ -13,7 +13,7 @@
  * @module
  */
 import { Rng } from "../random/rng.ts";
-import type { ReverseSampler } from "./model.ts";
+import { drawPrior, type ReverseSampler } from "./model.ts";
 import { fromAxes, type PrincipalAxes, toAxes } from "./gaussian_base.ts";
 
 /** The orthogonal coordinates a model on principal axes works in (gaussian_base.ts). */
@@ -21,7 +21,7 @@ export type Axes = Pick<PrincipalAxes, "d" | "axes">;
 
 /**
  * The completions of the rows of x0 (n × d) with pixels `known[i] = 1` held; `visit(t, x)`
- * sees the chain at every t = T…0 (frames for a panel). x^T is drawn from `rng` first.
+ * sees the chain at every t = T…0 (frames for a panel). x^T is drawn from `rng` first (drawPrior).
  *
  * `resample` > 1 repeats each step that many times, diffusing the result back one step
  * between repeats (Lugmayr et al. 2022, "RePaint"): the unknown pixels then see the known
@@ -31,8 +31,8 @@ export type Axes = Pick<PrincipalAxes, "d" | "axes">;
  *
  * With `axes`, the model works on principal axes (`--base gaussian`): the chain runs in those
  * coordinates and goes to pixels to hold the known ones (x0, the frames and the result are
- * pixels). The forward noise is isotropic, so x^T and the backing-up steps are drawn alike in
- * either coordinates.
+ * pixels). x^T is drawn from the model's p(x^T) (drawPrior: the base's prior on the axes); the
+ * forward noise is isotropic, so the backing-up steps are drawn alike in either coordinates.
  */
 export function inpaint(
   model: ReverseSampler,
@@ -90,9 +90,7 @@ export function inpaint(
     hold(t, p);
     return toAxes(axes, p);
   };
-  let x: Float64Array = new Float64Array(n * d);
-  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
-  x = held(T, x);
+  let x = held(T, drawPrior(model, n, rng));
   if (visit) visit(T, pixels(x));
   for (let t = T; t >= 1; t--) {
     for (let u = 0; u < resample; u++) {

@@ -21,7 +21,7 @@
  */
 import type { Rng } from "../random/rng.ts";
 import { alphaBar, bernoulliEntropy, gaussianPosterior } from "./schedule.ts";
-import type { KernelBase } from "./gaussian_base.ts";
+import type { KernelBase, Prior } from "./gaussian_base.ts";
 
 export type Kind = "gaussian" | "binomial";
 
@@ -84,6 +84,8 @@ export interface ReverseKernel {
   readonly spec: ModelSpec;
   readonly beta: Float64Array;
   readonly ab: Float64Array;
+  /** p(x^T) per coordinate (the kernel base's), or null for the paper's N(0, I) */
+  readonly prior: Prior | null;
   /** KL(q(x^{t−1}|x^t,x^0) ‖ p(x^{t−1}|x^t)) of each example, nats summed over dimensions */
   kl(batch: Batch): Float64Array;
   /**
@@ -289,6 +291,7 @@ export class ReverseModel {
       spec: this.spec,
       beta: this.beta,
       ab: this.ab,
+      prior: this.base?.prior ?? null,
       kl: (batch) => this.kl(theta, batch),
       reverseAll: (xt, t) => {
         const mean = new Float64Array(xt.length);
@@ -437,6 +440,21 @@ export class ReverseModel {
       dh = dPrev;
     }
   }
+}
+
+/**
+ * n draws of x^T from the model's p(x^T), row-major: N(0, I), or the kernel base's prior — one
+ * normal draw per entry in order either way, so the two consume `rng` alike.
+ */
+export function drawPrior(model: Pick<ReverseSampler, "spec" | "prior">, n: number, rng: Rng) {
+  const { d } = model.spec;
+  const x = new Float64Array(n * d);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  const p = model.prior;
+  if (p) {
+    for (let i = 0; i < x.length; i++) x[i] = p.mean[i % d] + Math.sqrt(p.variance[i % d]) * x[i];
+  }
+  return x;
 }
 
 /**

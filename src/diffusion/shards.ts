@@ -21,6 +21,7 @@ import {
   ReverseModel,
 } from "./model.ts";
 import { SimdReverseModel } from "./simd_model.ts";
+import type { Prior } from "./gaussian_base.ts";
 
 /** Rows a shard holds at most: a batch of 200 is 4 shards of 50. */
 export const SHARD_ROWS = 64;
@@ -126,6 +127,7 @@ export class ParallelReverseModel implements ReverseKernel {
   readonly spec: ModelSpec;
   readonly beta: Float64Array;
   readonly ab: Float64Array;
+  readonly prior: Prior | null;
   readonly #model: ReverseModel;
   readonly #net: SimdReverseModel;
   readonly #key = nextKey++;
@@ -142,6 +144,7 @@ export class ParallelReverseModel implements ReverseKernel {
     this.spec = net.spec;
     this.beta = net.beta;
     this.ab = net.ab;
+    this.prior = net.prior;
     this.#theta = theta;
     this.#shardGrad = new Float64Array(model.n);
   }

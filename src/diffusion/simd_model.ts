@@ -21,6 +21,7 @@
  * @module
  */
 import { instantiateKernels, type Kernels } from "../compute/simd_kernels.ts";
+import type { Prior } from "./gaussian_base.ts";
 import type { Batch, ModelSpec, ReverseKernel, ReverseModel } from "./model.ts";
 
 /** Rows per pass through the kernels: evaluation batches (1,000 held-out points) go in chunks. */
@@ -62,6 +63,7 @@ export class SimdReverseModel implements ReverseKernel {
   readonly spec: ModelSpec;
   readonly beta: Float64Array;
   readonly ab: Float64Array;
+  readonly prior: Prior | null;
   readonly #ref: ReverseModel;
   readonly #k: Kernels;
   readonly #input: Float32Array;
@@ -89,6 +91,7 @@ export class SimdReverseModel implements ReverseKernel {
     this.spec = ref.spec;
     this.beta = ref.beta;
     this.ab = ref.ab;
+    this.prior = ref.base?.prior ?? null;
     const { layers } = ref.layout;
     const bo = pad4(this.spec.basis * ref.outputs);
     this.#bo = bo;
