@@ -139,7 +139,7 @@ Deno.test("inpainting: nothing known is sampling, draw for draw; everything know
     Uint8Array.of(1, 1, 0, 0),
     new Rng(11),
     new Rng(12),
-    (t) => frames.push(t),
+    { visit: (t) => frames.push(t) },
   );
   for (let e = 0; e < 3; e++) {
     assertEquals([half[4 * e], half[4 * e + 1]], [x0[4 * e], x0[4 * e + 1]]);
@@ -148,22 +148,51 @@ Deno.test("inpainting: nothing known is sampling, draw for draw; everything know
   assertEquals(frames, Array.from({ length: 13 }, (_, k) => 12 - k));
 });
 
+Deno.test("inpainting's resampling: `resample` passes at each step t > resampleAbove × T, one below; bad values refused", () => {
+  const { net, x0 } = fourPixelModel(9);
+  const known = Uint8Array.of(1, 0, 1, 0);
+  // count the reverse kernels' calls: steps T = 12…2 (step 1 is the forward kernel reversed)
+  let calls: number[] = [];
+  const counted = {
+    ...net,
+    reverseAll: (x: Float64Array, t: number) => {
+      calls.push(t);
+      return net.reverseAll(x, t);
+    },
+  };
+  const run = (opts: Parameters<typeof inpaint>[5]) => {
+    calls = [];
+    inpaint(counted, x0, known, new Rng(1), new Rng(2), opts);
+    return calls;
+  };
+  assertEquals(run({}), Array.from({ length: 11 }, (_, k) => 12 - k));
+  // every step 3 times (resampleAbove 0: RePaint's)
+  assertEquals(run({ resample: 3 }), Array.from({ length: 33 }, (_, k) => 12 - Math.floor(k / 3)));
+  // above T/2 = 6: t = 12…7 three times each, then 6…2 once
+  const above = run({ resample: 3, resampleAbove: 0.5 });
+  assertEquals(above.length, 6 * 3 + 5);
+  assertEquals(above.filter((t) => t > 6).length, 18);
+  assertEquals(above.slice(18), [6, 5, 4, 3, 2]);
+  assertThrows(() => run({ resample: 0 }), RangeError, "resample");
+  assertThrows(() => run({ resampleAbove: 1 }), RangeError, "resampleAbove");
+});
+
 Deno.test("inpainting's mean of chains: one chain is inpaint's, K chains their average, the known pixels exact", () => {
   const { net, x0 } = fourPixelModel(8);
   const known = Uint8Array.of(1, 1, 0, 0);
   // one chain: inpaint's draws, with its known-pixel stream the first int32 of the rng
-  const one = inpaintMean(net, x0, known, new Rng(5), 1, 2);
+  const one = inpaintMean(net, x0, known, new Rng(5), 1, { resample: 2 });
   const r = new Rng(5);
-  assertEquals(one, inpaint(net, x0, known, r, new Rng(r.int32() >>> 0), undefined, 2));
+  assertEquals(one, inpaint(net, x0, known, r, new Rng(r.int32() >>> 0), { resample: 2 }));
   // three: the average of the three chains the streams give, drawn independently here
   const s = new Rng(5);
-  const chains = [inpaint(net, x0, known, s, new Rng(s.int32() >>> 0), undefined, 2)];
+  const chains = [inpaint(net, x0, known, s, new Rng(s.int32() >>> 0), { resample: 2 })];
   for (let c = 1; c < 3; c++) {
     chains.push(
-      inpaint(net, x0, known, new Rng(s.int32() >>> 0), new Rng(s.int32() >>> 0), undefined, 2),
+      inpaint(net, x0, known, new Rng(s.int32() >>> 0), new Rng(s.int32() >>> 0), { resample: 2 }),
     );
   }
-  const mean = inpaintMean(net, x0, known, new Rng(5), 3, 2);
+  const mean = inpaintMean(net, x0, known, new Rng(5), 3, { resample: 2 });
   for (let i = 0; i < mean.length; i++) {
     assertAlmostEquals(mean[i], (chains[0][i] + chains[1][i] + chains[2][i]) / 3, 1e-14);
   }
@@ -183,12 +212,14 @@ Deno.test("inpainting: the known pixels at step t follow the forward marginal N(
   const x0 = new Float64Array(2 * n).fill(1.5);
   const t = 4;
   let s = 0, s2 = 0;
-  inpaint(net, x0, Uint8Array.of(1, 0), new Rng(2), new Rng(3), (step, x) => {
-    if (step !== t) return;
-    for (let e = 0; e < n; e++) {
-      s += x[2 * e] / n;
-      s2 += x[2 * e] ** 2 / n;
-    }
+  inpaint(net, x0, Uint8Array.of(1, 0), new Rng(2), new Rng(3), {
+    visit: (step, x) => {
+      if (step !== t) return;
+      for (let e = 0; e < n; e++) {
+        s += x[2 * e] / n;
+        s2 += x[2 * e] ** 2 / n;
+      }
+    },
   });
   const ab = model.ab[t];
   // 4,000 draws: the mean to ≈ 4σ/√n, the variance to ≈ 4·√2σ²/√n

@@ -217,31 +217,16 @@ Deno.test("with a kernel base, the float32 model's KL and gradient match the flo
 Deno.test("inpainting on principal axes: nothing known is sampling on the axes, draw for draw; everything known returns the image; half known holds those pixels", () => {
   const { model, theta, axes, pixels } = baseSetup(4, 5);
   const net = model.at(theta);
-  const none = inpaint(
-    net,
-    pixels,
-    new Uint8Array(3),
-    new Rng(11),
-    new Rng(12),
-    undefined,
-    1,
-    axes,
-  );
+  const none = inpaint(net, pixels, new Uint8Array(3), new Rng(11), new Rng(12), { axes });
   const chain = new Rng(11);
   const xT = drawPrior(net, 4, chain); // the chain starts at the base's prior
   let sampled: Float64Array = new Float64Array(0);
   sampleReverse(net, xT, chain, (_, x) => (sampled = x));
   assertEquals(Array.from(none), Array.from(fromAxes(axes, sampled)));
-  const all = inpaint(
-    net,
-    pixels,
-    new Uint8Array(3).fill(1),
-    new Rng(11),
-    new Rng(12),
-    undefined,
-    2,
+  const all = inpaint(net, pixels, new Uint8Array(3).fill(1), new Rng(11), new Rng(12), {
+    resample: 2,
     axes,
-  );
+  });
   assertEquals(Array.from(all), Array.from(pixels));
   const frames: number[] = [];
   const half = inpaint(
@@ -250,12 +235,14 @@ Deno.test("inpainting on principal axes: nothing known is sampling on the axes, 
     Uint8Array.of(1, 0, 1),
     new Rng(11),
     new Rng(12),
-    (t, x) => {
-      frames.push(t);
-      assertEquals(x.length, pixels.length); // frames are pixels
+    {
+      visit: (t, x) => {
+        frames.push(t);
+        assertEquals(x.length, pixels.length); // frames are pixels
+      },
+      resample: 3,
+      axes,
     },
-    3,
-    axes,
   );
   for (let e = 0; e < 4; e++) {
     assertEquals([half[3 * e], half[3 * e + 2]], [pixels[3 * e], pixels[3 * e + 2]]);
@@ -264,9 +251,8 @@ Deno.test("inpainting on principal axes: nothing known is sampling on the axes, 
   assertEquals(frames, Array.from({ length: 9 }, (_, k) => 8 - k));
   assertThrows(
     () =>
-      inpaint(net, pixels, new Uint8Array(3), new Rng(1), new Rng(2), undefined, 1, {
-        d: 2,
-        axes: new Float64Array(4),
+      inpaint(net, pixels, new Uint8Array(3), new Rng(1), new Rng(2), {
+        axes: { d: 2, axes: new Float64Array(4) },
       }),
     RangeError,
     "axes",

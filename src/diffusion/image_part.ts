@@ -63,6 +63,8 @@ export interface ImageRunParams {
   readonly mask_rows: number;
   /** passes of each reverse step in inpainting (1: the paper's) */
   readonly resample: number;
+  /** resample only the steps t > resample_above × T (0: every step) */
+  readonly resample_above: number;
   /** independent chains per image, the scored completion their mean (1: one sample) */
   readonly chains: number;
 }
@@ -230,31 +232,28 @@ async function* inpainting(
   const rows: Emit[] = [];
   const grey = (x: ArrayLike<number>) => toGrey(x, data.scaling);
   // the mean of `chains` chains is scored (inpaintMean); the frames are the first chain's
-  const completed = inpaintMean(
-    net,
-    data.test,
-    known,
-    ctx.rng,
-    p.chains,
-    p.resample,
-    (t, x) => {
-      if (!frames.has(t)) return;
-      const stage = t === 0 ? "completed" : `t = ${t}`;
-      for (let k = 0; k < shown; k++) {
-        const e = spread(k, shown, n);
-        for (
-          const row of pixelRows(grey(x.subarray(e * d, (e + 1) * d)), p.patch, {
-            stage,
-            image: k + 1,
-            t,
-          })
-        ) {
-          rows.push({ stream: "inpaint", row });
-        }
+  const visit = (t: number, x: Float64Array) => {
+    if (!frames.has(t)) return;
+    const stage = t === 0 ? "completed" : `t = ${t}`;
+    for (let k = 0; k < shown; k++) {
+      const e = spread(k, shown, n);
+      for (
+        const row of pixelRows(grey(x.subarray(e * d, (e + 1) * d)), p.patch, {
+          stage,
+          image: k + 1,
+          t,
+        })
+      ) {
+        rows.push({ stream: "inpaint", row });
       }
-    },
+    }
+  };
+  const completed = inpaintMean(net, data.test, known, ctx.rng, p.chains, {
+    visit,
+    resample: p.resample,
+    resampleAbove: p.resample_above,
     axes,
-  );
+  });
   for (let k = 0; k < shown; k++) {
     const e = spread(k, shown, n);
     const original = grey(data.test.subarray(e * d, (e + 1) * d));
