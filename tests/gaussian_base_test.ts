@@ -21,6 +21,8 @@ import {
 } from "../src/diffusion/gaussian_base.ts";
 import { inpaint } from "../src/diffusion/inpaint.ts";
 import { startF64Pool, stopF64Pool } from "../src/compute/f64/mod.ts";
+import { gpu, hasGpu } from "../src/compute/webgpu/device.ts";
+import { GpuReverseModel } from "../src/diffusion/gpu_model.ts";
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -304,3 +306,32 @@ Deno.test("the base's prior: K's cross-entropy term against a Monte Carlo over q
     Array.from({ length: 6 }, () => r.normal()),
   );
 });
+
+Deno.test(
+  "with a kernel base, the WebGPU model's KL and gradient match the float64 one, and it starts at the base's prior",
+  { ignore: !(await hasGpu()), sanitizeResources: false, sanitizeOps: false },
+  async () => {
+    const { model, theta, batch } = baseSetup(40, 4);
+    const net = await GpuReverseModel.create(model, theta, await gpu());
+    try {
+      const want = new Float64Array(model.n), got = new Float64Array(model.n);
+      const wantKl = model.kl(theta, batch, want);
+      await net.lossAndGrad(batch, got);
+      const gotKl = await net.kl(batch);
+      // float32 products against float64, as tests/webgpu_diffusion_test.ts holds them
+      for (let e = 0; e < 40; e++) {
+        assertAlmostEquals(
+          gotKl[e],
+          wantKl[e],
+          1e-4 * (Math.abs(wantKl[e]) + 1e-3),
+          `example ${e}`,
+        );
+      }
+      const scale = want.reduce((m, g) => Math.max(m, Math.abs(g)), 0);
+      for (let i = 0; i < model.n; i++) assertAlmostEquals(got[i], want[i], 1e-4 * scale, `θ_${i}`);
+      assertEquals(net.prior, model.base!.prior);
+    } finally {
+      net.dispose();
+    }
+  },
+);

@@ -52,9 +52,9 @@ const H = {
    * count × d variances) */
   gradAt: 16,
   klAt: 17,
-  /** 1: shards of the gradient step; 0: KL only, in tasks of KL_ROWS rows; 2: the reverse
-   * kernels at one t (every row's t), in `shards` even blocks of rows */
-  gradient: 18,
+  /** MODE_CODE: 1, shards of the gradient step; 0, KL only, in tasks of KL_ROWS rows; 2, the
+   * reverse kernels at one t (every row's t), in `shards` even blocks of rows */
+  mode: 18,
   /** the kernel base's a, b and logitVariance, (T + 1) × d each, from baseAt; −1: none */
   baseAt: 19,
   length: 20,
@@ -205,8 +205,10 @@ export class ParallelReverseModel implements ReverseKernel {
   }
 
   /**
-   * The reverse kernels at step t for every row of xt (ReverseKernel.reverseAll), in blocks of
-   * blocks over the pool: the inpainting chain's 200 images × 800 steps.
+   * The reverse kernels at step t for every row of xt (ReverseKernel.reverseAll), in even row
+   * blocks over the pool: the inpainting chain's 200 images at each of its ≈ 1,700 steps. (The
+   * job writes θ into the pool's memory each call, as a training step does; the helper reloads
+   * it only when it changed.)
    */
   reverseAll(xt: Float64Array, t: number): { mean: Float64Array; variance: Float64Array } {
     const { d } = this.spec;
@@ -271,7 +273,7 @@ export class ParallelReverseModel implements ReverseKernel {
     header[H.tAt] = tAt;
     header[H.gradAt] = gradAt;
     header[H.klAt] = klAt;
-    header[H.gradient] = MODE_CODE[mode];
+    header[H.mode] = MODE_CODE[mode];
     header[H.baseAt] = baseAt;
     const mem = pool.f64();
     if (base) {
@@ -346,7 +348,7 @@ export async function shardTask(
     r.net.load(out.slice(h[H.thetaAt], h[H.thetaAt] + n));
     r.version = h[H.version];
   }
-  if (h[H.gradient] === MODE_CODE.reverse) {
+  if (h[H.mode] === MODE_CODE.reverse) {
     const xt = out.slice(h[H.xtAt], h[H.xtAt] + count * d);
     const mean = new Float64Array(count * d), variance = new Float64Array(count * d);
     const [from, rows] = reverseBlock(r.net, xt, out[h[H.tAt]], h[H.shards], s, mean, variance);
@@ -361,7 +363,7 @@ export async function shardTask(
     xt: out.slice(h[H.xtAt], h[H.xtAt] + count * d),
     t: Int32Array.from(out.subarray(h[H.tAt], h[H.tAt] + count)),
   };
-  if (h[H.gradient] === 0) {
+  if (h[H.mode] === MODE_CODE.kl) {
     const [from, rows] = klBlock(r.net, batch, s, r.kl);
     out.set(r.kl.subarray(from, from + rows), h[H.klAt] + from);
     return;
