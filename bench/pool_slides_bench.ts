@@ -4,7 +4,7 @@
  * thread (the main thread, a one-thread float64 pool: the old shape of the computation, with
  * today's kernels), and whether the pool's rows still show the slide's claim.
  *
- *   deno run -A bench/pool_slides_bench.ts [slide numbers…]   (default: 1 3 6 11 12 14 15 18 19)
+ *   deno run -A bench/pool_slides_bench.ts [slide numbers…]   (default: 1 3 6 11 12 14 15 18 19 23)
  */
 import { firstValueFrom, toArray } from "rxjs";
 import { loadTalk } from "../src/cli/talk_file.ts";
@@ -17,7 +17,7 @@ import { stopF64Pool } from "../src/compute/f64/mod.ts";
 import { SLIDE_CLAIMS } from "../tests/helpers/slide_claims.ts";
 
 const talk = await loadTalk("data/talks/default.json", PIPELINES);
-const wanted = Deno.args.length ? Deno.args.map(Number) : [1, 3, 6, 11, 12, 14, 15, 18, 19];
+const wanted = Deno.args.length ? Deno.args.map(Number) : [1, 3, 6, 11, 12, 14, 15, 18, 19, 23];
 const pool = new RunPool(CORES, "wasm");
 pool.warm(); // as `watch` does at start: the first slide's worker is warm
 await new Promise((r) => setTimeout(r, 5000));
