@@ -51,7 +51,7 @@ export interface KernelBase {
  * The exact reverse process of independent Gaussian coordinates N(mean_k, variance_k) under the
  * schedule β (see the module comment), starting where the forward process leaves them:
  * p(x^T) = N(√ᾱ_T mean_k, ᾱ_T variance_k + 1 − ᾱ_T). (After T = 40 steps to β = 0.3, ᾱ_T ≈ 0.24:
- * the widest axes of MNIST, variance ≈ 30, are still far from N(0, 1) there.)
+ * the widest axes of MNIST, variance ≈ 15, are still far from N(0, 1) there.)
  */
 export function gaussianBase(
   beta: Float64Array,
