@@ -95,7 +95,8 @@ Deno.test("gaussianBase(): the reverse kernel's mean and variance against a regr
 
 Deno.test("principalAxes(): orthonormal axes that diagonalise the covariance, variances descending; toAxes and fromAxes inverse, on the pool as in plain loops", async () => {
   const rng = new Rng(6);
-  const d = 5, n = 400;
+  // n × d × d past matmul's POOL_MIN_WORK (64³), so the pool computes the started case
+  const d = 5, n = 11_000;
   // correlated rows: x = M z + offset
   const m = Float64Array.from({ length: d * d }, () => rng.normal());
   const x = new Float64Array(n * d);

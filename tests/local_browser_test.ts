@@ -6,7 +6,6 @@
 import { assert, assertEquals } from "./assert.ts";
 import { launch, NO_BROWSER, offline, type Page, WAIT_MS } from "./helpers/browser.ts";
 import { phasesDrawn, startWatch } from "./helpers/test_talk.ts";
-import { serveProcess } from "./helpers/serve_process.ts";
 import { ensureBundle, mnistPacked } from "../src/server/assets.ts";
 import { MNIST_READERS } from "../pipelines/local.ts";
 import { workerFiles, workerRun } from "./helpers/local_worker.ts";
@@ -284,14 +283,8 @@ Deno.test({
   async fn() {
     await ensureBundle();
     const dir = Deno.makeTempDirSync({ prefix: "statmech-local-" });
-    await Deno.writeTextFile(
-      `${dir}/talk.json`,
-      JSON.stringify({ title: "t", slides: [ISOMETRY] }),
-    );
-    const server = await serveProcess(
-      ["watch", `${dir}/talk.json`, "--port", "0", "--token", "sesame", "--backend", "cpu"],
-      /presenter: (\S+)/,
-    );
+    const talk = { title: "t", slides: [ISOMETRY] };
+    const { audience, presenter, server } = await startWatch(dir, "sesame", talk);
     const browser = await launch();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -301,8 +294,8 @@ Deno.test({
       page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
       // the presenter's page opens the talk (its first slide runs), then the room's
       const lead = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-      await lead.goto(server.banner.match(/presenter: (\S+)/)![1]);
-      await page.goto(server.banner.match(/audience: +(\S+)/)![1]);
+      await lead.goto(presenter);
+      await page.goto(audience);
       await page.waitForSelector('figure[data-panel="variance"] svg', { timeout: WAIT_MS });
       await page.click("#local summary");
       await page.fill('[data-param="train_steps"]', "10");

@@ -26,7 +26,7 @@
 import { moments } from "./baselines.ts";
 import { alphaBar } from "./schedule.ts";
 import { symmetricEigen } from "../numerics/symmetric_eigen.ts";
-import { f64Pool, gemm } from "../compute/f64/mod.ts";
+import { matmul } from "../numerics/matmul.ts";
 
 /** p(x^T), where the reverse chain starts: N(mean_k, variance_k) per coordinate. */
 export interface Prior {
@@ -114,30 +114,14 @@ export function principalAxes(train: Float64Array, d: number): PrincipalAxes {
 }
 
 /**
- * Rows of x (pixels) on the axes: y = x · axesᵀ. On the float64 kernel pool when it runs
- * (the inpainting chain converts 200 images at every step), else plain loops.
+ * Rows of x (pixels) on the axes: y = x · axesᵀ (matmul: on the float64 kernel pool when it runs
+ * and the product is big enough — the inpainting chain converts 200 images at every step).
  */
 export function toAxes(p: Pick<PrincipalAxes, "d" | "axes">, x: Float64Array): Float64Array {
-  return product(x, p.axes, p.d, true);
+  return matmul(x, p.axes, x.length / p.d, p.d, p.d, { transB: true });
 }
 
 /** Rows of y (coordinates on the axes) back to pixels: x = y · axes. */
 export function fromAxes(p: Pick<PrincipalAxes, "d" | "axes">, y: Float64Array): Float64Array {
-  return product(y, p.axes, p.d, false);
-}
-
-/** rows · op(m), m d × d, op = transpose or not. */
-function product(rows: Float64Array, m: Float64Array, d: number, transpose: boolean): Float64Array {
-  const n = rows.length / d;
-  const pool = f64Pool();
-  if (pool) return gemm(pool, rows, m, n, d, d, { transB: transpose });
-  const out = new Float64Array(rows.length);
-  for (let e = 0; e < n; e++) {
-    for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let i = 0; i < d; i++) s += rows[e * d + i] * (transpose ? m[j * d + i] : m[i * d + j]);
-      out[e * d + j] = s;
-    }
-  }
-  return out;
+  return matmul(y, p.axes, y.length / p.d, p.d, p.d);
 }

@@ -24,16 +24,17 @@ export const TEST_TALK = {
   ],
 };
 
-/** Writes the talk into `dir` and returns its path. */
-export async function writeTestTalk(dir: string): Promise<string> {
+/** Writes the talk (the test talk unless given) into `dir` and returns its path. */
+export async function writeTestTalk(dir: string, talk: unknown = TEST_TALK): Promise<string> {
   const file = `${dir}/talk.json`;
-  await Deno.writeTextFile(file, JSON.stringify(TEST_TALK));
+  await Deno.writeTextFile(file, JSON.stringify(talk));
   return file;
 }
 
-/** `watch <talk>` on a free port with `token`; its audience and presenter URLs. */
-export async function startWatch(dir: string, token: string) {
-  const talkFile = await writeTestTalk(dir);
+/** `watch <talk>` (the test talk unless given) on a free port with `token`; its audience and
+ * presenter URLs. */
+export async function startWatch(dir: string, token: string, talk: unknown = TEST_TALK) {
+  const talkFile = await writeTestTalk(dir, talk);
   const server = await serveProcess(
     [
       "watch",

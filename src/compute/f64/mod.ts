@@ -22,11 +22,7 @@ let starting: Promise<F64Pool> | null = null;
  * a control block another thread may end it by (F64Pool.create).
  */
 export function startF64Pool(threads: number, ctrl?: Int32Array): Promise<F64Pool> {
-  starting ??= F64Pool.create(threads, ctrl).then((p) => (pool = p)).catch((e) => {
-    starting = null;
-    throw e;
-  });
-  return starting;
+  return startOnce(() => F64Pool.create(threads, ctrl));
 }
 
 /**
@@ -34,7 +30,12 @@ export function startF64Pool(threads: number, ctrl?: Int32Array): Promise<F64Poo
  * not cross-origin isolated has no SharedArrayBuffer); once, as startF64Pool.
  */
 export function startSoloF64Pool(): Promise<F64Pool> {
-  starting ??= F64Pool.solo().then((p) => (pool = p)).catch((e) => {
+  return startOnce(() => F64Pool.solo());
+}
+
+/** The pool `make` builds, made once per thread (a failed start may be tried again). */
+function startOnce(make: () => Promise<F64Pool>): Promise<F64Pool> {
+  starting ??= make().then((p) => (pool = p)).catch((e) => {
     starting = null;
     throw e;
   });
